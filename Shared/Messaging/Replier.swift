@@ -1,0 +1,124 @@
+internal import CNNG
+import Synchronization
+
+/// The answering side of request/reply: receives requests on the endpoints it listens on and answers
+/// each with what a handler returns.
+///
+/// ``serve(_:replyToFailure:)`` runs `maxInFlight` workers, each a REP context that receives a request,
+/// awaits the handler and sends the reply, so that many requests are handled at once and each reply goes
+/// back to its own caller.
+public final class Replier: Sendable {
+    /// The endpoints listened on, with the ports the system chose for `tcp://host:0`.
+    public let endpoints: [Endpoint]
+    private let socket: Socket
+    private let workers: [ReplyWorker]
+    private let isStopping = Atomic<Bool>(false)
+
+    /// - Throws: ``MessagingError``: `.addressInUse`, `.invalidAddress`, `.tlsConfiguration`, …
+    public init(listening endpoints: [Endpoint], options: SocketOptions = SocketOptions(), maxInFlight: Int = 128)
+        throws(MessagingError)
+    {
+        precondition(maxInFlight > 0, "a replier needs at least one worker")
+        let socket = try Socket("rep0", options: options) { nng_rep0_open($0) }
+        var workers: [ReplyWorker] = []
+        do {
+            for _ in 0..<maxInFlight { workers.append(try ReplyWorker(socket: socket)) }
+            self.endpoints = try endpoints.map { endpoint throws(MessagingError) in try socket.listen(endpoint) }
+        } catch {
+            Self.tearDown(socket: socket, workers: workers)
+            throw error
+        }
+        self.socket = socket
+        self.workers = workers
+    }
+
+    deinit { Self.tearDown(socket: socket, workers: workers) }
+
+    /// Answers requests until ``stopAccepting()`` is called (or the task is cancelled), then finishes the
+    /// requests in flight, sends their replies and closes the socket.
+    /// - Parameters:
+    ///   - handler: turns a request into its reply. Called concurrently from up to `maxInFlight` tasks.
+    ///   - replyToFailure: the reply sent when `handler` throws, so that the caller gets an answer
+    ///     instead of waiting for its deadline.
+    public func serve(
+        _ handler: @escaping @Sendable ([UInt8]) async throws -> [UInt8],
+        replyToFailure: @escaping @Sendable (any Error) -> [UInt8]
+    ) async {
+        let sendTimeout = socket.options.sendTimeout
+        await withDiscardingTaskGroup { group in
+            for worker in workers {
+                group.addTask {
+                    await worker.run(
+                        handler: handler, replyToFailure: replyToFailure, sendTimeout: sendTimeout,
+                        isStopping: { self.isStopping.load(ordering: .acquiring) })
+                }
+            }
+        }
+        Self.tearDown(socket: socket, workers: workers)
+    }
+
+    /// Stops taking new requests; requests already received are still handled and answered. Requests
+    /// that arrive afterwards wait on the socket and are resent by their REQ peers to another replier.
+    public func stopAccepting() {
+        isStopping.store(true, ordering: .releasing)
+        // A worker registers its receive before reading the flag, so either it sees the flag or this
+        // cancel sees the receive.
+        for worker in workers { worker.io.cancel() }
+    }
+
+    private static func tearDown(socket: Socket, workers: [ReplyWorker]) {
+        for worker in workers { worker.io.shutDown() }
+        for worker in workers { worker.close() }
+        socket.close()
+    }
+}
+
+/// One REP context that loops: receive, handle, reply.
+final class ReplyWorker: Sendable {
+    let handle: nng_ctx
+    let io: AsyncIO
+    private let isClosed = Atomic<Bool>(false)
+
+    init(socket: Socket) throws(MessagingError) {
+        var context = nng_ctx()
+        try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
+        do {
+            io = try AsyncIO()
+        } catch {
+            nng_ctx_close(context)
+            throw error
+        }
+        handle = context
+    }
+
+    func close() {
+        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { nng_ctx_close(handle) }
+    }
+
+    func run(
+        handler: @Sendable ([UInt8]) async throws -> [UInt8],
+        replyToFailure: @Sendable (any Error) -> [UInt8],
+        sendTimeout: Duration,
+        isStopping: () -> Bool
+    ) async {
+        let handle = self.handle
+        while !isStopping() {
+            let request: [UInt8]
+            do {
+                request = try await io.receive(timeout: nil, abortIf: isStopping) { nng_ctx_recv(handle, $0) }
+            } catch let error as MessagingError where error.code == .timedOut {
+                continue
+            } catch {
+                return  // cancelled, stopped or closed
+            }
+            let reply: [UInt8]
+            do {
+                reply = try await handler(request)
+            } catch {
+                reply = replyToFailure(error)
+            }
+            // A failed send means the caller went away; REQ resends if it still wants the answer.
+            try? await io.send(reply, timeout: sendTimeout) { nng_ctx_send(handle, $0) }
+        }
+    }
+}

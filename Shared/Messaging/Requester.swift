@@ -1,0 +1,104 @@
+internal import CNNG
+import Synchronization
+
+/// The calling side of request/reply: sends a request to one of the dialed peers and waits for its reply.
+///
+/// Many tasks may call ``request(_:timeout:)`` at once: each call borrows a REQ context from a bounded
+/// pool, so concurrent calls never see each other's replies, and at most `maxInFlight` are on the wire
+/// (the rest wait for a context). Dialing happens in the background: a requester made before its peer
+/// is up works as soon as the peer comes.
+public final class Requester: Sendable {
+    /// The endpoints this requester dials.
+    public let endpoints: [Endpoint]
+    private let socket: Socket
+    private let contexts: ContextPool<RequestContext>
+
+    /// - Parameters:
+    ///   - endpoints: peers to dial; requests are spread over the connected ones.
+    ///   - options: socket options; `requestResendInterval` applies.
+    ///   - maxInFlight: how many requests may be on the wire at once (one REQ context each, opened now).
+    /// - Throws: ``MessagingError`` for an unusable endpoint or TLS configuration.
+    public init(dialing endpoints: [Endpoint], options: SocketOptions = SocketOptions(), maxInFlight: Int = 64)
+        throws(MessagingError)
+    {
+        let socket = try Socket("req0", options: options) { nng_req0_open($0) }
+        try socket.setDuration(NNG_OPT_REQ_RESENDTIME, options.requestResendInterval)
+        precondition(maxInFlight > 0, "a requester needs at least one context")
+        var contexts: [RequestContext] = []
+        do {
+            for _ in 0..<maxInFlight { contexts.append(try RequestContext(socket: socket)) }
+            for endpoint in endpoints { try socket.dial(endpoint) }
+        } catch {
+            for context in contexts { nng_ctx_close(context.handle) }
+            socket.close()
+            throw error
+        }
+        self.socket = socket
+        self.endpoints = endpoints
+        self.contexts = ContextPool(contexts)
+    }
+
+    deinit { close() }
+
+    /// Sends `payload` and returns the peer's reply.
+    /// - Parameters:
+    ///   - payload: the request bytes; at most `options.maxMessageBytes`.
+    ///   - timeout: the whole budget, waiting for a free context included.
+    /// - Throws: ``MessagingError``: `.timedOut` when no reply came in time, `.messageTooLarge`,
+    ///   `.closed` after ``close()``, `.cancelled` when the calling task was cancelled.
+    public func request(_ payload: [UInt8], timeout: Duration) async throws -> [UInt8] {
+        guard payload.count <= socket.options.maxMessageBytes else {
+            throw MessagingError(
+                .messageTooLarge, operation: "request",
+                reason: "\(payload.count) bytes exceed the \(socket.options.maxMessageBytes)-byte cap")
+        }
+        let deadline = ContinuousClock.now + timeout
+        func remaining() throws -> Duration {
+            let left = deadline - .now
+            guard left > .zero else {
+                throw MessagingError(.timedOut, operation: "request", reason: "deadline of \(timeout) exceeded")
+            }
+            return left
+        }
+        let context = try await contexts.acquire()
+        defer { contexts.release(context) }
+        do {
+            try await context.io.send(payload, timeout: try remaining()) { nng_ctx_send(context.handle, $0) }
+            return try await context.io.receive(timeout: try remaining()) { nng_ctx_recv(context.handle, $0) }
+        } catch let error as MessagingError where contexts.isClosed && error.code == .cancelled {
+            throw ContextPool<RequestContext>.closedError
+        }
+    }
+
+    /// Closes the requester: pending requests fail with `.closed`, then contexts and socket are closed
+    /// in that order. Idempotent; never waits for a peer.
+    public func close() {
+        contexts.close()
+        for context in contexts.all { context.io.shutDown() }
+        for context in contexts.all { context.close() }
+        socket.close()
+    }
+}
+
+/// A REQ context and the aio that carries its operations.
+final class RequestContext: Sendable {
+    let handle: nng_ctx
+    let io: AsyncIO
+    private let isClosed = Atomic<Bool>(false)
+
+    init(socket: Socket) throws(MessagingError) {
+        var context = nng_ctx()
+        try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
+        do {
+            io = try AsyncIO()
+        } catch {
+            nng_ctx_close(context)
+            throw error
+        }
+        handle = context
+    }
+
+    func close() {
+        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { nng_ctx_close(handle) }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Messaging
+import Synchronization
+import TestKit
+import Testing
+
+@Suite("Request/reply")
+struct RequestReplyTests {
+    @Test("a request round-trips", arguments: [Endpoint.Transport.inproc, .ipc, .tcp])
+    func roundTrip(transport: Endpoint.Transport) async throws {
+        try await withConnectedPair(transport, handler: { Array("echo:".utf8) + $0 }) { requester, _ in
+            let reply = try await requester.request(Array("hello ☕️".utf8), timeout: .seconds(5))
+            #expect(String(decoding: reply, as: UTF8.self) == "echo:hello ☕️")
+            let empty = try await requester.request([], timeout: .seconds(5))
+            #expect(empty == Array("echo:".utf8))
+        }
+    }
+
+    @Test("1,000 concurrent requests are each answered with their own reply")
+    func concurrentRequestsMatchTheirCallers() async throws {
+        try await withConnectedPair(.tcp, maxInFlight: 64) { requester, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<1000 {
+                    group.addTask {
+                        let payload = Array("request-\(index)".utf8)
+                        let reply = try await requester.request(payload, timeout: .seconds(30))
+                        #expect(reply == payload)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test("a handler that throws gives the caller the failure reply, not a hang")
+    func throwingHandlerAnswers() async throws {
+        struct Refused: Error, CustomStringConvertible { var description: String { "refused" } }
+        try await withConnectedPair(.inproc, handler: { _ in throw Refused() }) { requester, _ in
+            let reply = try await requester.request([1, 2, 3], timeout: .seconds(5))
+            #expect(String(decoding: reply, as: UTF8.self) == "failed: refused")
+        }
+    }
+
+    @Test("a requester made before its peer listens works once the peer is up")
+    func dialBeforeListen() async throws {
+        let endpoint = TestEndpoints.fresh(.ipc)
+        let requester = try Requester(dialing: [endpoint])
+        defer { requester.close() }
+        try await Task.sleep(for: .milliseconds(50))
+        let replier = try Replier(listening: [endpoint])
+        let serving = Task { await replier.serve({ $0 }, replyToFailure: failureReply) }
+        defer { replier.stopAccepting(); serving.cancel() }
+        #expect(try await requester.request([42], timeout: .seconds(10)) == [42])
+    }
+
+    @Test("a deadline that passes fails promptly with timedOut and leaks no context")
+    func deadlineExceeded() async throws {
+        let slow: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
+            if request == [0] { try await Task.sleep(for: .seconds(5)) }
+            return request
+        }
+        try await withConnectedPair(.tcp, maxInFlight: 2, handler: slow) { requester, _ in
+            for _ in 0..<10 {
+                let elapsed = await measure {
+                    let error = await #expect(throws: MessagingError.self) {
+                        try await requester.request([0], timeout: .milliseconds(100))
+                    }
+                    #expect(error?.code == .timedOut)
+                }
+                #expect(elapsed < .seconds(2))
+            }
+            // Both contexts came back: two fast requests at once still go through.
+            async let first = requester.request([1], timeout: .seconds(5))
+            async let second = requester.request([2], timeout: .seconds(5))
+            let replies = try await [first, second]
+            #expect(replies == [[1], [2]])
+        }
+    }
+
+    @Test("cancelling the calling task fails promptly with cancelled and leaks no context")
+    func cancellationReturnsPromptly() async throws {
+        let never: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
+            if request == [0] { try await Task.sleep(for: .seconds(30)) }
+            return request
+        }
+        try await withConnectedPair(.ipc, maxInFlight: 1, handler: never) { requester, _ in
+            for _ in 0..<5 {
+                let call = Task { try await requester.request([0], timeout: .seconds(60)) }
+                try await Task.sleep(for: .milliseconds(20))
+                let elapsed = await measure {
+                    call.cancel()
+                    let result = await call.result
+                    #expect(throws: MessagingError.self) { try result.get() }
+                }
+                #expect(elapsed < .seconds(2))
+            }
+            let reply = try await requester.request([7], timeout: .seconds(5))
+            #expect(reply == [7])
+        }
+    }
+
+    @Test("a request over the requester's cap is refused before it is sent")
+    func oversizedRequestIsRefusedLocally() async throws {
+        var small = SocketOptions()
+        small.maxMessageBytes = 1024
+        try await withConnectedPair(.inproc, requesterOptions: small) { requester, _ in
+            let error = await #expect(throws: MessagingError.self) {
+                try await requester.request([UInt8](repeating: 1, count: 1025), timeout: .seconds(1))
+            }
+            #expect(error?.code == .messageTooLarge)
+            let reply = try await requester.request([UInt8](repeating: 1, count: 1000), timeout: .seconds(5))
+            #expect(reply.count == 1000)
+        }
+    }
+
+    @Test("a request over the replier's cap never reaches the handler, and the replier keeps serving")
+    func oversizedRequestIsDroppedByTheReplier() async throws {
+        var small = SocketOptions()
+        small.maxMessageBytes = 4096
+        let handled = Atomic<Int>(0)
+        let counting: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
+            handled.add(1, ordering: .relaxed)
+            return request
+        }
+        try await withConnectedPair(.tcp, replierOptions: small, handler: counting) { oversized, replier in
+            let error = await #expect(throws: MessagingError.self) {
+                try await oversized.request([UInt8](repeating: 7, count: 100_000), timeout: .milliseconds(500))
+            }
+            #expect(error?.code == .timedOut)
+            #expect(handled.load(ordering: .relaxed) == 0)
+            // The replier dropped that connection; a well-behaved peer is still served.
+            let requester = try Requester(dialing: replier.endpoints)
+            defer { requester.close() }
+            let reply = try await requester.request([1, 2], timeout: .seconds(10))
+            #expect(reply == [1, 2])
+        }
+    }
+
+    @Test("stopping a replier answers the requests already in flight")
+    func stopAcceptingFinishesInFlight() async throws {
+        let received = Atomic<Int>(0)
+        let replier = try Replier(listening: [TestEndpoints.fresh(.ipc)])
+        let serving = Task {
+            await replier.serve(
+                { request in
+                    received.add(1, ordering: .relaxed)
+                    try await Task.sleep(for: .milliseconds(300))
+                    return request
+                }, replyToFailure: failureReply)
+        }
+        let requester = try Requester(dialing: replier.endpoints)
+        defer { requester.close() }
+        let calls = (0..<20).map { index in
+            Task { try await requester.request([UInt8(index)], timeout: .seconds(10)) }
+        }
+        while received.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        replier.stopAccepting()
+        for (index, call) in calls.enumerated() {
+            let reply = try await call.value
+            #expect(reply == [UInt8(index)])
+        }
+        await serving.value
+    }
+
+    @Test("closing a busy pair 200 times never hangs")
+    func closingWithRequestsInFlight() async throws {
+        try await withWatchdog("close with requests in flight", limit: .seconds(120)) {
+            for round in 0..<200 {
+                let transport: Endpoint.Transport = [.inproc, .ipc, .tcp][round % 3]
+                let replier = try Replier(listening: [TestEndpoints.fresh(transport)], maxInFlight: 4)
+                let serving = Task {
+                    await replier.serve(
+                        { request in
+                            try await Task.sleep(for: .milliseconds(Int.random(in: 0...5)))
+                            return request
+                        }, replyToFailure: failureReply)
+                }
+                let requester = try Requester(dialing: replier.endpoints, maxInFlight: 8)
+                let calls = (0..<16).map { _ in Task { try? await requester.request([1], timeout: .seconds(5)) } }
+                try await Task.sleep(for: .microseconds(Int.random(in: 0...2000)))
+                if round.isMultiple(of: 2) {
+                    requester.close()
+                    replier.stopAccepting()
+                } else {
+                    replier.stopAccepting()
+                    requester.close()
+                }
+                for call in calls { _ = await call.value }
+                await serving.value
+            }
+        }
+    }
+
+    @Test("an endpoint with a bad URL is refused with the reason")
+    func badEndpointsAreRefused() throws {
+        for (url, reason) in [
+            ("localhost:7001", "expected <transport>://"), ("http://x:1", "unknown transport \"http\""),
+            ("tcp://127.0.0.1", "expected host:port"), ("tcp://127.0.0.1:99999", "expected host:port"),
+            ("ipc://", "empty"),
+        ] {
+            let error = #expect(throws: MessagingError.self) { try Endpoint(url) }
+            #expect(error?.code == .invalidAddress)
+            #expect(error?.description.contains(reason) == true, "\(url): \(error?.description ?? "")")
+        }
+    }
+
+    @Test("listening on an address in use fails with addressInUse")
+    func addressInUse() throws {
+        let first = try Replier(listening: [TestEndpoints.fresh(.tcp)])
+        let error = #expect(throws: MessagingError.self) { try Replier(listening: first.endpoints) }
+        #expect(error?.code == .addressInUse)
+    }
+}

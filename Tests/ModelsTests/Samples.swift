@@ -1,0 +1,131 @@
+import Models
+import Testing
+
+/// A message to round-trip, named for test output.
+struct MessageSample: Sendable, CustomTestStringConvertible {
+    let name: String
+    let message: any ProtoMessage
+
+    var testDescription: String { name }
+
+    init(_ name: String, _ message: any ProtoMessage) {
+        self.name = name
+        self.message = message
+    }
+}
+
+/// Field values that stress the conversion: multi-scalar text, extreme numbers, empty and long
+/// collections.
+enum Samples {
+    /// Emoji (with ZWJ sequences and flags), combining marks, CJK, right-to-left text.
+    static let unicode = "👩‍👩‍👧‍👦🇪🇺 e\u{301} Å 日本語テキスト 한국어 עברית"
+    static let combiningMark = "e\u{301}"  // not normalized to U+00E9 anywhere on the way
+    static let longText = String(repeating: "long text ✓ ", count: 2_000)
+    static let allBytes = (0...255).map { UInt8($0) }
+    static let extremeInt64s: [Int64] = [.min, -1, 0, 1, .max]
+
+    /// Every message type the .proto files declare, for tests that must cover all of them.
+    static var allMessageTypes: [any ProtoMessage.Type] {
+        [
+            Request.self, Response.self, Event.self, Heartbeat.self, CustomerId.self, Money.self,
+            TimeRange.self, PageRequest.self, PageInfo.self, OptionalInt64.self, OptionalString.self,
+            OptionalBool.self, ConformanceSample.self, ConformanceSample.Inner.self,
+        ]
+    }
+
+    /// A ConformanceSample with every field set, most of them to extreme values.
+    static let fullConformance = ConformanceSample(
+        int32Value: .min, int64Value: .min, uint32Value: .max, uint64Value: .max,
+        sint32Value: .min, sint64Value: .max, fixed32Value: .max, fixed64Value: .max,
+        sfixed32Value: .max, sfixed64Value: .min,
+        floatValue: .greatestFiniteMagnitude, doubleValue: -.infinity, boolValue: true,
+        stringValue: unicode, bytesValue: allBytes, colour: .green,
+        money: Money(minorUnits: -1, currency: "EUR"),
+        inner: .init(label: combiningMark, values: extremeInt64s),
+        tags: ["", unicode, "tag"], numbers: extremeInt64s,
+        inners: [.init(), .init(label: "second", values: [42])],
+        blobs: [[], [0], allBytes], colours: [.unspecified, .red, .green, .unrecognized(99), .unrecognized(-1)],
+        flags: [true, false, true],
+        ratios: [0, -.greatestFiniteMagnitude, .leastNonzeroMagnitude, .infinity, -.infinity, .pi],
+        choice: .choiceInner(.init(label: "chosen", values: [-1]))
+    )
+
+    /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
+    static let roundTrip: [MessageSample] = [
+        MessageSample("Request/default", Request()),
+        MessageSample(
+            "Request/full",
+            Request(
+                method: "loyalty.RecordPurchase", requestId: unicode, idempotencyKey: combiningMark,
+                authToken: longText, deadlineMs: .max, body: allBytes)),
+        MessageSample("Request/negative deadline", Request(deadlineMs: .min)),
+        MessageSample("Response/default", Response()),
+        MessageSample(
+            "Response/full",
+            Response(
+                code: .invalidArgument, message: unicode, body: allBytes, requestId: "r-1", field: "amount.currency")),
+        MessageSample("Response/unrecognized code", Response(code: .unrecognized(4711))),
+        MessageSample("Response/negative unrecognized code", Response(code: .unrecognized(.min))),
+        MessageSample("Event/default", Event()),
+        MessageSample(
+            "Event/full",
+            Event(
+                source: "loyalty", seq: .max, eventId: unicode, type: "tier.changed", customerId: "acme-4711",
+                occurredAtMs: .min, body: allBytes)),
+        MessageSample("Heartbeat/default", Heartbeat()),
+        MessageSample("Heartbeat/full", Heartbeat(source: "health", latestSeq: .max, sentAtMs: -1)),
+        MessageSample("CustomerId/default", CustomerId()),
+        MessageSample("CustomerId/unicode", CustomerId(value: unicode)),
+        MessageSample("Money/default", Money()),
+        MessageSample("Money/min", Money(minorUnits: .min, currency: "JPY")),
+        MessageSample("Money/max", Money(minorUnits: .max, currency: "EUR")),
+        MessageSample("TimeRange/default", TimeRange()),
+        MessageSample("TimeRange/extremes", TimeRange(fromMs: .min, untilMs: .max)),
+        MessageSample("PageRequest/default", PageRequest()),
+        MessageSample("PageRequest/full", PageRequest(pageSize: .max, pageToken: longText)),
+        MessageSample("PageInfo/default", PageInfo()),
+        MessageSample("PageInfo/full", PageInfo(nextPageToken: unicode, totalCount: .max)),
+        MessageSample("OptionalInt64/default", OptionalInt64()),
+        MessageSample("OptionalInt64/min", OptionalInt64(value: .min)),
+        MessageSample("OptionalInt64/minus one", OptionalInt64(value: -1)),
+        MessageSample("OptionalString/default", OptionalString()),
+        MessageSample("OptionalString/unicode", OptionalString(value: unicode)),
+        MessageSample("OptionalBool/default", OptionalBool()),
+        MessageSample("OptionalBool/true", OptionalBool(value: true)),
+        MessageSample("ConformanceSample/default", ConformanceSample()),
+        MessageSample("ConformanceSample/full", fullConformance),
+        MessageSample(
+            "ConformanceSample/other extremes",
+            ConformanceSample(
+                int32Value: .max, int64Value: .max, uint32Value: 0, uint64Value: 0, sint32Value: .max,
+                sint64Value: .min, fixed32Value: 0, fixed64Value: 0, sfixed32Value: .min, sfixed64Value: .max,
+                floatValue: -.infinity, doubleValue: .greatestFiniteMagnitude, colour: .unrecognized(-7))),
+        MessageSample(
+            "ConformanceSample/many elements",
+            ConformanceSample(
+                tags: (0..<1_000).map { "tag \($0) ✓" }, numbers: (-5_000..<5_000).map { Int64($0) * 1_000_003 },
+                inners: (0..<500).map { .init(label: "\($0)", values: [Int64($0)]) },
+                blobs: (0..<300).map { [UInt8(truncatingIfNeeded: $0)] },
+                colours: (0..<1_000).map { .init(rawValue: $0 % 5) },
+                flags: (0..<1_000).map { $0 % 3 == 0 }, ratios: (0..<1_000).map { Double($0) / 7 })),
+        MessageSample("ConformanceSample.Inner/default", ConformanceSample.Inner()),
+        MessageSample("ConformanceSample.Inner/full", ConformanceSample.Inner(label: unicode, values: extremeInt64s)),
+    ]
+}
+
+/// A seeded generator (SplitMix64), so that a failing random input can be reproduced.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
