@@ -11,7 +11,7 @@ public final class Replier: Sendable {
     /// The endpoints listened on, with the ports the system chose for `tcp://host:0`.
     public let endpoints: [Endpoint]
     private let socket: Socket
-    private let workers: [ReplyWorker]
+    private let workers: [SocketContext]
     private let isStopping = Atomic<Bool>(false)
 
     /// - Throws: ``MessagingError``: `.addressInUse`, `.invalidAddress`, `.tlsConfiguration`, …
@@ -20,19 +20,19 @@ public final class Replier: Sendable {
     {
         precondition(maxInFlight > 0, "a replier needs at least one worker")
         let socket = try Socket("rep0", options: options) { nng_rep0_open($0) }
-        var workers: [ReplyWorker] = []
+        var workers: [SocketContext] = []
         do {
-            for _ in 0..<maxInFlight { workers.append(try ReplyWorker(socket: socket)) }
+            for _ in 0..<maxInFlight { workers.append(try SocketContext(socket: socket)) }
             self.endpoints = try endpoints.map { endpoint throws(MessagingError) in try socket.listen(endpoint) }
         } catch {
-            Self.tearDown(socket: socket, workers: workers)
+            SocketContext.tearDown(workers, socket: socket)
             throw error
         }
         self.socket = socket
         self.workers = workers
     }
 
-    deinit { Self.tearDown(socket: socket, workers: workers) }
+    deinit { SocketContext.tearDown(workers, socket: socket) }
 
     /// Answers requests until ``stopAccepting()`` is called (or the task is cancelled), then finishes the
     /// requests in flight, sends their replies and closes the socket.
@@ -48,13 +48,13 @@ public final class Replier: Sendable {
         await withDiscardingTaskGroup { group in
             for worker in workers {
                 group.addTask {
-                    await worker.run(
+                    await worker.serveRequests(
                         handler: handler, replyToFailure: replyToFailure, sendTimeout: sendTimeout,
                         isStopping: { self.isStopping.load(ordering: .acquiring) })
                 }
             }
         }
-        Self.tearDown(socket: socket, workers: workers)
+        SocketContext.tearDown(workers, socket: socket)
     }
 
     /// Stops taking new requests; requests already received are still handled and answered. Requests
@@ -66,46 +66,20 @@ public final class Replier: Sendable {
         for worker in workers { worker.io.cancel() }
     }
 
-    private static func tearDown(socket: Socket, workers: [ReplyWorker]) {
-        for worker in workers { worker.io.shutDown() }
-        for worker in workers { worker.close() }
-        socket.close()
-    }
 }
 
-/// One REP context that loops: receive, handle, reply.
-final class ReplyWorker: Sendable {
-    let handle: nng_ctx
-    let io: AsyncIO
-    private let isClosed = Atomic<Bool>(false)
-
-    init(socket: Socket) throws(MessagingError) {
-        var context = nng_ctx()
-        try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
-        do {
-            io = try AsyncIO()
-        } catch {
-            nng_ctx_close(context)
-            throw error
-        }
-        handle = context
-    }
-
-    func close() {
-        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { nng_ctx_close(handle) }
-    }
-
-    func run(
+extension SocketContext {
+    /// Loops on one REP context: receive, handle, reply, until stopped.
+    fileprivate func serveRequests(
         handler: @Sendable ([UInt8]) async throws -> [UInt8],
         replyToFailure: @Sendable (any Error) -> [UInt8],
         sendTimeout: Duration,
         isStopping: () -> Bool
     ) async {
-        let handle = self.handle
         while !isStopping() {
             let request: [UInt8]
             do {
-                request = try await io.receive(timeout: nil, abortIf: isStopping) { nng_ctx_recv(handle, $0) }
+                request = try await receive(timeout: nil, abortIf: isStopping)
             } catch let error as MessagingError where error.code == .timedOut {
                 continue
             } catch {
@@ -118,7 +92,7 @@ final class ReplyWorker: Sendable {
                 reply = replyToFailure(error)
             }
             // A failed send means the caller went away; REQ resends if it still wants the answer.
-            try? await io.send(reply, timeout: sendTimeout) { nng_ctx_send(handle, $0) }
+            try? await send(reply, timeout: sendTimeout)
         }
     }
 }

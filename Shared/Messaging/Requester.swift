@@ -1,5 +1,4 @@
 internal import CNNG
-import Synchronization
 
 /// The calling side of request/reply: sends a request to one of the dialed peers and waits for its reply.
 ///
@@ -11,7 +10,7 @@ public final class Requester: Sendable {
     /// The endpoints this requester dials.
     public let endpoints: [Endpoint]
     private let socket: Socket
-    private let contexts: ContextPool<RequestContext>
+    private let contexts: ContextPool<SocketContext>
 
     /// - Parameters:
     ///   - endpoints: peers to dial; requests are spread over the connected ones.
@@ -24,13 +23,12 @@ public final class Requester: Sendable {
         let socket = try Socket("req0", options: options) { nng_req0_open($0) }
         try socket.setDuration(NNG_OPT_REQ_RESENDTIME, options.requestResendInterval)
         precondition(maxInFlight > 0, "a requester needs at least one context")
-        var contexts: [RequestContext] = []
+        var contexts: [SocketContext] = []
         do {
-            for _ in 0..<maxInFlight { contexts.append(try RequestContext(socket: socket)) }
+            for _ in 0..<maxInFlight { contexts.append(try SocketContext(socket: socket)) }
             for endpoint in endpoints { try socket.dial(endpoint) }
         } catch {
-            for context in contexts { nng_ctx_close(context.handle) }
-            socket.close()
+            SocketContext.tearDown(contexts, socket: socket)
             throw error
         }
         self.socket = socket
@@ -63,10 +61,10 @@ public final class Requester: Sendable {
         let context = try await contexts.acquire()
         defer { contexts.release(context) }
         do {
-            try await context.io.send(payload, timeout: try remaining()) { nng_ctx_send(context.handle, $0) }
-            return try await context.io.receive(timeout: try remaining()) { nng_ctx_recv(context.handle, $0) }
+            try await context.send(payload, timeout: try remaining())
+            return try await context.receive(timeout: try remaining())
         } catch let error as MessagingError where contexts.isClosed && error.code == .cancelled {
-            throw ContextPool<RequestContext>.closedError
+            throw ContextPool<SocketContext>.closedError
         }
     }
 
@@ -74,31 +72,6 @@ public final class Requester: Sendable {
     /// in that order. Idempotent; never waits for a peer.
     public func close() {
         contexts.close()
-        for context in contexts.all { context.io.shutDown() }
-        for context in contexts.all { context.close() }
-        socket.close()
-    }
-}
-
-/// A REQ context and the aio that carries its operations.
-final class RequestContext: Sendable {
-    let handle: nng_ctx
-    let io: AsyncIO
-    private let isClosed = Atomic<Bool>(false)
-
-    init(socket: Socket) throws(MessagingError) {
-        var context = nng_ctx()
-        try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
-        do {
-            io = try AsyncIO()
-        } catch {
-            nng_ctx_close(context)
-            throw error
-        }
-        handle = context
-    }
-
-    func close() {
-        if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { nng_ctx_close(handle) }
+        SocketContext.tearDown(contexts.all, socket: socket)
     }
 }
