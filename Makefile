@@ -3,9 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEPS_STAMP := .build/.deps-installed
 
-# The suite (cx-suite) arrives with ServiceKit; until then `run` builds everything and says so.
-run: build
-	@echo "make run: cx-suite is not built yet (it arrives with the ServiceKit issue); the libraries built fine."
+# cx-suite in the foreground with readable logs; Ctrl-C stops it cleanly. Data: CX_DATA_DIR or
+# ~/.local/share/anchorage. In another terminal: .build/debug/cxctl status
+run: deps
+	$(SWIFT) build --product cxctl
+	$(SWIFT) run cx-suite
 
 .PHONY: deps build run test generate check-generated format lint clean
 
@@ -18,9 +20,17 @@ $(DEPS_STAMP): scripts/install-deps
 build: deps
 	$(SWIFT) build
 
+# Each test target runs on its own: the CPU-heavy decoder fuzzing and the process-spawning
+# integration tests would otherwise starve the timing-sensitive transport tests of the two cores.
+TEST_TARGETS := ModelsTests MessagingTests ServiceKitTests IntegrationTests
+
 test: deps
 	scripts/check-generated
-	$(SWIFT) test
+	$(SWIFT) build --build-tests
+	@for target in $(TEST_TARGETS); do \
+		echo "== $$target"; \
+		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
+	done
 
 # Regenerates Shared/CProto and Shared/Models/Generated from proto/ (commit the result).
 generate: deps

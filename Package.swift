@@ -7,12 +7,24 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The domain services; each is a library (Services/<Name>/Domain) and a thin executable cx-<name>.
+let suiteServices = ["Feedback", "Loyalty", "Advocacy", "Escalation", "Health"]
+
 let package = Package(
     name: "Anchorage",
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Messaging", targets: ["Messaging"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "ServiceKit", targets: ["ServiceKit"]),
+        .library(name: "Client", targets: ["Client"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C: libnng as Debian ships it (no nng.pc, so the module map links it by name).
@@ -25,12 +37,59 @@ let package = Package(
         ),
         .target(name: "Messaging", dependencies: ["CNNG"], path: "Shared/Messaging"),
         .target(name: "Models", dependencies: ["CProto"], path: "Shared/Models"),
-        .target(name: "TestKit", dependencies: ["Messaging"], path: "Tests/TestKit"),
+        .target(name: "Client", dependencies: ["Messaging", "Models"], path: "Shared/Client"),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "CNNG", "Messaging", "Models", "Client",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceKit"
+        ),
+        .executableTarget(
+            name: "cx-suite", dependencies: ["ServiceKit"] + suiteServices.map { .byName(name: $0) },
+            path: "Services/Suite"),
+        .executableTarget(
+            name: "cxctl",
+            dependencies: [
+                "Client", "Models", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Gateway"),
+        .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models"], path: "Tests/TestKit"),
+        // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
+        .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),
+        // A test-only service that proves the runtime before the domain services exist.
+        .executableTarget(
+            name: "cx-test-ledger",
+            dependencies: ["ServiceKit", "Models", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/Ledger"),
 
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestKit"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "CProto"]),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: [
+                "ServiceKit", "Messaging", "Models", "TestKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
     ]
 )
+
+for name in suiteServices {
+    package.targets += [
+        .target(name: name, dependencies: ["ServiceKit", "Models"], path: "Services/\(name)/Domain"),
+        .executableTarget(
+            name: "cx-\(name.lowercased())", dependencies: [.byName(name: name), "ServiceKit"],
+            path: "Services/\(name)/Main"),
+    ]
+}
 
 for target in package.targets where target.type != .system && !["CProto"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings

@@ -29,7 +29,11 @@ enum Samples {
         [
             Request.self, Response.self, Event.self, Heartbeat.self, CustomerId.self, Money.self,
             TimeRange.self, PageRequest.self, PageInfo.self, OptionalInt64.self, OptionalString.self,
-            OptionalBool.self, ConformanceSample.self, ConformanceSample.Inner.self,
+            OptionalBool.self, ConformanceSample.self, ConformanceSample.Inner.self, PingRequest.self,
+            PingResponse.self, StatusRequest.self, SubscriptionStatus.self, StatusResponse.self,
+            ReplayEventsRequest.self, ReplayEventsResponse.self, LedgerAppendRequest.self, LedgerAppendResponse.self,
+            LedgerBalanceRequest.self, LedgerBalanceResponse.self, LedgerEntryAppended.self, LedgerMirrorRequest.self,
+            LedgerMirrorResponse.self,
         ]
     }
 
@@ -110,6 +114,37 @@ enum Samples {
                 flags: (0..<1_000).map { $0 % 3 == 0 }, ratios: (0..<1_000).map { Double($0) / 7 })),
         MessageSample("ConformanceSample.Inner/default", ConformanceSample.Inner()),
         MessageSample("ConformanceSample.Inner/full", ConformanceSample.Inner(label: unicode, values: extremeInt64s)),
+        MessageSample("PingRequest/full", PingRequest(nonce: unicode)),
+        MessageSample("PingResponse/full", PingResponse(nonce: "n", service: "loyalty", nowMs: .min)),
+        MessageSample("StatusRequest/default", StatusRequest()),
+        MessageSample(
+            "SubscriptionStatus/full",
+            SubscriptionStatus(source: "health", appliedSeq: .max, sourceLatestSeq: .max, lag: 0, lastHeardMs: .max)),
+        MessageSample(
+            "StatusResponse/full",
+            StatusResponse(
+                service: "health", version: "0.1.0", startedAtMs: 1, uptimeMs: .max, latestSeq: .max,
+                subscriptions: [
+                    .init(source: "feedback", appliedSeq: 3, sourceLatestSeq: 9, lag: 6, lastHeardMs: 2), .init(),
+                ],
+                databaseBytes: .max, requestsServed: 0, listen: ["ipc:///tmp/a", unicode], publish: [])),
+        MessageSample("ReplayEventsRequest/full", ReplayEventsRequest(afterSeq: .max, limit: .max)),
+        MessageSample(
+            "ReplayEventsResponse/full",
+            ReplayEventsResponse(
+                events: [Event(source: "loyalty", seq: 1, type: "tier.changed", body: allBytes), Event()], latestSeq: 2)
+        ),
+        MessageSample(
+            "LedgerAppendRequest/full",
+            LedgerAppendRequest(entryId: unicode, account: "a", amount: .min, holdMs: .max, copies: .max)),
+        MessageSample("LedgerAppendResponse/full", LedgerAppendResponse(entryId: "e", balance: .max, eventSeq: .max)),
+        MessageSample("LedgerBalanceRequest/full", LedgerBalanceRequest(account: unicode)),
+        MessageSample("LedgerBalanceResponse/full", LedgerBalanceResponse(account: "a", balance: .min, entries: .max)),
+        MessageSample("LedgerEntryAppended/full", LedgerEntryAppended(entryId: "e", account: "a", amount: -1)),
+        MessageSample("LedgerMirrorRequest/default", LedgerMirrorRequest()),
+        MessageSample(
+            "LedgerMirrorResponse/full",
+            LedgerMirrorResponse(appliedEvents: .max, appliedTotal: .min, duplicates: 0, appliedSeq: .max)),
     ]
 }
 

@@ -1,0 +1,4 @@
+import Advocacy
+import ServiceKit
+
+await ServiceMain.run([AdvocacyService.definition], program: "cx-advocacy")

@@ -1,0 +1,4 @@
+import Escalation
+import ServiceKit
+
+await ServiceMain.run([EscalationService.definition], program: "cx-escalation")

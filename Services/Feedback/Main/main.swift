@@ -1,0 +1,4 @@
+import Feedback
+import ServiceKit
+
+await ServiceMain.run([FeedbackService.definition], program: "cx-feedback")

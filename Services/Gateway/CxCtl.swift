@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// cxctl: the admin CLI of the Anchorage suite. It only speaks the protocol, so it works the same
+/// against cx-suite on a laptop and against containers in a cluster.
+@main
+struct CxCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cxctl",
+        abstract: "Administer the Anchorage customer-experience suite.",
+        subcommands: [StatusCommand.self])
+}

@@ -1,0 +1,4 @@
+import Health
+import ServiceKit
+
+await ServiceMain.run([HealthService.definition], program: "cx-health")

@@ -1,0 +1,4 @@
+import Loyalty
+import ServiceKit
+
+await ServiceMain.run([LoyaltyService.definition], program: "cx-loyalty")

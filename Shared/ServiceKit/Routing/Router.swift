@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+public import Logging
+import Metrics
+public import Models
+import Synchronization
+
+/// Turns a request envelope into a response envelope: authenticates and authorizes the caller,
+/// finds the method, decodes its body, runs its handler and encodes the outcome. Handlers only see
+/// typed messages and throw ``RPCError``; every status code and error text is made here, once.
+///
+/// Writes run inside the database's group commit together with their idempotency record and the
+/// events they emit, so a repeated write returns its first response and changes nothing, and an
+/// acknowledged write is durable with its events (the transactional outbox).
+public final class Router: Sendable {
+    public let service: String
+    private let authenticator: TokenAuthenticator
+    /// The service's database, for read handlers.
+    public let database: ServiceDatabase
+    private let logger: Logger
+    private let clock: any ServiceClock
+    private let routes = Mutex<[String: Route]>([:])
+    private let served = Atomic<UInt64>(0)
+
+    /// How long a request may run when the caller gave no deadline.
+    public static let defaultDeadline: Duration = .seconds(30)
+
+    public init(
+        service: String, authenticator: TokenAuthenticator, database: ServiceDatabase, clock: any ServiceClock,
+        logger: Logger
+    ) {
+        self.service = service
+        self.authenticator = authenticator
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Requests answered so far, all methods and outcomes.
+    public var requestsServed: UInt64 { served.load(ordering: .relaxed) }
+
+    /// Registers a method that reads (or does not touch the database).
+    /// - Parameters:
+    ///   - name: the method's name without the service, e.g. "Status".
+    ///   - role: the least role a caller needs.
+    public func read<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String, role: Role,
+        _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
+    ) {
+        add(name, role: role) { body, context in
+            let request = try Self.decode(Request.self, body)
+            return try await handler(request, context).serializedBytes()
+        }
+    }
+
+    /// Registers a write: `handler` runs inside one group-commit transaction with the idempotency
+    /// check and record, so it must be synchronous and quick; check what you can in `validate` first
+    /// (it runs before, outside the transaction, and may await).
+    /// - Parameters:
+    ///   - naturalKey: the request's own id (purchase id, entry id, …) used as the idempotency key when
+    ///     the envelope has none; return "" when it has none either (then a repeat is applied again).
+    public func write<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String, role: Role = .writer,
+        naturalKey: @escaping @Sendable (Request) -> String = { _ in "" },
+        validate: @escaping @Sendable (Request, RequestContext) async throws -> Void = { _, _ in },
+        _ handler: @escaping @Sendable (Request, WriteContext) throws -> Response
+    ) {
+        let method = "\(service).\(name)"
+        let database = self.database
+        let clock = self.clock
+        add(name, role: role) { body, context in
+            let request = try Self.decode(Request.self, body)
+            try await validate(request, context)
+            let key = context.idempotencyKey.isEmpty ? naturalKey(request) : context.idempotencyKey
+            guard key.utf8.count <= 128 else { throw RPCError.invalidArgument("idempotency_key", "at most 128 bytes") }
+            return try await database.write { db in
+                if !key.isEmpty, let first = try database.idempotency.response(method: method, key: key, in: db) {
+                    return first
+                }
+                let write = WriteContext(db: db, request: context, eventLog: database.eventLog, clock: clock)
+                let reply = try handler(request, write).serializedBytes()
+                if !key.isEmpty { try database.idempotency.record(method: method, key: key, response: reply, in: db) }
+                return reply
+            }
+        }
+    }
+
+    private func add(
+        _ name: String, role: Role, _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> [UInt8]
+    ) {
+        let method = "\(service).\(name)"
+        routes.withLock { routes in
+            precondition(routes[method] == nil, "\(method) registered twice")
+            routes[method] = Route(role: role, handle: handle)
+        }
+    }
+
+    /// The names of the registered methods, sorted.
+    public var methods: [String] { routes.withLock { $0.keys.sorted() } }
+
+    /// Answers one request envelope with one response envelope; never throws.
+    public func handle(_ envelopeBytes: [UInt8]) async -> [UInt8] {
+        let started = ContinuousClock.now
+        let request: Request
+        do {
+            request = try Request(serializedBytes: envelopeBytes)
+        } catch {
+            served.add(1, ordering: .relaxed)
+            return Response(code: .invalidArgument, message: "request envelope: \(error.reason)").serializedBytes()
+        }
+        let requestID = request.requestId.isEmpty ? Self.makeRequestID() : request.requestId
+        var requestLogger = logger
+        requestLogger[metadataKey: "request"] = "\(requestID)"
+        requestLogger[metadataKey: "method"] = "\(request.method)"
+
+        let response: Response
+        do {
+            let reply = try await dispatch(request, requestID: requestID, logger: requestLogger)
+            response = Response(code: .ok, body: reply, requestId: requestID)
+        } catch let error as RPCError {
+            response = Response(code: error.code, message: error.message, requestId: requestID, field: error.field)
+        } catch let error as ProtoDecodingError {
+            response = Response(code: .invalidArgument, message: "request body: \(error.reason)", requestId: requestID)
+        } catch {
+            response = Response(code: .internal, message: "internal error: \(error)", requestId: requestID)
+        }
+        served.add(1, ordering: .relaxed)
+        record(response, for: request.method, started: started, logger: requestLogger)
+        return response.serializedBytes()
+    }
+
+    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> [UInt8] {
+        guard let route = routes.withLock({ $0[request.method] }) else {
+            throw RPCError(.notFound, unknownMethodMessage(request.method))
+        }
+        let caller: AccessToken
+        switch authenticator.authorize(request.authToken, required: route.role) {
+        case .allowed(let token): caller = token
+        case .unauthenticated(let reason): throw RPCError.unauthenticated(reason)
+        case .permissionDenied(let reason): throw RPCError.permissionDenied(reason)
+        }
+        guard request.idempotencyKey.utf8.count <= 128 else {
+            throw RPCError.invalidArgument("idempotency_key", "at most 128 bytes")
+        }
+        let budget = request.deadlineMs > 0 ? Duration.milliseconds(request.deadlineMs) : Self.defaultDeadline
+        let context = RequestContext(
+            method: request.method, requestID: requestID, idempotencyKey: request.idempotencyKey, caller: caller,
+            deadline: .now + budget, logger: logger)
+        return try await route.handle(request.body, context)
+    }
+
+    private func unknownMethodMessage(_ method: String) -> String {
+        let known = methods.joined(separator: ", ")
+        guard method.hasPrefix("\(service).") else {
+            return "unknown method \"\(method)\": this is the \(service) service (methods: \(known))"
+        }
+        return "unknown method \"\(method)\" (methods: \(known))"
+    }
+
+    private func record(_ response: Response, for method: String, started: ContinuousClock.Instant, logger: Logger) {
+        let elapsed = ContinuousClock.now - started
+        let known = routes.withLock { $0[method] != nil } ? method : "unknown"
+        Counter(label: "cx_requests_total", dimensions: [("method", known), ("code", "\(response.code)")]).increment()
+        Timer(label: "cx_request_duration_seconds", dimensions: [("method", known)]).recordInterval(elapsed)
+        if response.code == .ok {
+            logger.debug("answered", metadata: ["latency": "\(elapsed)"])
+        } else {
+            logger.warning(
+                "failed",
+                metadata: ["code": "\(response.code)", "reason": "\(response.message)", "latency": "\(elapsed)"])
+        }
+    }
+
+    private static func decode<M: ProtoMessage>(_ type: M.Type, _ body: [UInt8]) throws -> M {
+        do {
+            return try M(serializedBytes: body)
+        } catch {
+            throw RPCError(.invalidArgument, "request body (\(M.protoName)): \(error.reason)")
+        }
+    }
+
+    private static func makeRequestID() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    private struct Route: Sendable {
+        let role: Role
+        let handle: @Sendable ([UInt8], RequestContext) async throws -> [UInt8]
+    }
+}
+
+extension Timer {
+    func recordInterval(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

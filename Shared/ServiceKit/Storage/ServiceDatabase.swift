@@ -1,0 +1,176 @@
+public import GRDB
+import Dispatch
+import Foundation
+
+/// One service's SQLite database: WAL mode, the tables every service has (event log, idempotency
+/// responses, subscription cursors), versioned migrations, and one writer that commits concurrent
+/// writes together (group commit).
+///
+/// Reads run on a pool of reader connections, each on a snapshot, concurrently with the writer.
+///
+/// ```swift
+/// let database = try ServiceDatabase(path: dataDirectory + "/loyalty.sqlite", migrations: [
+///     ServiceMigration("loyalty_v1_ledger") { db in try db.execute(sql: "CREATE TABLE …") },
+/// ])
+/// let event = try await database.write { db in
+///     try db.execute(sql: "INSERT INTO ledger …")
+///     return try database.eventLog.append(NewEvent(type: "loyalty.PointsEarned", …), in: db)
+/// }
+/// ```
+///
+/// - Important: Kit tables (`kit_…`) are touched only through `eventLog`, `idempotency` and
+///   `cursors`, so that another store can stand behind the same types later.
+public final class ServiceDatabase: Sendable {
+    /// The file given to `init`.
+    public let path: String
+    public let durability: Durability
+    /// The transactional outbox of this service's events.
+    public let eventLog = EventLog()
+    /// First responses of idempotent writes.
+    public let idempotency = IdempotencyStore()
+    /// The last applied `seq` of each subscribed source.
+    public let cursors = SubscriptionCursors()
+
+    private let pool: DatabasePool
+    private let writer: WriteBatcher
+
+    /// Opens the database at `path`, creating the file if needed, and brings its schema up to date:
+    /// the kit's migrations, then `migrations` in order, each applied once per database.
+    ///
+    /// - Parameters:
+    ///   - path: The database file. Its directory must exist; SQLite puts `-wal` and `-shm` files
+    ///     next to it.
+    ///   - durability: What an acknowledged write survives.
+    ///   - migrations: The service's schema history; see `ServiceMigration`.
+    ///   - maxBatchSize: The most writes one transaction carries.
+    /// - Throws: `StorageError` naming `path`: `.cannotOpen` when the file or its directory is
+    ///   missing or not writable, `.corrupt` when the file is not a sound SQLite database,
+    ///   `.invalidMigration` or `.migrationFailed` for the schema.
+    /// - Important: Opening blocks the calling thread while migrations run; open at startup.
+    public init(
+        path: String,
+        durability: Durability = .processCrash,
+        migrations: [ServiceMigration] = [],
+        maxBatchSize: Int = 512
+    ) throws {
+        let migrator = try KitSchema.migrator(appending: migrations, path: path)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration(path: path, durability: durability))
+            // When DatabasePool turns WAL on, after the preparation above, it also sets
+            // synchronous=NORMAL on its writer: state ours again, last.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+        self.path = path
+        self.durability = durability
+        self.pool = pool
+        self.writer = WriteBatcher(pool: pool, path: path, maxBatchSize: maxBatchSize)
+    }
+
+    /// Runs `body` in the next group commit, and returns its result once that commit is done.
+    ///
+    /// Concurrent calls are batched, up to `maxBatchSize`, into one transaction on the single
+    /// writer connection. Bodies run one after another in arrival order, so a body sees the
+    /// changes of the bodies before it. Each runs in its own savepoint: a body that throws rolls
+    /// back its own changes only, its caller gets its error, and the rest of the batch commits.
+    ///
+    /// - Returns: What `body` returned, only after the transaction committed: acknowledged means
+    ///   durable (to the level of `durability`).
+    /// - Throws: What `body` threw; or `StorageError` `.notCommitted` when the transaction did not
+    ///   commit although `body` succeeded (retrying is safe), `.closed` after `close()`, and
+    ///   `CancellationError` when the caller was cancelled before its batch started.
+    /// - Important: `body` runs on the writer's thread and holds up the whole batch: keep it to
+    ///   database work, without side effects outside the database.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(body)
+    }
+
+    /// Runs `body` on a reader connection, in a snapshot that sees every write committed before
+    /// the call and none of those committed during it. Runs concurrently with the writer.
+    ///
+    /// - Throws: What `body` threw, or `StorageError` `.closed` after `close()`.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
+        return try await pool.read(body)
+    }
+
+    /// Calls `observer` after every commit that carried at least one write.
+    ///
+    /// - Important: Called on the writer task, after the callers are resumed: it must return at
+    ///   once (signal something, start a task), never block or touch this database synchronously.
+    public func addCommitObserver(_ observer: @escaping @Sendable () -> Void) {
+        writer.addCommitObserver(observer)
+    }
+
+    /// The size in bytes of the database file plus its write-ahead log.
+    public var fileSizeBytes: Int64 {
+        [path, path + "-wal"].reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber
+            return total + (size?.int64Value ?? 0)
+        }
+    }
+
+    /// Commits and writes so far, for metrics: `writesPerCommit` shows how much batching helped.
+    public var statistics: WriteStatistics { writer.statistics }
+
+    /// Finishes the writes already queued, then closes every connection. Later calls throw
+    /// `StorageError` `.closed`. Calling it again does nothing.
+    ///
+    /// - Throws: When SQLite cannot close a connection (a statement still running elsewhere).
+    public func close() async throws {
+        await writer.close()
+        // Closing waits for readers still running; do that wait off the cooperative pool.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async { [pool] in
+                continuation.resume(with: Result { try pool.close() })
+            }
+        }
+    }
+
+    private static func configuration(path: String, durability: Durability) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = path
+        configuration.foreignKeysEnabled = true
+        // Another process (a backup, the sqlite3 shell) may hold the write lock for a moment.
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
+        }
+        return configuration
+    }
+
+    private static func openingError(_ error: any Error, path: String) -> StorageError {
+        guard let error = error as? DatabaseError else {
+            return StorageError(.cannotOpen, "cannot open the database at \(path): \(error)")
+        }
+        let reason = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return StorageError(.corrupt, "the database at \(path) is damaged or not an SQLite database: \(reason)")
+        default:
+            let hint = directoryProblem(of: path).map { " (\($0))" } ?? ""
+            return StorageError(.cannotOpen, "cannot open the database at \(path): \(reason)\(hint)")
+        }
+    }
+
+    /// Why the directory of `path` cannot hold a database, when the file system can tell.
+    private static func directoryProblem(of path: String) -> String? {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            return "directory \(directory) does not exist"
+        }
+        guard isDirectory.boolValue else { return "\(directory) is not a directory" }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            return "directory \(directory) is not writable"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,82 @@
+import Client
+import Foundation
+import Models
+import Synchronization
+import TestKit
+import Testing
+
+@Suite("Durability and idempotency against a real process", .serialized)
+struct DurabilityTests {
+    @Test("kill -9 during 5,000 concurrent writes loses no acknowledged write, and retries double nothing")
+    func killDuringWrites() async throws {
+        let node = try LedgerNode()
+        try await node.start()
+        let client = try node.client(timeout: .seconds(3))
+        let accounts = 50
+        let acknowledged = AcknowledgedWrites()
+        let writes = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<5000 {
+                    group.addTask {
+                        if (try? await client.append("entry-\(index)", account: "acct-\(index % accounts)")) != nil {
+                            acknowledged.count.withLock { $0[index % accounts, default: 0] += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        try #require(
+            try await eventually(.seconds(30)) { acknowledged.count.withLock { $0.values.reduce(0, +) } >= 500 })
+        try await node.crash()
+        await writes.value
+        client.close()
+        let acknowledgedBeforeCrash = acknowledged.count.withLock { $0 }
+        let acknowledgedCount = acknowledgedBeforeCrash.values.reduce(0, +)
+        print("kill -9: \(acknowledgedCount) of 5000 writes acknowledged before the crash")
+
+        try await node.start()
+        let after = try node.client()
+        defer { after.close() }
+        for account in 0..<accounts {
+            let balance = try await after.balance("acct-\(account)")
+            #expect(balance.entries >= UInt64(acknowledgedBeforeCrash[account] ?? 0), "acct-\(account) lost writes")
+        }
+        // Every write again, with the same keys: the acknowledged ones are not applied twice.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<5000 {
+                group.addTask { _ = try await after.append("entry-\(index)", account: "acct-\(index % accounts)") }
+            }
+            try await group.waitForAll()
+        }
+        for account in 0..<accounts {
+            let balance = try await after.balance("acct-\(account)")
+            #expect(balance.entries == 100 && balance.balance == 100, "acct-\(account): \(balance)")
+        }
+    }
+
+    @Test("a repeated write returns the first response and changes nothing")
+    func repeatedWriteIsIdempotent() async throws {
+        let node = try LedgerNode()
+        try await node.start()
+        let client = try node.client()
+        defer { client.close() }
+        let first = try await client.append("once", account: "a", amount: 7)
+        let again = try await client.append("once", account: "a", amount: 7)
+        #expect(again == first)
+        let other = try await client.call(
+            "Append", LedgerAppendRequest(entryId: "twice", account: "a", amount: 5),
+            returning: LedgerAppendResponse.self,
+            idempotencyKey: "key-1")
+        let otherAgain = try await client.call(
+            "Append", LedgerAppendRequest(entryId: "twice-retry", account: "a", amount: 5),
+            returning: LedgerAppendResponse.self, idempotencyKey: "key-1")
+        #expect(otherAgain == other)
+        let balance = try await client.balance("a")
+        #expect(balance.balance == 12 && balance.entries == 2)
+    }
+}
+
+/// Acknowledged writes per account, counted from many tasks.
+final class AcknowledgedWrites: Sendable {
+    let count = Mutex<[Int: Int]>([:])
+}

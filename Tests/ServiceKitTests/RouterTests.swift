@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import Models
+import ServiceKit
+import TestKit
+import Testing
+
+@Suite("Router")
+struct RouterTests {
+    static let admin = AccessToken(name: "ops", role: .admin, secret: "admin-secret-value")
+    static let reader = AccessToken(name: "report", role: .reader, secret: "reader-secret-value")
+
+    /// A router for a service "demo" with one read ("Echo") and one write ("Put") method.
+    private func makeRouter() throws -> (Router, ServiceDatabase) {
+        let directory = try makeTemporaryDirectory("cx-router")
+        let database = try ServiceDatabase(
+            path: "\(directory)/demo.sqlite",
+            migrations: [
+                ServiceMigration("things") { db in
+                    try db.execute(sql: "CREATE TABLE things (id TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL)")
+                }
+            ])
+        let router = Router(
+            service: "demo", authenticator: TokenAuthenticator(tokens: [Self.admin, Self.reader]), database: database,
+            clock: ManualClock(nowMs: 1_700_000_000_000), logger: .init(label: "test"))
+        router.read("Echo", role: .reader) { (request: PingRequest, _) in
+            PingResponse(nonce: request.nonce, service: "demo")
+        }
+        router.write(
+            "Put", naturalKey: { (request: PingRequest) in request.nonce },
+            validate: { request, _ in
+                if request.nonce.isEmpty { throw RPCError.invalidArgument("nonce", "is required") }
+            }
+        ) { request, write in
+            try write.db.execute(
+                sql: "INSERT INTO things (id, n) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1",
+                arguments: [request.nonce])
+            let event = try write.emit("thing.put", PingRequest(nonce: request.nonce))
+            return PingResponse(nonce: request.nonce, service: "demo", nowMs: Int64(event.seq))
+        }
+        return (router, database)
+    }
+
+    private func call(
+        _ router: Router, _ method: String, _ body: some ProtoMessage, token: String = admin.secret, key: String = ""
+    ) async throws -> Response {
+        let request = Request(
+            method: method, requestId: "r-1", idempotencyKey: key, authToken: token, body: body.serializedBytes())
+        return try Response(serializedBytes: await router.handle(request.serializedBytes()))
+    }
+
+    @Test("a read is answered with its reply and the request id")
+    func readAnswers() async throws {
+        let (router, _) = try makeRouter()
+        let response = try await call(router, "demo.Echo", PingRequest(nonce: "hi"))
+        #expect(response.code == .ok)
+        #expect(response.requestId == "r-1")
+        #expect(try PingResponse(serializedBytes: response.body).nonce == "hi")
+    }
+
+    @Test("garbage instead of an envelope is INVALID_ARGUMENT, not a crash")
+    func garbageEnvelope() async throws {
+        let (router, _) = try makeRouter()
+        let response = try Response(serializedBytes: await router.handle([0xFF, 0xFF, 0xFF, 0x01]))
+        #expect(response.code == .invalidArgument)
+        #expect(response.message.contains("envelope"))
+    }
+
+    @Test("an undecodable body is INVALID_ARGUMENT naming the message type")
+    func undecodableBody() async throws {
+        let (router, _) = try makeRouter()
+        let request = Request(method: "demo.Echo", authToken: Self.admin.secret, body: [0x0A, 0xFF])
+        let response = try Response(serializedBytes: await router.handle(request.serializedBytes()))
+        #expect(response.code == .invalidArgument)
+        #expect(response.message.contains("cx.v1.PingRequest"))
+    }
+
+    @Test("an unknown method is NOT_FOUND listing the service's methods")
+    func unknownMethod() async throws {
+        let (router, _) = try makeRouter()
+        let wrongService = try await call(router, "loyalty.Echo", PingRequest())
+        #expect(wrongService.code == .notFound)
+        #expect(wrongService.message.contains("this is the demo service"))
+        let unknown = try await call(router, "demo.Nope", PingRequest())
+        #expect(unknown.code == .notFound)
+        #expect(unknown.message.contains("demo.Echo"))
+    }
+
+    @Test("failed validation is INVALID_ARGUMENT with the field, and writes nothing")
+    func validationNamesTheField() async throws {
+        let (router, database) = try makeRouter()
+        let response = try await call(router, "demo.Put", PingRequest(nonce: ""))
+        #expect(response.code == .invalidArgument)
+        #expect(response.field == "nonce")
+        #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 0)
+    }
+
+    @Test("a reader token on a write is PERMISSION_DENIED, an unknown one UNAUTHENTICATED; nothing is written")
+    func authIsChecked() async throws {
+        let (router, database) = try makeRouter()
+        let denied = try await call(router, "demo.Put", PingRequest(nonce: "x"), token: Self.reader.secret)
+        #expect(denied.code == .permissionDenied)
+        let unknown = try await call(router, "demo.Put", PingRequest(nonce: "x"), token: "nope")
+        #expect(unknown.code == .unauthenticated)
+        #expect(!unknown.message.contains(Self.admin.secret))
+        #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 0)
+    }
+
+    @Test("a repeated write returns the first response and emits one event")
+    func writesAreIdempotent() async throws {
+        let (router, database) = try makeRouter()
+        let first = try await call(router, "demo.Put", PingRequest(nonce: "k"))
+        let second = try await call(router, "demo.Put", PingRequest(nonce: "k"))
+        #expect(first.code == .ok)
+        #expect(first.body == second.body)
+        let viaKey = try await call(router, "demo.Put", PingRequest(nonce: "other"), key: "envelope-key")
+        let viaKeyAgain = try await call(router, "demo.Put", PingRequest(nonce: "another"), key: "envelope-key")
+        #expect(viaKey.body == viaKeyAgain.body)
+        #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 2)
+    }
+
+    @Test("concurrent writes with the same key apply once")
+    func concurrentRepeatsApplyOnce() async throws {
+        let (router, database) = try makeRouter()
+        let replies = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<50 { group.addTask { try await call(router, "demo.Put", PingRequest(nonce: "same")).body } }
+            return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(replies.count == 1)
+        let count = try await database.read { try Int.fetchOne($0, sql: "SELECT n FROM things WHERE id = 'same'") }
+        #expect(count == 1)
+    }
+}
