@@ -1,3 +1,4 @@
+import ArgumentParser
 import Client
 import Foundation
 import Messaging
@@ -43,6 +44,16 @@ struct Connection {
             }
         }
         return Connection(dataDirectory: dataDirectory, token: token, endpoints: endpoints)
+    }
+
+    /// ``resolve(environment:)``, or one line on standard error and exit status 2.
+    static func resolveOrExit() throws -> Connection {
+        do {
+            return try resolve()
+        } catch {
+            FileHandle.standardError.write(Data("cxctl: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 
     func client(for service: String) throws -> ServiceClient {

@@ -12,12 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let connection: Connection
-        do {
-            connection = try Connection.resolve()
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let connection = try Connection.resolveOrExit()
         let results = await withTaskGroup(of: (String, Result<StatusResponse, ClientError>).self) { group in
             for service in Connection.services {
                 group.addTask {

@@ -59,6 +59,12 @@ public final class SubscriptionRunner: Sendable {
         self.logger = logger
     }
 
+    /// Publishes the lag as the gauge `cx_subscription_lag{source}` (events the source has that are not
+    /// applied here yet).
+    private func recordLag() {
+        Gauge(label: "cx_subscription_lag", dimensions: [("source", definition.source)]).record(Int64(status.lag))
+    }
+
     /// Where the subscription stands, for Status.
     public var status: SubscriptionStatus {
         state.withLock { progress in
@@ -143,6 +149,7 @@ public final class SubscriptionRunner: Sendable {
                 return  // the source is down; the next heartbeat or silence tries again
             }
             state.withLock { $0.sourceLatest = max($0.sourceLatest, reply.latestSeq) }
+            recordLag()
             guard !reply.events.isEmpty else { return }
             Counter(label: "cx_events_replayed_total", dimensions: [("source", definition.source)])
                 .increment(by: reply.events.count)
@@ -173,6 +180,7 @@ public final class SubscriptionRunner: Sendable {
                 return newApplied - progress.applied
             }
             Counter(label: "cx_events_applied_total", dimensions: [("source", source)]).increment(by: Int(count))
+            recordLag()
             return true
         } catch {
             logger.error("cannot apply events", metadata: ["error": "\(error)"])

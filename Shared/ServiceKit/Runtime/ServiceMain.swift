@@ -23,6 +23,7 @@ public enum ServiceMain {
         LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         PrometheusMetrics.bootstrapOnce()
         let logger = Logger(label: program)
+        logger.debug("configuration", metadata: ["effective": "\(configuration.describe())"])
         do {
             let services = try makeRuntimes(definitions, configuration: configuration, logger: logger)
             let probes = try configuration.httpAddress.map { address in
@@ -31,6 +32,11 @@ public enum ServiceMain {
                     metrics: { PrometheusMetrics.shared.render() })
             }
             defer { probes?.close() }
+            if let probes {
+                logger.info(
+                    "health and metrics over HTTP",
+                    metadata: ["address": "\(probes.address)", "port": "\(probes.boundPort)"])
+            }
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
