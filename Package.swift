@@ -59,7 +59,7 @@ let package = Package(
                 "Client", "Models", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway"),
-        .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models"], path: "Tests/TestKit"),
+        .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),
         // A test-only service that proves the runtime before the domain services exist.
@@ -78,13 +78,19 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .testTarget(
+            name: "HealthTests",
+            dependencies: ["Health", "ServiceKit", "Models", "TestKit", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
             name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
     ]
 )
 
 for name in suiteServices {
     package.targets += [
-        .target(name: name, dependencies: ["ServiceKit", "Models"], path: "Services/\(name)/Domain"),
+        .target(
+            name: name,
+            dependencies: ["ServiceKit", "Models", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Services/\(name)/Domain"),
         .executableTarget(
             name: "cx-\(name.lowercased())", dependencies: [.byName(name: name), "ServiceKit"],
             path: "Services/\(name)/Main"),

@@ -33,7 +33,11 @@ enum Samples {
             PingResponse.self, StatusRequest.self, SubscriptionStatus.self, StatusResponse.self,
             ReplayEventsRequest.self, ReplayEventsResponse.self, LedgerAppendRequest.self, LedgerAppendResponse.self,
             LedgerBalanceRequest.self, LedgerBalanceResponse.self, LedgerEntryAppended.self, LedgerMirrorRequest.self,
-            LedgerMirrorResponse.self,
+            LedgerMirrorResponse.self, Account.self, UpsertAccountRequest.self, UpsertAccountResponse.self,
+            GetAccountRequest.self, GetAccountResponse.self, ListAccountsRequest.self, ListAccountsResponse.self,
+            CancelAccountRequest.self, AccountLifecycleResponse.self, ReactivateAccountRequest.self, UsageEvent.self,
+            RecordUsageRequest.self, RecordUsageResponse.self, GetUsageRequest.self, DailyUsage.self,
+            GetUsageResponse.self, AccountChanged.self,
         ]
     }
 
@@ -145,7 +149,42 @@ enum Samples {
         MessageSample(
             "LedgerMirrorResponse/full",
             LedgerMirrorResponse(appliedEvents: .max, appliedTotal: .min, duplicates: 0, appliedSeq: .max)),
+        MessageSample("Account/full", fullAccount),
+        MessageSample("UpsertAccountRequest/full", UpsertAccountRequest(account: fullAccount)),
+        MessageSample("UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true)),
+        MessageSample("GetAccountRequest/full", GetAccountRequest(customer: .init(value: unicode))),
+        MessageSample("GetAccountResponse/full", GetAccountResponse(account: fullAccount)),
+        MessageSample(
+            "ListAccountsRequest/full",
+            ListAccountsRequest(segment: .key, stage: .unrecognized(42), page: .init(pageSize: 10, pageToken: "t"))),
+        MessageSample(
+            "ListAccountsResponse/full",
+            ListAccountsResponse(accounts: [fullAccount, Account()], page: .init(nextPageToken: "n", totalCount: 2))),
+        MessageSample(
+            "CancelAccountRequest/full",
+            CancelAccountRequest(customer: .init(value: "c"), reason: unicode, cancelledAtMs: .max)),
+        MessageSample("AccountLifecycleResponse/full", AccountLifecycleResponse(account: fullAccount, changed: true)),
+        MessageSample("ReactivateAccountRequest/full", ReactivateAccountRequest(customer: .init(value: "c"))),
+        MessageSample("UsageEvent/full", fullUsage),
+        MessageSample("RecordUsageRequest/full", RecordUsageRequest(events: [fullUsage, UsageEvent()])),
+        MessageSample("RecordUsageResponse/full", RecordUsageResponse(recorded: .max, duplicates: 0)),
+        MessageSample(
+            "GetUsageRequest/full",
+            GetUsageRequest(customer: .init(value: "c"), range: .init(fromMs: .min, untilMs: .max))),
+        MessageSample("DailyUsage/full", DailyUsage(dayMs: .max, feature: unicode, count: .min)),
+        MessageSample(
+            "GetUsageResponse/full", GetUsageResponse(days: [.init(dayMs: 1, feature: "f", count: 2)], lastSeenMs: -1)),
+        MessageSample("AccountChanged/full", AccountChanged(account: fullAccount)),
     ]
+
+    static let fullAccount = Account(
+        customer: .init(value: "acme-4711"), name: unicode, segment: .enterprise, plan: "pro",
+        mrr: Money(minorUnits: .max, currency: "EUR"), signupMs: .min, accountManager: combiningMark,
+        referralCode: "REF", stage: .atRenewal, cancelledAtMs: .max, cancellationReason: longText,
+        reactivations: .max, lastSeenMs: 1, updatedAtMs: -1)
+
+    static let fullUsage = UsageEvent(
+        usageId: "u-1", customer: .init(value: "acme"), feature: "backups.restore", count: .max, occurredAtMs: .min)
 }
 
 /// A seeded generator (SplitMix64), so that a failing random input can be reproduced.

@@ -1,9 +1,12 @@
 public import ServiceKit
 
-/// The health service: accounts, usage, onboarding and the health score.
-///
-/// It runs on the shared runtime (Ping, Status, ReplayEvents, its own database and event log); its
-/// domain methods land with the health issue.
+/// The health service: accounts and their lifecycle, product usage, and the health score that sees
+/// churn coming. It owns the account records every other service keeps a projection of.
 public enum HealthService {
-    public static let definition = ServiceDefinition(name: "health")
+    public static let definition = ServiceDefinition(
+        name: "health", migrations: HealthSchema.migrations,
+        registerMethods: { router in
+            AccountMethods.register(on: router)
+            UsageMethods.register(on: router)
+        })
 }

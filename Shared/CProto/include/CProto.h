@@ -2,5 +2,6 @@
 #include "cx/v1/common.pb-c.h"
 #include "cx/v1/conformance.pb-c.h"
 #include "cx/v1/envelope.pb-c.h"
+#include "cx/v1/health.pb-c.h"
 #include "cx/v1/service.pb-c.h"
 #include "cx/v1/testing.pb-c.h"

@@ -14,4 +14,6 @@ public struct RequestContext: Sendable {
     public let deadline: ContinuousClock.Instant
     /// A logger carrying the request id and method.
     public let logger: Logger
+    /// When the request arrived, on the service's (injectable) clock, Unix epoch ms.
+    public let nowMs: Int64
 }

@@ -145,7 +145,7 @@ public final class Router: Sendable {
         let budget = request.deadlineMs > 0 ? Duration.milliseconds(request.deadlineMs) : Self.defaultDeadline
         let context = RequestContext(
             method: request.method, requestID: requestID, idempotencyKey: request.idempotencyKey, caller: caller,
-            deadline: .now + budget, logger: logger)
+            deadline: .now + budget, logger: logger, nowMs: clock.nowMs)
         return try await route.handle(request.body, context)
     }
 

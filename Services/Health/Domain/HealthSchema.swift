@@ -1,0 +1,44 @@
+import GRDB
+import ServiceKit
+
+/// The health service's tables, as versioned migrations (identifiers never change once released).
+enum HealthSchema {
+    static let migrations = [
+        ServiceMigration("health 1: accounts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        segment INTEGER NOT NULL,
+                        plan TEXT NOT NULL,
+                        mrr_minor_units INTEGER NOT NULL,
+                        mrr_currency TEXT NOT NULL,
+                        signup_ms INTEGER NOT NULL,
+                        account_manager TEXT NOT NULL,
+                        referral_code TEXT NOT NULL,
+                        stage INTEGER NOT NULL,
+                        cancelled_at_ms INTEGER NOT NULL DEFAULT 0,
+                        cancellation_reason TEXT NOT NULL DEFAULT '',
+                        reactivations INTEGER NOT NULL DEFAULT 0,
+                        last_seen_ms INTEGER NOT NULL DEFAULT 0,
+                        updated_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX accounts_segment_stage ON accounts(segment, stage);
+                    """)
+        },
+        ServiceMigration("health 2: usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE usage_seen (usage_id TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID;
+                    CREATE TABLE usage_daily (
+                        customer_id TEXT NOT NULL,
+                        day_ms INTEGER NOT NULL,
+                        feature TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (customer_id, day_ms, feature)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
+    ]
+}

@@ -1,0 +1,91 @@
+import GRDB
+import Models
+import ServiceKit
+
+/// health.RecordUsage (the suite's busiest path) and health.GetUsage.
+enum UsageMethods {
+    static let maxBatch = 10_000
+    static let dayMs: Int64 = 86_400_000
+
+    static func register(on router: Router) {
+        router.write(
+            "RecordUsage",
+            validate: { (request: RecordUsageRequest, context) in
+                try validate(request, nowMs: context.nowMs)
+            }
+        ) { request, write in
+            try record(request.events, in: write.db)
+        }
+
+        router.read("GetUsage", role: .reader) { (request: GetUsageRequest, _) in
+            let id = try Check.customer(request.customer, field: "customer")
+            guard let range = request.range, range.untilMs > range.fromMs else {
+                throw RPCError.invalidArgument("range", "until_ms must be after from_ms")
+            }
+            guard range.untilMs - range.fromMs <= 400 * dayMs else {
+                throw RPCError.invalidArgument("range", "at most 400 days")
+            }
+            return try await router.database.read { db in
+                guard let account = try AccountStore.fetch(id, in: db) else {
+                    throw RPCError.notFound("no account \"\(id)\"")
+                }
+                let days = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT day_ms, feature, count FROM usage_daily
+                        WHERE customer_id = ? AND day_ms >= ? AND day_ms < ? ORDER BY day_ms, feature
+                        """,
+                    arguments: [id, range.fromMs - range.fromMs % dayMs, range.untilMs]
+                ).map { DailyUsage(dayMs: $0["day_ms"], feature: $0["feature"], count: $0["count"]) }
+                return GetUsageResponse(days: days, lastSeenMs: account.lastSeenMs)
+            }
+        }
+    }
+
+    /// Checks every event before anything is stored; names the first bad one as `events[i].field`.
+    static func validate(_ request: RecordUsageRequest, nowMs: Int64) throws {
+        guard !request.events.isEmpty else { throw RPCError.invalidArgument("events", "at least one event") }
+        guard request.events.count <= maxBatch else {
+            throw RPCError.invalidArgument("events", "at most \(maxBatch) per batch, got \(request.events.count)")
+        }
+        for (index, event) in request.events.enumerated() {
+            let field = "events[\(index)]"
+            try Check.text(event.usageId, field: "\(field).usage_id", min: 1, max: 128)
+            _ = try Check.customer(event.customer, field: "\(field).customer")
+            try Check.text(event.feature, field: "\(field).feature", min: 1, max: 100)
+            guard (1...1_000_000).contains(event.count) else {
+                throw RPCError.invalidArgument("\(field).count", "must be from 1 to 1000000, got \(event.count)")
+            }
+            try Check.notInFuture(event.occurredAtMs, field: "\(field).occurred_at_ms", nowMs: nowMs)
+        }
+    }
+
+    /// Stores a validated batch: skips usage ids seen before, adds to the daily rollups and moves
+    /// last-seen forward. An unknown customer refuses the whole batch (the transaction's savepoint
+    /// rolls back what was already added).
+    static func record(_ events: [UsageEvent], in db: Database) throws -> RecordUsageResponse {
+        let markSeen = try db.cachedStatement(
+            sql: "INSERT INTO usage_seen (usage_id) VALUES (?) ON CONFLICT DO NOTHING")
+        let addToDay = try db.cachedStatement(
+            sql: """
+                INSERT INTO usage_daily (customer_id, day_ms, feature, count) VALUES (?, ?, ?, ?)
+                ON CONFLICT(customer_id, day_ms, feature) DO UPDATE SET count = count + excluded.count
+                """)
+        let touch = try db.cachedStatement(
+            sql: "UPDATE accounts SET last_seen_ms = MAX(last_seen_ms, ?) WHERE customer_id = ?")
+        var recorded: UInt32 = 0
+        for (index, event) in events.enumerated() {
+            try markSeen.execute(arguments: [event.usageId])
+            guard db.changesCount > 0 else { continue }
+            let customer = event.customer!.value
+            try touch.execute(arguments: [event.occurredAtMs, customer])
+            guard db.changesCount > 0 else {
+                throw RPCError.invalidArgument("events[\(index)].customer", "unknown customer \"\(customer)\"")
+            }
+            try addToDay.execute(
+                arguments: [customer, event.occurredAtMs - event.occurredAtMs % dayMs, event.feature, event.count])
+            recorded += 1
+        }
+        return RecordUsageResponse(recorded: recorded, duplicates: UInt32(events.count) - recorded)
+    }
+}
