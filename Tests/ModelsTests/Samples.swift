@@ -37,7 +37,7 @@ enum Samples {
             GetAccountRequest.self, GetAccountResponse.self, ListAccountsRequest.self, ListAccountsResponse.self,
             CancelAccountRequest.self, AccountLifecycleResponse.self, ReactivateAccountRequest.self, UsageEvent.self,
             RecordUsageRequest.self, RecordUsageResponse.self, GetUsageRequest.self, DailyUsage.self,
-            GetUsageResponse.self, AccountChanged.self,
+            GetUsageResponse.self, AccountChanged.self, InactivityAlert.self,
         ]
     }
 
@@ -175,6 +175,11 @@ enum Samples {
         MessageSample(
             "GetUsageResponse/full", GetUsageResponse(days: [.init(dayMs: 1, feature: "f", count: 2)], lastSeenMs: -1)),
         MessageSample("AccountChanged/full", AccountChanged(account: fullAccount)),
+        MessageSample(
+            "InactivityAlert/full",
+            InactivityAlert(
+                customer: .init(value: "quiet"), segment: .key, silentSinceMs: .min, daysSilent: .max, thresholdDays: 14
+            )),
     ]
 
     static let fullAccount = Account(

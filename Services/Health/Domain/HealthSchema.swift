@@ -40,5 +40,16 @@ enum HealthSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 3: inactivity episodes") { db in
+            // One row per account in an alerted episode of silence; usage deletes it (the episode ends).
+            try db.execute(
+                sql: """
+                    CREATE TABLE inactivity_episodes (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        silent_since_ms INTEGER NOT NULL,
+                        alerted_at_ms INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

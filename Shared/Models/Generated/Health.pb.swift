@@ -460,6 +460,46 @@ public struct AccountChanged: ProtoMessage {
     }
 }
 
+/// Body of the event "health.inactivity.alert": an account has not used the product for its
+/// segment's inactivity threshold. Raised once per episode of silence; the next usage ends the
+/// episode. Escalation turns it into a proactive outreach case.
+public struct InactivityAlert: ProtoMessage {
+    public static let protoName = "cx.v1.InactivityAlert"
+
+    /// The silent account.
+    public var customer: CustomerId? = nil
+
+    /// Its segment (thresholds differ by segment).
+    public var segment: Segment = .unspecified
+
+    /// When it was last seen, Unix epoch ms; its signup time when it was never seen.
+    public var silentSinceMs: Int64 = 0
+
+    /// Whole days of silence when the alert was raised.
+    public var daysSilent: UInt32 = 0
+
+    /// The threshold that was crossed, in days.
+    public var thresholdDays: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        segment: Segment = .unspecified,
+        silentSinceMs: Int64 = 0,
+        daysSilent: UInt32 = 0,
+        thresholdDays: UInt32 = 0
+    ) {
+        self.customer = customer
+        self.segment = segment
+        self.silentSinceMs = silentSinceMs
+        self.daysSilent = daysSilent
+        self.thresholdDays = thresholdDays
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -930,6 +970,33 @@ extension AccountChanged: CMessageConvertible {
     func makeCMessage(in arena: CArena) -> Cx__V1__AccountChanged {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = self.account.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension InactivityAlert: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InactivityAlert {
+        var cMessage = Cx__V1__InactivityAlert()
+        cx__v1__inactivity_alert__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InactivityAlert) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.segment = Segment(cValue: cMessage.segment)
+        self.silentSinceMs = cMessage.silent_since_ms
+        self.daysSilent = cMessage.days_silent
+        self.thresholdDays = cMessage.threshold_days
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InactivityAlert {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.segment = self.segment.cValue
+        cMessage.silent_since_ms = self.silentSinceMs
+        cMessage.days_silent = self.daysSilent
+        cMessage.threshold_days = self.thresholdDays
         return cMessage
     }
 }

@@ -9,14 +9,17 @@ public struct ServiceDefinition: Sendable {
     public var subscriptions: [SubscriptionDefinition]
     /// Registers the service's own methods on the router (the standard ones are registered already).
     public var registerMethods: @Sendable (Router) -> Void
+    /// Work done on a schedule while the service runs.
+    public var jobs: [ScheduledJob]
 
     public init(
         name: String, migrations: [ServiceMigration] = [], subscriptions: [SubscriptionDefinition] = [],
-        registerMethods: @escaping @Sendable (Router) -> Void = { _ in }
+        jobs: [ScheduledJob] = [], registerMethods: @escaping @Sendable (Router) -> Void = { _ in }
     ) {
         self.name = name
         self.migrations = migrations
         self.subscriptions = subscriptions
+        self.jobs = jobs
         self.registerMethods = registerMethods
     }
 }

@@ -79,6 +79,8 @@ public final class ServiceRuntime: Service, Sendable {
         let publishing = Task { await eventPublisher.run() }
         await withTaskGroup(of: Void.self) { group in
             for subscription in subscriptions { group.addTask { await subscription.run() } }
+            let context = JobContext(service: definition.name, database: database, clock: clock, logger: logger)
+            for job in definition.jobs { group.addTask { await Self.repeatedly(job, context) } }
             ready.store(true, ordering: .relaxed)
             let replier = self.replier
             let router = self.router
@@ -95,6 +97,18 @@ public final class ServiceRuntime: Service, Sendable {
         publisher.close()
         try await database.close()
         logger.info("stopped", metadata: ["requests": "\(router.requestsServed)"])
+    }
+
+    /// Runs `job` every interval until cancelled; a failure is logged and the job runs again next time.
+    private static func repeatedly(_ job: ScheduledJob, _ context: JobContext) async {
+        while !Task.isCancelled {
+            do {
+                try await job.run(context)
+            } catch {
+                context.logger.error("scheduled job failed", metadata: ["job": "\(job.name)", "error": "\(error)"])
+            }
+            try? await Task.sleep(for: job.interval)
+        }
     }
 
     func status() async throws -> StatusResponse {

@@ -73,6 +73,8 @@ enum UsageMethods {
                 """)
         let touch = try db.cachedStatement(
             sql: "UPDATE accounts SET last_seen_ms = MAX(last_seen_ms, ?) WHERE customer_id = ?")
+        let endSilence = try db.cachedStatement(
+            sql: "DELETE FROM inactivity_episodes WHERE customer_id = ? AND silent_since_ms < ?")
         var recorded: UInt32 = 0
         for (index, event) in events.enumerated() {
             try markSeen.execute(arguments: [event.usageId])
@@ -82,6 +84,7 @@ enum UsageMethods {
             guard db.changesCount > 0 else {
                 throw RPCError.invalidArgument("events[\(index)].customer", "unknown customer \"\(customer)\"")
             }
+            try endSilence.execute(arguments: [customer, event.occurredAtMs])
             try addToDay.execute(
                 arguments: [customer, event.occurredAtMs - event.occurredAtMs % dayMs, event.feature, event.count])
             recorded += 1

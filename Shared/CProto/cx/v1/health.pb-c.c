@@ -772,6 +772,51 @@ void   cx__v1__account_changed__free_unpacked
   assert(message->base.descriptor == &cx__v1__account_changed__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__inactivity_alert__init
+                     (Cx__V1__InactivityAlert         *message)
+{
+  static const Cx__V1__InactivityAlert init_value = CX__V1__INACTIVITY_ALERT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__inactivity_alert__get_packed_size
+                     (const Cx__V1__InactivityAlert *message)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_alert__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__inactivity_alert__pack
+                     (const Cx__V1__InactivityAlert *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_alert__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__inactivity_alert__pack_to_buffer
+                     (const Cx__V1__InactivityAlert *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_alert__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InactivityAlert *
+       cx__v1__inactivity_alert__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InactivityAlert *)
+     protobuf_c_message_unpack (&cx__v1__inactivity_alert__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__inactivity_alert__free_unpacked
+                     (Cx__V1__InactivityAlert *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__inactivity_alert__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -1793,6 +1838,96 @@ const ProtobufCMessageDescriptor cx__v1__account_changed__descriptor =
   cx__v1__account_changed__field_indices_by_name,
   1,  cx__v1__account_changed__number_ranges,
   (ProtobufCMessageInit) cx__v1__account_changed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__inactivity_alert__field_descriptors[5] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityAlert, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "segment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityAlert, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "silent_since_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityAlert, silent_since_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "days_silent",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityAlert, days_silent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "threshold_days",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityAlert, threshold_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__inactivity_alert__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  3,   /* field[3] = days_silent */
+  1,   /* field[1] = segment */
+  2,   /* field[2] = silent_since_ms */
+  4,   /* field[4] = threshold_days */
+};
+static const ProtobufCIntRange cx__v1__inactivity_alert__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__inactivity_alert__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InactivityAlert",
+  "InactivityAlert",
+  "Cx__V1__InactivityAlert",
+  "cx.v1",
+  sizeof(Cx__V1__InactivityAlert),
+  5,
+  cx__v1__inactivity_alert__field_descriptors,
+  cx__v1__inactivity_alert__field_indices_by_name,
+  1,  cx__v1__inactivity_alert__number_ranges,
+  (ProtobufCMessageInit) cx__v1__inactivity_alert__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

@@ -33,6 +33,7 @@ typedef struct Cx__V1__GetUsageRequest Cx__V1__GetUsageRequest;
 typedef struct Cx__V1__DailyUsage Cx__V1__DailyUsage;
 typedef struct Cx__V1__GetUsageResponse Cx__V1__GetUsageResponse;
 typedef struct Cx__V1__AccountChanged Cx__V1__AccountChanged;
+typedef struct Cx__V1__InactivityAlert Cx__V1__InactivityAlert;
 
 
 /* --- enums --- */
@@ -494,6 +495,40 @@ struct  Cx__V1__AccountChanged
     , NULL }
 
 
+/*
+ * Body of the event "health.inactivity.alert": an account has not used the product for its
+ * segment's inactivity threshold. Raised once per episode of silence; the next usage ends the
+ * episode. Escalation turns it into a proactive outreach case.
+ */
+struct  Cx__V1__InactivityAlert
+{
+  ProtobufCMessage base;
+  /*
+   * The silent account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Its segment (thresholds differ by segment).
+   */
+  Cx__V1__Segment segment;
+  /*
+   * When it was last seen, Unix epoch ms; its signup time when it was never seen.
+   */
+  int64_t silent_since_ms;
+  /*
+   * Whole days of silence when the alert was raised.
+   */
+  uint32_t days_silent;
+  /*
+   * The threshold that was crossed, in days.
+   */
+  uint32_t threshold_days;
+};
+#define CX__V1__INACTIVITY_ALERT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__inactivity_alert__descriptor) \
+    , NULL, CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0, 0, 0 }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -817,6 +852,25 @@ Cx__V1__AccountChanged *
 void   cx__v1__account_changed__free_unpacked
                      (Cx__V1__AccountChanged *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__InactivityAlert methods */
+void   cx__v1__inactivity_alert__init
+                     (Cx__V1__InactivityAlert         *message);
+size_t cx__v1__inactivity_alert__get_packed_size
+                     (const Cx__V1__InactivityAlert   *message);
+size_t cx__v1__inactivity_alert__pack
+                     (const Cx__V1__InactivityAlert   *message,
+                      uint8_t             *out);
+size_t cx__v1__inactivity_alert__pack_to_buffer
+                     (const Cx__V1__InactivityAlert   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InactivityAlert *
+       cx__v1__inactivity_alert__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__inactivity_alert__free_unpacked
+                     (Cx__V1__InactivityAlert *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -870,6 +924,9 @@ typedef void (*Cx__V1__GetUsageResponse_Closure)
 typedef void (*Cx__V1__AccountChanged_Closure)
                  (const Cx__V1__AccountChanged *message,
                   void *closure_data);
+typedef void (*Cx__V1__InactivityAlert_Closure)
+                 (const Cx__V1__InactivityAlert *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -895,6 +952,7 @@ extern const ProtobufCMessageDescriptor cx__v1__get_usage_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__daily_usage__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_usage_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__account_changed__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__inactivity_alert__descriptor;
 
 PROTOBUF_C__END_DECLS
 
