@@ -9,7 +9,12 @@ run: deps
 	$(SWIFT) build --product cxctl
 	$(SWIFT) run cx-suite
 
-.PHONY: deps build run test generate check-generated format lint clean
+# Benchmarks print figures (release build); see the README for the last ones and their machine.
+bench: deps
+	$(SWIFT) build -c release --product health-bench
+	.build/release/health-bench 100000 200000
+
+.PHONY: deps build run test bench generate check-generated format lint clean
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)

@@ -59,6 +59,9 @@ let package = Package(
                 "Client", "Models", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway"),
+        // Benchmarks print figures; they are never timed tests (make bench).
+        .executableTarget(
+            name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),

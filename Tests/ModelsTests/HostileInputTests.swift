@@ -61,8 +61,11 @@ struct HostileInputTests {
 
     @Test("Every truncation of every sample's encoding either decodes or throws, for every message type")
     func truncatedEncodings() {
-        for sample in Samples.roundTrip where sample.name != "ConformanceSample/many elements" {
+        // Samples up to 4 KiB, as in the other fuzz tests: every prefix of a 24 KiB text sample would
+        // cost millions of decodes and test nothing the shorter ones do not.
+        for sample in Samples.roundTrip {
             let encoding = sample.message.serializedBytes()
+            guard encoding.count < 4_096 else { continue }
             for length in 0..<encoding.count {
                 for type in Samples.allMessageTypes {
                     expectDecodesOrFails(type, Array(encoding.prefix(length)), seed: 0)

@@ -37,7 +37,9 @@ enum Samples {
             GetAccountRequest.self, GetAccountResponse.self, ListAccountsRequest.self, ListAccountsResponse.self,
             CancelAccountRequest.self, AccountLifecycleResponse.self, ReactivateAccountRequest.self, UsageEvent.self,
             RecordUsageRequest.self, RecordUsageResponse.self, GetUsageRequest.self, DailyUsage.self,
-            GetUsageResponse.self, AccountChanged.self, InactivityAlert.self,
+            GetUsageResponse.self, AccountChanged.self, InactivityAlert.self, FactorContribution.self,
+            HealthScoreRecord.self, GetHealthScoreRequest.self, GetHealthScoreResponse.self,
+            RescoreAccountsRequest.self, RescoreAccountsResponse.self, ScoreChanged.self,
         ]
     }
 
@@ -180,7 +182,27 @@ enum Samples {
             InactivityAlert(
                 customer: .init(value: "quiet"), segment: .key, silentSinceMs: .min, daysSilent: .max, thresholdDays: 14
             )),
+        MessageSample("FactorContribution/full", fullFactor),
+        MessageSample("HealthScoreRecord/full", fullScore),
+        MessageSample(
+            "GetHealthScoreRequest/full", GetHealthScoreRequest(customer: .init(value: "c"), historyLimit: .max)),
+        MessageSample(
+            "GetHealthScoreResponse/full",
+            GetHealthScoreResponse(
+                current: fullScore, history: [fullScore, HealthScoreRecord()], changeSincePrevious: -2.5)),
+        MessageSample(
+            "RescoreAccountsRequest/full",
+            RescoreAccountsRequest(customers: [.init(value: "a"), .init(value: unicode)])),
+        MessageSample("RescoreAccountsResponse/full", RescoreAccountsResponse(scored: .max, bandChanges: 1)),
+        MessageSample("ScoreChanged/full", ScoreChanged(score: fullScore, previousBand: .good, previousScore: 80.25)),
     ]
+
+    static let fullFactor = FactorContribution(
+        factor: "usage_recency", value: 100, weight: 20, contribution: 20, known: true)
+
+    static let fullScore = HealthScoreRecord(
+        customer: .init(value: "acme"), score: 42.125, band: .poor, factors: [fullFactor, FactorContribution()],
+        modelVersion: "2026.1", computedAtMs: .max, churnProbability: 0.75)
 
     static let fullAccount = Account(
         customer: .init(value: "acme-4711"), name: unicode, segment: .enterprise, plan: "pro",

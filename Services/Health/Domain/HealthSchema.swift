@@ -51,5 +51,28 @@ enum HealthSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 4: scores") { db in
+            // Every score is kept with its explanation (the HealthScoreRecord message); health_latest holds
+            // each account's newest for quick comparison; health_dirty lists accounts whose inputs changed.
+            try db.execute(
+                sql: """
+                    CREATE TABLE health_scores (
+                        id INTEGER PRIMARY KEY,
+                        customer_id TEXT NOT NULL,
+                        computed_at_ms INTEGER NOT NULL,
+                        score REAL NOT NULL,
+                        band INTEGER NOT NULL,
+                        record BLOB NOT NULL
+                    ) STRICT;
+                    CREATE INDEX health_scores_history ON health_scores(customer_id, id);
+                    CREATE TABLE health_latest (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        computed_at_ms INTEGER NOT NULL,
+                        score REAL NOT NULL,
+                        band INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE health_dirty (customer_id TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

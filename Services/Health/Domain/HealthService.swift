@@ -4,9 +4,11 @@ public import ServiceKit
 /// churn coming. It owns the account records every other service keeps a projection of.
 public enum HealthService {
     public static let definition = ServiceDefinition(
-        name: "health", migrations: HealthSchema.migrations, jobs: [InactivityMonitor.standard.job],
+        name: "health", migrations: HealthSchema.migrations,
+        jobs: [InactivityMonitor.standard.job, HealthScorer.standard.job],
         registerMethods: { router in
             AccountMethods.register(on: router)
             UsageMethods.register(on: router)
+            ScoreMethods.register(on: router, scorer: .standard)
         })
 }

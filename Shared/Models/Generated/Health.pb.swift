@@ -500,6 +500,215 @@ public struct InactivityAlert: ProtoMessage {
     }
 }
 
+/// One factor's part in a health score: the explanation of the score.
+public struct FactorContribution: ProtoMessage {
+    public static let protoName = "cx.v1.FactorContribution"
+
+    /// The factor: usage_recency, usage_trend, feature_breadth, nps, support_burden,
+    /// loyalty_engagement, advocacy or onboarding.
+    public var factor: String = ""
+
+    /// The factor's own score, 0–100.
+    public var value: Double = 0
+
+    /// Its weight in the model, 0–100 (all weights sum to 100).
+    public var weight: UInt32 = 0
+
+    /// value × weight / 100: the points it adds to the score. The contributions sum to the score.
+    public var contribution: Double = 0
+
+    /// False when the input behind it is unknown (e.g. no NPS answer yet) and a neutral value was used.
+    public var known: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        factor: String = "",
+        value: Double = 0,
+        weight: UInt32 = 0,
+        contribution: Double = 0,
+        known: Bool = false
+    ) {
+        self.factor = factor
+        self.value = value
+        self.weight = weight
+        self.contribution = contribution
+        self.known = known
+    }
+}
+
+/// An account's health score at one moment, with its explanation.
+public struct HealthScoreRecord: ProtoMessage {
+    public static let protoName = "cx.v1.HealthScoreRecord"
+
+    /// The account.
+    public var customer: CustomerId? = nil
+
+    /// 0–100; exactly the sum of the factors' contributions.
+    public var score: Double = 0
+
+    /// The band the score falls in.
+    public var band: HealthScoreBand = .unspecified
+
+    /// Every factor's value, weight and contribution.
+    public var factors: [FactorContribution] = []
+
+    /// The scoring model's version, e.g. "2026.1".
+    public var modelVersion: String = ""
+
+    /// When it was computed, Unix epoch ms.
+    public var computedAtMs: Int64 = 0
+
+    /// The churn model's probability that the account cancels, 0–1.
+    public var churnProbability: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        score: Double = 0,
+        band: HealthScoreBand = .unspecified,
+        factors: [FactorContribution] = [],
+        modelVersion: String = "",
+        computedAtMs: Int64 = 0,
+        churnProbability: Double = 0
+    ) {
+        self.customer = customer
+        self.score = score
+        self.band = band
+        self.factors = factors
+        self.modelVersion = modelVersion
+        self.computedAtMs = computedAtMs
+        self.churnProbability = churnProbability
+    }
+}
+
+/// Body of "health.GetHealthScore" (role reader).
+public struct GetHealthScoreRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetHealthScoreRequest"
+
+    /// The account. Required.
+    public var customer: CustomerId? = nil
+
+    /// How many earlier scores to return, newest first; 0–100.
+    public var historyLimit: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        historyLimit: UInt32 = 0
+    ) {
+        self.customer = customer
+        self.historyLimit = historyLimit
+    }
+}
+
+/// Reply to "health.GetHealthScore"; NOT_FOUND when the account was never scored.
+public struct GetHealthScoreResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetHealthScoreResponse"
+
+    /// The latest score.
+    public var current: HealthScoreRecord? = nil
+
+    /// Earlier scores, newest first.
+    public var history: [HealthScoreRecord] = []
+
+    /// current.score minus the previous score; 0 without history.
+    public var changeSincePrevious: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        current: HealthScoreRecord? = nil,
+        history: [HealthScoreRecord] = [],
+        changeSincePrevious: Double = 0
+    ) {
+        self.current = current
+        self.history = history
+        self.changeSincePrevious = changeSincePrevious
+    }
+}
+
+/// Body of "health.RescoreAccounts" (role admin): recompute scores now instead of waiting for the
+/// schedule.
+public struct RescoreAccountsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RescoreAccountsRequest"
+
+    /// Only these accounts; empty rescoring every account that is not cancelled.
+    public var customers: [CustomerId] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customers: [CustomerId] = []
+    ) {
+        self.customers = customers
+    }
+}
+
+/// Reply to "health.RescoreAccounts".
+public struct RescoreAccountsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RescoreAccountsResponse"
+
+    /// Accounts scored.
+    public var scored: UInt32 = 0
+
+    /// Accounts whose band changed.
+    public var bandChanges: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        scored: UInt32 = 0,
+        bandChanges: UInt32 = 0
+    ) {
+        self.scored = scored
+        self.bandChanges = bandChanges
+    }
+}
+
+/// Body of the event "health.score.changed", published when an account's band changes or its
+/// score moves by 5 points or more.
+public struct ScoreChanged: ProtoMessage {
+    public static let protoName = "cx.v1.ScoreChanged"
+
+    /// The new score.
+    public var score: HealthScoreRecord? = nil
+
+    /// The band before; HEALTH_SCORE_BAND_UNSPECIFIED for the first score.
+    public var previousBand: HealthScoreBand = .unspecified
+
+    /// The score before; 0 for the first score.
+    public var previousScore: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        score: HealthScoreRecord? = nil,
+        previousBand: HealthScoreBand = .unspecified,
+        previousScore: Double = 0
+    ) {
+        self.score = score
+        self.previousBand = previousBand
+        self.previousScore = previousScore
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -583,6 +792,43 @@ public enum LifecycleStage: ProtoEnum {
         case 3: self = .mature
         case 4: self = .atRenewal
         case 5: self = .cancelled
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// How healthy an account is, from its score.
+public enum HealthScoreBand: ProtoEnum {
+    /// Not scored yet.
+    case unspecified
+    /// Score above the model's good threshold (default > 75).
+    case good
+    /// Between the thresholds (default 51–75).
+    case average
+    /// At or below the poor threshold (default <= 50), or capped there by a poor factor.
+    case poor
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [HealthScoreBand] = [.unspecified, .good, .average, .poor]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .good: 1
+        case .average: 2
+        case .poor: 3
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .good
+        case 2: self = .average
+        case 3: self = .poor
         default: self = .unrecognized(rawValue)
         }
     }
@@ -1001,6 +1247,180 @@ extension InactivityAlert: CMessageConvertible {
     }
 }
 
+extension FactorContribution: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FactorContribution {
+        var cMessage = Cx__V1__FactorContribution()
+        cx__v1__factor_contribution__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FactorContribution) {
+        self.init()
+        self.factor = String(protobufCString: cMessage.factor)
+        self.value = cMessage.value
+        self.weight = cMessage.weight
+        self.contribution = cMessage.contribution
+        self.known = cMessage.known != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FactorContribution {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.factor = arena.cString(self.factor)
+        cMessage.value = self.value
+        cMessage.weight = self.weight
+        cMessage.contribution = self.contribution
+        cMessage.known = self.known ? 1 : 0
+        return cMessage
+    }
+}
+
+extension HealthScoreRecord: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__HealthScoreRecord {
+        var cMessage = Cx__V1__HealthScoreRecord()
+        cx__v1__health_score_record__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__HealthScoreRecord) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.score = cMessage.score
+        self.band = HealthScoreBand(cValue: cMessage.band)
+        self.factors = Array(cElements: cMessage.factors, count: cMessage.n_factors) {
+            FactorContribution(cMessageAt: $0)
+        }
+        self.modelVersion = String(protobufCString: cMessage.model_version)
+        self.computedAtMs = cMessage.computed_at_ms
+        self.churnProbability = cMessage.churn_probability
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__HealthScoreRecord {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.score = self.score
+        cMessage.band = self.band.cValue
+        cMessage.n_factors = self.factors.count
+        cMessage.factors = arena.array(self.factors) { arena.message($0) }
+        cMessage.model_version = arena.cString(self.modelVersion)
+        cMessage.computed_at_ms = self.computedAtMs
+        cMessage.churn_probability = self.churnProbability
+        return cMessage
+    }
+}
+
+extension GetHealthScoreRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetHealthScoreRequest {
+        var cMessage = Cx__V1__GetHealthScoreRequest()
+        cx__v1__get_health_score_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetHealthScoreRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.historyLimit = cMessage.history_limit
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetHealthScoreRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.history_limit = self.historyLimit
+        return cMessage
+    }
+}
+
+extension GetHealthScoreResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetHealthScoreResponse {
+        var cMessage = Cx__V1__GetHealthScoreResponse()
+        cx__v1__get_health_score_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetHealthScoreResponse) {
+        self.init()
+        self.current = cMessage.current.map { HealthScoreRecord(cMessageAt: $0) }
+        self.history = Array(cElements: cMessage.history, count: cMessage.n_history) {
+            HealthScoreRecord(cMessageAt: $0)
+        }
+        self.changeSincePrevious = cMessage.change_since_previous
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetHealthScoreResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.current = self.current.map { arena.message($0) }
+        cMessage.n_history = self.history.count
+        cMessage.history = arena.array(self.history) { arena.message($0) }
+        cMessage.change_since_previous = self.changeSincePrevious
+        return cMessage
+    }
+}
+
+extension RescoreAccountsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RescoreAccountsRequest {
+        var cMessage = Cx__V1__RescoreAccountsRequest()
+        cx__v1__rescore_accounts_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RescoreAccountsRequest) {
+        self.init()
+        self.customers = Array(cElements: cMessage.customers, count: cMessage.n_customers) {
+            CustomerId(cMessageAt: $0)
+        }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RescoreAccountsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_customers = self.customers.count
+        cMessage.customers = arena.array(self.customers) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension RescoreAccountsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RescoreAccountsResponse {
+        var cMessage = Cx__V1__RescoreAccountsResponse()
+        cx__v1__rescore_accounts_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RescoreAccountsResponse) {
+        self.init()
+        self.scored = cMessage.scored
+        self.bandChanges = cMessage.band_changes
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RescoreAccountsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.scored = self.scored
+        cMessage.band_changes = self.bandChanges
+        return cMessage
+    }
+}
+
+extension ScoreChanged: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoreChanged {
+        var cMessage = Cx__V1__ScoreChanged()
+        cx__v1__score_changed__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoreChanged) {
+        self.init()
+        self.score = cMessage.score.map { HealthScoreRecord(cMessageAt: $0) }
+        self.previousBand = HealthScoreBand(cValue: cMessage.previous_band)
+        self.previousScore = cMessage.previous_score
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoreChanged {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.score = self.score.map { arena.message($0) }
+        cMessage.previous_band = self.previousBand.cValue
+        cMessage.previous_score = self.previousScore
+        return cMessage
+    }
+}
+
 extension Segment {
     init(cValue: Cx__V1__Segment) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -1018,5 +1438,15 @@ extension LifecycleStage {
 
     var cValue: Cx__V1__LifecycleStage {
         Cx__V1__LifecycleStage(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension HealthScoreBand {
+    init(cValue: Cx__V1__HealthScoreBand) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__HealthScoreBand {
+        Cx__V1__HealthScoreBand(rawValue: .init(truncatingIfNeeded: rawValue))
     }
 }

@@ -23,6 +23,7 @@ enum AccountMethods {
             account.lastSeenMs = existing?.lastSeenMs ?? 0
             account.updatedAtMs = write.nowMs
             try AccountStore.save(account, in: write.db)
+            try HealthScorer.markDirty(id, in: write.db)
             try write.emit("account.upserted", customerID: id, AccountChanged(account: account))
             return UpsertAccountResponse(account: account, created: existing == nil)
         }

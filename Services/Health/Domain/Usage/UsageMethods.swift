@@ -73,6 +73,8 @@ enum UsageMethods {
                 """)
         let touch = try db.cachedStatement(
             sql: "UPDATE accounts SET last_seen_ms = MAX(last_seen_ms, ?) WHERE customer_id = ?")
+        let markDirty = try db.cachedStatement(
+            sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING")
         let endSilence = try db.cachedStatement(
             sql: "DELETE FROM inactivity_episodes WHERE customer_id = ? AND silent_since_ms < ?")
         var recorded: UInt32 = 0
@@ -85,6 +87,7 @@ enum UsageMethods {
                 throw RPCError.invalidArgument("events[\(index)].customer", "unknown customer \"\(customer)\"")
             }
             try endSilence.execute(arguments: [customer, event.occurredAtMs])
+            try markDirty.execute(arguments: [customer])
             try addToDay.execute(
                 arguments: [customer, event.occurredAtMs - event.occurredAtMs % dayMs, event.feature, event.count])
             recorded += 1

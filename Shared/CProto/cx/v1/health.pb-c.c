@@ -817,6 +817,321 @@ void   cx__v1__inactivity_alert__free_unpacked
   assert(message->base.descriptor == &cx__v1__inactivity_alert__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__factor_contribution__init
+                     (Cx__V1__FactorContribution         *message)
+{
+  static const Cx__V1__FactorContribution init_value = CX__V1__FACTOR_CONTRIBUTION__INIT;
+  *message = init_value;
+}
+size_t cx__v1__factor_contribution__get_packed_size
+                     (const Cx__V1__FactorContribution *message)
+{
+  assert(message->base.descriptor == &cx__v1__factor_contribution__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__factor_contribution__pack
+                     (const Cx__V1__FactorContribution *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__factor_contribution__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__factor_contribution__pack_to_buffer
+                     (const Cx__V1__FactorContribution *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__factor_contribution__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FactorContribution *
+       cx__v1__factor_contribution__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FactorContribution *)
+     protobuf_c_message_unpack (&cx__v1__factor_contribution__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__factor_contribution__free_unpacked
+                     (Cx__V1__FactorContribution *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__factor_contribution__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__health_score_record__init
+                     (Cx__V1__HealthScoreRecord         *message)
+{
+  static const Cx__V1__HealthScoreRecord init_value = CX__V1__HEALTH_SCORE_RECORD__INIT;
+  *message = init_value;
+}
+size_t cx__v1__health_score_record__get_packed_size
+                     (const Cx__V1__HealthScoreRecord *message)
+{
+  assert(message->base.descriptor == &cx__v1__health_score_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__health_score_record__pack
+                     (const Cx__V1__HealthScoreRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__health_score_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__health_score_record__pack_to_buffer
+                     (const Cx__V1__HealthScoreRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__health_score_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__HealthScoreRecord *
+       cx__v1__health_score_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__HealthScoreRecord *)
+     protobuf_c_message_unpack (&cx__v1__health_score_record__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__health_score_record__free_unpacked
+                     (Cx__V1__HealthScoreRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__health_score_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_health_score_request__init
+                     (Cx__V1__GetHealthScoreRequest         *message)
+{
+  static const Cx__V1__GetHealthScoreRequest init_value = CX__V1__GET_HEALTH_SCORE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_health_score_request__get_packed_size
+                     (const Cx__V1__GetHealthScoreRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_health_score_request__pack
+                     (const Cx__V1__GetHealthScoreRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_health_score_request__pack_to_buffer
+                     (const Cx__V1__GetHealthScoreRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetHealthScoreRequest *
+       cx__v1__get_health_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetHealthScoreRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_health_score_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_health_score_request__free_unpacked
+                     (Cx__V1__GetHealthScoreRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_health_score_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_health_score_response__init
+                     (Cx__V1__GetHealthScoreResponse         *message)
+{
+  static const Cx__V1__GetHealthScoreResponse init_value = CX__V1__GET_HEALTH_SCORE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_health_score_response__get_packed_size
+                     (const Cx__V1__GetHealthScoreResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_health_score_response__pack
+                     (const Cx__V1__GetHealthScoreResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_health_score_response__pack_to_buffer
+                     (const Cx__V1__GetHealthScoreResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_health_score_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetHealthScoreResponse *
+       cx__v1__get_health_score_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetHealthScoreResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_health_score_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_health_score_response__free_unpacked
+                     (Cx__V1__GetHealthScoreResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_health_score_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__rescore_accounts_request__init
+                     (Cx__V1__RescoreAccountsRequest         *message)
+{
+  static const Cx__V1__RescoreAccountsRequest init_value = CX__V1__RESCORE_ACCOUNTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__rescore_accounts_request__get_packed_size
+                     (const Cx__V1__RescoreAccountsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__rescore_accounts_request__pack
+                     (const Cx__V1__RescoreAccountsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__rescore_accounts_request__pack_to_buffer
+                     (const Cx__V1__RescoreAccountsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RescoreAccountsRequest *
+       cx__v1__rescore_accounts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RescoreAccountsRequest *)
+     protobuf_c_message_unpack (&cx__v1__rescore_accounts_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__rescore_accounts_request__free_unpacked
+                     (Cx__V1__RescoreAccountsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__rescore_accounts_response__init
+                     (Cx__V1__RescoreAccountsResponse         *message)
+{
+  static const Cx__V1__RescoreAccountsResponse init_value = CX__V1__RESCORE_ACCOUNTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__rescore_accounts_response__get_packed_size
+                     (const Cx__V1__RescoreAccountsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__rescore_accounts_response__pack
+                     (const Cx__V1__RescoreAccountsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__rescore_accounts_response__pack_to_buffer
+                     (const Cx__V1__RescoreAccountsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RescoreAccountsResponse *
+       cx__v1__rescore_accounts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RescoreAccountsResponse *)
+     protobuf_c_message_unpack (&cx__v1__rescore_accounts_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__rescore_accounts_response__free_unpacked
+                     (Cx__V1__RescoreAccountsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__rescore_accounts_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__score_changed__init
+                     (Cx__V1__ScoreChanged         *message)
+{
+  static const Cx__V1__ScoreChanged init_value = CX__V1__SCORE_CHANGED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__score_changed__get_packed_size
+                     (const Cx__V1__ScoreChanged *message)
+{
+  assert(message->base.descriptor == &cx__v1__score_changed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__score_changed__pack
+                     (const Cx__V1__ScoreChanged *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__score_changed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__score_changed__pack_to_buffer
+                     (const Cx__V1__ScoreChanged *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__score_changed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoreChanged *
+       cx__v1__score_changed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoreChanged *)
+     protobuf_c_message_unpack (&cx__v1__score_changed__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__score_changed__free_unpacked
+                     (Cx__V1__ScoreChanged *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__score_changed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -1930,6 +2245,480 @@ const ProtobufCMessageDescriptor cx__v1__inactivity_alert__descriptor =
   (ProtobufCMessageInit) cx__v1__inactivity_alert__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cx__v1__factor_contribution__field_descriptors[5] =
+{
+  {
+    "factor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorContribution, factor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorContribution, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorContribution, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "contribution",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorContribution, contribution),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "known",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorContribution, known),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__factor_contribution__field_indices_by_name[] = {
+  3,   /* field[3] = contribution */
+  0,   /* field[0] = factor */
+  4,   /* field[4] = known */
+  1,   /* field[1] = value */
+  2,   /* field[2] = weight */
+};
+static const ProtobufCIntRange cx__v1__factor_contribution__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__factor_contribution__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FactorContribution",
+  "FactorContribution",
+  "Cx__V1__FactorContribution",
+  "cx.v1",
+  sizeof(Cx__V1__FactorContribution),
+  5,
+  cx__v1__factor_contribution__field_descriptors,
+  cx__v1__factor_contribution__field_indices_by_name,
+  1,  cx__v1__factor_contribution__number_ranges,
+  (ProtobufCMessageInit) cx__v1__factor_contribution__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__health_score_record__field_descriptors[7] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "band",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, band),
+    &cx__v1__health_score_band__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "factors",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__HealthScoreRecord, n_factors),
+    offsetof(Cx__V1__HealthScoreRecord, factors),
+    &cx__v1__factor_contribution__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_version",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, model_version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "computed_at_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, computed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn_probability",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthScoreRecord, churn_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__health_score_record__field_indices_by_name[] = {
+  2,   /* field[2] = band */
+  6,   /* field[6] = churn_probability */
+  5,   /* field[5] = computed_at_ms */
+  0,   /* field[0] = customer */
+  3,   /* field[3] = factors */
+  4,   /* field[4] = model_version */
+  1,   /* field[1] = score */
+};
+static const ProtobufCIntRange cx__v1__health_score_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__health_score_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.HealthScoreRecord",
+  "HealthScoreRecord",
+  "Cx__V1__HealthScoreRecord",
+  "cx.v1",
+  sizeof(Cx__V1__HealthScoreRecord),
+  7,
+  cx__v1__health_score_record__field_descriptors,
+  cx__v1__health_score_record__field_indices_by_name,
+  1,  cx__v1__health_score_record__number_ranges,
+  (ProtobufCMessageInit) cx__v1__health_score_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_health_score_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetHealthScoreRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history_limit",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetHealthScoreRequest, history_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_health_score_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = history_limit */
+};
+static const ProtobufCIntRange cx__v1__get_health_score_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_health_score_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetHealthScoreRequest",
+  "GetHealthScoreRequest",
+  "Cx__V1__GetHealthScoreRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetHealthScoreRequest),
+  2,
+  cx__v1__get_health_score_request__field_descriptors,
+  cx__v1__get_health_score_request__field_indices_by_name,
+  1,  cx__v1__get_health_score_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_health_score_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_health_score_response__field_descriptors[3] =
+{
+  {
+    "current",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetHealthScoreResponse, current),
+    &cx__v1__health_score_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetHealthScoreResponse, n_history),
+    offsetof(Cx__V1__GetHealthScoreResponse, history),
+    &cx__v1__health_score_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change_since_previous",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetHealthScoreResponse, change_since_previous),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_health_score_response__field_indices_by_name[] = {
+  2,   /* field[2] = change_since_previous */
+  0,   /* field[0] = current */
+  1,   /* field[1] = history */
+};
+static const ProtobufCIntRange cx__v1__get_health_score_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_health_score_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetHealthScoreResponse",
+  "GetHealthScoreResponse",
+  "Cx__V1__GetHealthScoreResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetHealthScoreResponse),
+  3,
+  cx__v1__get_health_score_response__field_descriptors,
+  cx__v1__get_health_score_response__field_indices_by_name,
+  1,  cx__v1__get_health_score_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_health_score_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__rescore_accounts_request__field_descriptors[1] =
+{
+  {
+    "customers",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__RescoreAccountsRequest, n_customers),
+    offsetof(Cx__V1__RescoreAccountsRequest, customers),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__rescore_accounts_request__field_indices_by_name[] = {
+  0,   /* field[0] = customers */
+};
+static const ProtobufCIntRange cx__v1__rescore_accounts_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__rescore_accounts_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RescoreAccountsRequest",
+  "RescoreAccountsRequest",
+  "Cx__V1__RescoreAccountsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RescoreAccountsRequest),
+  1,
+  cx__v1__rescore_accounts_request__field_descriptors,
+  cx__v1__rescore_accounts_request__field_indices_by_name,
+  1,  cx__v1__rescore_accounts_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__rescore_accounts_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__rescore_accounts_response__field_descriptors[2] =
+{
+  {
+    "scored",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RescoreAccountsResponse, scored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "band_changes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RescoreAccountsResponse, band_changes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__rescore_accounts_response__field_indices_by_name[] = {
+  1,   /* field[1] = band_changes */
+  0,   /* field[0] = scored */
+};
+static const ProtobufCIntRange cx__v1__rescore_accounts_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__rescore_accounts_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RescoreAccountsResponse",
+  "RescoreAccountsResponse",
+  "Cx__V1__RescoreAccountsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RescoreAccountsResponse),
+  2,
+  cx__v1__rescore_accounts_response__field_descriptors,
+  cx__v1__rescore_accounts_response__field_indices_by_name,
+  1,  cx__v1__rescore_accounts_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__rescore_accounts_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__score_changed__field_descriptors[3] =
+{
+  {
+    "score",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreChanged, score),
+    &cx__v1__health_score_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_band",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreChanged, previous_band),
+    &cx__v1__health_score_band__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreChanged, previous_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__score_changed__field_indices_by_name[] = {
+  1,   /* field[1] = previous_band */
+  2,   /* field[2] = previous_score */
+  0,   /* field[0] = score */
+};
+static const ProtobufCIntRange cx__v1__score_changed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__score_changed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoreChanged",
+  "ScoreChanged",
+  "Cx__V1__ScoreChanged",
+  "cx.v1",
+  sizeof(Cx__V1__ScoreChanged),
+  3,
+  cx__v1__score_changed__field_descriptors,
+  cx__v1__score_changed__field_indices_by_name,
+  1,  cx__v1__score_changed__number_ranges,
+  (ProtobufCMessageInit) cx__v1__score_changed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =
 {
   { "SEGMENT_UNSPECIFIED", "CX__V1__SEGMENT__SEGMENT_UNSPECIFIED", 0 },
@@ -1998,5 +2787,37 @@ const ProtobufCEnumDescriptor cx__v1__lifecycle_stage__descriptor =
   cx__v1__lifecycle_stage__enum_values_by_name,
   1,
   cx__v1__lifecycle_stage__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__health_score_band__enum_values_by_number[4] =
+{
+  { "HEALTH_SCORE_BAND_UNSPECIFIED", "CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED", 0 },
+  { "HEALTH_SCORE_BAND_GOOD", "CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_GOOD", 1 },
+  { "HEALTH_SCORE_BAND_AVERAGE", "CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_AVERAGE", 2 },
+  { "HEALTH_SCORE_BAND_POOR", "CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_POOR", 3 },
+};
+static const ProtobufCIntRange cx__v1__health_score_band__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cx__v1__health_score_band__enum_values_by_name[4] =
+{
+  { "HEALTH_SCORE_BAND_AVERAGE", 2 },
+  { "HEALTH_SCORE_BAND_GOOD", 1 },
+  { "HEALTH_SCORE_BAND_POOR", 3 },
+  { "HEALTH_SCORE_BAND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__health_score_band__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.HealthScoreBand",
+  "HealthScoreBand",
+  "Cx__V1__HealthScoreBand",
+  "cx.v1",
+  4,
+  cx__v1__health_score_band__enum_values_by_number,
+  4,
+  cx__v1__health_score_band__enum_values_by_name,
+  1,
+  cx__v1__health_score_band__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

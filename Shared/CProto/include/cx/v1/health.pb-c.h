@@ -34,6 +34,13 @@ typedef struct Cx__V1__DailyUsage Cx__V1__DailyUsage;
 typedef struct Cx__V1__GetUsageResponse Cx__V1__GetUsageResponse;
 typedef struct Cx__V1__AccountChanged Cx__V1__AccountChanged;
 typedef struct Cx__V1__InactivityAlert Cx__V1__InactivityAlert;
+typedef struct Cx__V1__FactorContribution Cx__V1__FactorContribution;
+typedef struct Cx__V1__HealthScoreRecord Cx__V1__HealthScoreRecord;
+typedef struct Cx__V1__GetHealthScoreRequest Cx__V1__GetHealthScoreRequest;
+typedef struct Cx__V1__GetHealthScoreResponse Cx__V1__GetHealthScoreResponse;
+typedef struct Cx__V1__RescoreAccountsRequest Cx__V1__RescoreAccountsRequest;
+typedef struct Cx__V1__RescoreAccountsResponse Cx__V1__RescoreAccountsResponse;
+typedef struct Cx__V1__ScoreChanged Cx__V1__ScoreChanged;
 
 
 /* --- enums --- */
@@ -94,6 +101,28 @@ typedef enum _Cx__V1__LifecycleStage {
   CX__V1__LIFECYCLE_STAGE__LIFECYCLE_STAGE_CANCELLED = 5
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__LIFECYCLE_STAGE)
 } Cx__V1__LifecycleStage;
+/*
+ * How healthy an account is, from its score.
+ */
+typedef enum _Cx__V1__HealthScoreBand {
+  /*
+   * Not scored yet.
+   */
+  CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED = 0,
+  /*
+   * Score above the model's good threshold (default > 75).
+   */
+  CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_GOOD = 1,
+  /*
+   * Between the thresholds (default 51–75).
+   */
+  CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_AVERAGE = 2,
+  /*
+   * At or below the poor threshold (default <= 50), or capped there by a poor factor.
+   */
+  CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_POOR = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__HEALTH_SCORE_BAND)
+} Cx__V1__HealthScoreBand;
 
 /* --- messages --- */
 
@@ -529,6 +558,188 @@ struct  Cx__V1__InactivityAlert
     , NULL, CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0, 0, 0 }
 
 
+/*
+ * One factor's part in a health score: the explanation of the score.
+ */
+struct  Cx__V1__FactorContribution
+{
+  ProtobufCMessage base;
+  /*
+   * The factor: usage_recency, usage_trend, feature_breadth, nps, support_burden,
+   * loyalty_engagement, advocacy or onboarding.
+   */
+  char *factor;
+  /*
+   * The factor's own score, 0–100.
+   */
+  double value;
+  /*
+   * Its weight in the model, 0–100 (all weights sum to 100).
+   */
+  uint32_t weight;
+  /*
+   * value × weight / 100: the points it adds to the score. The contributions sum to the score.
+   */
+  double contribution;
+  /*
+   * False when the input behind it is unknown (e.g. no NPS answer yet) and a neutral value was used.
+   */
+  protobuf_c_boolean known;
+};
+#define CX__V1__FACTOR_CONTRIBUTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__factor_contribution__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+/*
+ * An account's health score at one moment, with its explanation.
+ */
+struct  Cx__V1__HealthScoreRecord
+{
+  ProtobufCMessage base;
+  /*
+   * The account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * 0–100; exactly the sum of the factors' contributions.
+   */
+  double score;
+  /*
+   * The band the score falls in.
+   */
+  Cx__V1__HealthScoreBand band;
+  /*
+   * Every factor's value, weight and contribution.
+   */
+  size_t n_factors;
+  Cx__V1__FactorContribution **factors;
+  /*
+   * The scoring model's version, e.g. "2026.1".
+   */
+  char *model_version;
+  /*
+   * When it was computed, Unix epoch ms.
+   */
+  int64_t computed_at_ms;
+  /*
+   * The churn model's probability that the account cancels, 0–1.
+   */
+  double churn_probability;
+};
+#define CX__V1__HEALTH_SCORE_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__health_score_record__descriptor) \
+    , NULL, 0, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Body of "health.GetHealthScore" (role reader).
+ */
+struct  Cx__V1__GetHealthScoreRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The account. Required.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * How many earlier scores to return, newest first; 0–100.
+   */
+  uint32_t history_limit;
+};
+#define CX__V1__GET_HEALTH_SCORE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_health_score_request__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Reply to "health.GetHealthScore"; NOT_FOUND when the account was never scored.
+ */
+struct  Cx__V1__GetHealthScoreResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The latest score.
+   */
+  Cx__V1__HealthScoreRecord *current;
+  /*
+   * Earlier scores, newest first.
+   */
+  size_t n_history;
+  Cx__V1__HealthScoreRecord **history;
+  /*
+   * current.score minus the previous score; 0 without history.
+   */
+  double change_since_previous;
+};
+#define CX__V1__GET_HEALTH_SCORE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_health_score_response__descriptor) \
+    , NULL, 0,NULL, 0 }
+
+
+/*
+ * Body of "health.RescoreAccounts" (role admin): recompute scores now instead of waiting for the
+ * schedule.
+ */
+struct  Cx__V1__RescoreAccountsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only these accounts; empty rescoring every account that is not cancelled.
+   */
+  size_t n_customers;
+  Cx__V1__CustomerId **customers;
+};
+#define CX__V1__RESCORE_ACCOUNTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__rescore_accounts_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Reply to "health.RescoreAccounts".
+ */
+struct  Cx__V1__RescoreAccountsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Accounts scored.
+   */
+  uint32_t scored;
+  /*
+   * Accounts whose band changed.
+   */
+  uint32_t band_changes;
+};
+#define CX__V1__RESCORE_ACCOUNTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__rescore_accounts_response__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * Body of the event "health.score.changed", published when an account's band changes or its
+ * score moves by 5 points or more.
+ */
+struct  Cx__V1__ScoreChanged
+{
+  ProtobufCMessage base;
+  /*
+   * The new score.
+   */
+  Cx__V1__HealthScoreRecord *score;
+  /*
+   * The band before; HEALTH_SCORE_BAND_UNSPECIFIED for the first score.
+   */
+  Cx__V1__HealthScoreBand previous_band;
+  /*
+   * The score before; 0 for the first score.
+   */
+  double previous_score;
+};
+#define CX__V1__SCORE_CHANGED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__score_changed__descriptor) \
+    , NULL, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0 }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -871,6 +1082,139 @@ Cx__V1__InactivityAlert *
 void   cx__v1__inactivity_alert__free_unpacked
                      (Cx__V1__InactivityAlert *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__FactorContribution methods */
+void   cx__v1__factor_contribution__init
+                     (Cx__V1__FactorContribution         *message);
+size_t cx__v1__factor_contribution__get_packed_size
+                     (const Cx__V1__FactorContribution   *message);
+size_t cx__v1__factor_contribution__pack
+                     (const Cx__V1__FactorContribution   *message,
+                      uint8_t             *out);
+size_t cx__v1__factor_contribution__pack_to_buffer
+                     (const Cx__V1__FactorContribution   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FactorContribution *
+       cx__v1__factor_contribution__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__factor_contribution__free_unpacked
+                     (Cx__V1__FactorContribution *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__HealthScoreRecord methods */
+void   cx__v1__health_score_record__init
+                     (Cx__V1__HealthScoreRecord         *message);
+size_t cx__v1__health_score_record__get_packed_size
+                     (const Cx__V1__HealthScoreRecord   *message);
+size_t cx__v1__health_score_record__pack
+                     (const Cx__V1__HealthScoreRecord   *message,
+                      uint8_t             *out);
+size_t cx__v1__health_score_record__pack_to_buffer
+                     (const Cx__V1__HealthScoreRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__HealthScoreRecord *
+       cx__v1__health_score_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__health_score_record__free_unpacked
+                     (Cx__V1__HealthScoreRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetHealthScoreRequest methods */
+void   cx__v1__get_health_score_request__init
+                     (Cx__V1__GetHealthScoreRequest         *message);
+size_t cx__v1__get_health_score_request__get_packed_size
+                     (const Cx__V1__GetHealthScoreRequest   *message);
+size_t cx__v1__get_health_score_request__pack
+                     (const Cx__V1__GetHealthScoreRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_health_score_request__pack_to_buffer
+                     (const Cx__V1__GetHealthScoreRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetHealthScoreRequest *
+       cx__v1__get_health_score_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_health_score_request__free_unpacked
+                     (Cx__V1__GetHealthScoreRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetHealthScoreResponse methods */
+void   cx__v1__get_health_score_response__init
+                     (Cx__V1__GetHealthScoreResponse         *message);
+size_t cx__v1__get_health_score_response__get_packed_size
+                     (const Cx__V1__GetHealthScoreResponse   *message);
+size_t cx__v1__get_health_score_response__pack
+                     (const Cx__V1__GetHealthScoreResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_health_score_response__pack_to_buffer
+                     (const Cx__V1__GetHealthScoreResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetHealthScoreResponse *
+       cx__v1__get_health_score_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_health_score_response__free_unpacked
+                     (Cx__V1__GetHealthScoreResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RescoreAccountsRequest methods */
+void   cx__v1__rescore_accounts_request__init
+                     (Cx__V1__RescoreAccountsRequest         *message);
+size_t cx__v1__rescore_accounts_request__get_packed_size
+                     (const Cx__V1__RescoreAccountsRequest   *message);
+size_t cx__v1__rescore_accounts_request__pack
+                     (const Cx__V1__RescoreAccountsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__rescore_accounts_request__pack_to_buffer
+                     (const Cx__V1__RescoreAccountsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RescoreAccountsRequest *
+       cx__v1__rescore_accounts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__rescore_accounts_request__free_unpacked
+                     (Cx__V1__RescoreAccountsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RescoreAccountsResponse methods */
+void   cx__v1__rescore_accounts_response__init
+                     (Cx__V1__RescoreAccountsResponse         *message);
+size_t cx__v1__rescore_accounts_response__get_packed_size
+                     (const Cx__V1__RescoreAccountsResponse   *message);
+size_t cx__v1__rescore_accounts_response__pack
+                     (const Cx__V1__RescoreAccountsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__rescore_accounts_response__pack_to_buffer
+                     (const Cx__V1__RescoreAccountsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RescoreAccountsResponse *
+       cx__v1__rescore_accounts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__rescore_accounts_response__free_unpacked
+                     (Cx__V1__RescoreAccountsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoreChanged methods */
+void   cx__v1__score_changed__init
+                     (Cx__V1__ScoreChanged         *message);
+size_t cx__v1__score_changed__get_packed_size
+                     (const Cx__V1__ScoreChanged   *message);
+size_t cx__v1__score_changed__pack
+                     (const Cx__V1__ScoreChanged   *message,
+                      uint8_t             *out);
+size_t cx__v1__score_changed__pack_to_buffer
+                     (const Cx__V1__ScoreChanged   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoreChanged *
+       cx__v1__score_changed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__score_changed__free_unpacked
+                     (Cx__V1__ScoreChanged *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -927,6 +1271,27 @@ typedef void (*Cx__V1__AccountChanged_Closure)
 typedef void (*Cx__V1__InactivityAlert_Closure)
                  (const Cx__V1__InactivityAlert *message,
                   void *closure_data);
+typedef void (*Cx__V1__FactorContribution_Closure)
+                 (const Cx__V1__FactorContribution *message,
+                  void *closure_data);
+typedef void (*Cx__V1__HealthScoreRecord_Closure)
+                 (const Cx__V1__HealthScoreRecord *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetHealthScoreRequest_Closure)
+                 (const Cx__V1__GetHealthScoreRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetHealthScoreResponse_Closure)
+                 (const Cx__V1__GetHealthScoreResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RescoreAccountsRequest_Closure)
+                 (const Cx__V1__RescoreAccountsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RescoreAccountsResponse_Closure)
+                 (const Cx__V1__RescoreAccountsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoreChanged_Closure)
+                 (const Cx__V1__ScoreChanged *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -935,6 +1300,7 @@ typedef void (*Cx__V1__InactivityAlert_Closure)
 
 extern const ProtobufCEnumDescriptor    cx__v1__segment__descriptor;
 extern const ProtobufCEnumDescriptor    cx__v1__lifecycle_stage__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__health_score_band__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__account__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__upsert_account_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__upsert_account_response__descriptor;
@@ -953,6 +1319,13 @@ extern const ProtobufCMessageDescriptor cx__v1__daily_usage__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_usage_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__account_changed__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__inactivity_alert__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__factor_contribution__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__health_score_record__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_health_score_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_health_score_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__rescore_accounts_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__rescore_accounts_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__score_changed__descriptor;
 
 PROTOBUF_C__END_DECLS
 

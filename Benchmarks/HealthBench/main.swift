@@ -1,0 +1,92 @@
+import Foundation
+import Health
+import Models
+import ServiceKit
+
+// health-bench: RecordUsage ingestion through the router's envelope path (decode, auth, validate, group
+// commit) and rescoring every account, on a real database file. Prints one line per figure.
+//   swift run -c release health-bench [accounts] [usage-events]
+
+let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+let accountCount = arguments.first ?? 100_000
+let usageCount = arguments.dropFirst().first ?? 200_000
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("health-bench-\(UUID().uuidString)").path
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: directory) }
+
+let admin = AccessToken(name: "bench", role: .admin, secret: "bench-secret-0123456789")
+let nowMs: Int64 = 1_767_225_600_000
+let dayMs: Int64 = 86_400_000
+let database = try ServiceDatabase(path: "\(directory)/health.sqlite", migrations: HealthService.definition.migrations)
+let router = Router(
+    service: "health", authenticator: TokenAuthenticator(tokens: [admin]), database: database,
+    clock: ManualClock(nowMs: nowMs), logger: .init(label: "bench"))
+HealthService.definition.registerMethods(router)
+
+func call(_ method: String, _ body: some ProtoMessage) async throws {
+    let request = Request(method: "health.\(method)", authToken: admin.secret, body: body.serializedBytes())
+    let response = try Response(serializedBytes: await router.handle(request.serializedBytes()))
+    guard response.code == .ok else { throw RPCError(response.code, response.message, field: response.field) }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func peakResidentMiB() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+let clock = ContinuousClock()
+var started = clock.now
+try await withThrowingTaskGroup(of: Void.self) { group in
+    for start in stride(from: 0, to: accountCount, by: 1) {
+        let account = Account(
+            customer: .init(value: "acct-\(start)"), name: "Account \(start)", segment: .small,
+            signupMs: nowMs - 200 * dayMs)
+        group.addTask { try await call("UpsertAccount", UpsertAccountRequest(account: account)) }
+        if start % 64 == 63 { try await group.next() }
+    }
+    try await group.waitForAll()
+}
+print(
+    String(
+        format: "upsert accounts:   %8d in %6.2f s  %9.0f/s", accountCount, seconds(clock.now - started),
+        Double(accountCount) / seconds(clock.now - started)))
+
+let batchSize = 1000
+let features = ["login", "dns.edit", "backups.restore", "mail.send", "ssl.renew", "billing.view"]
+started = clock.now
+try await withThrowingTaskGroup(of: Void.self) { group in
+    for batchStart in stride(from: 0, to: usageCount, by: batchSize) {
+        let events = (batchStart..<min(batchStart + batchSize, usageCount)).map { index in
+            UsageEvent(
+                usageId: "u-\(index)", customer: .init(value: "acct-\(index % accountCount)"),
+                feature: features[index % features.count], count: 1 + Int64(index % 5),
+                occurredAtMs: nowMs - Int64(index % 56) * dayMs)
+        }
+        group.addTask { try await call("RecordUsage", RecordUsageRequest(events: events)) }
+        if (batchStart / batchSize) % 8 == 7 { try await group.next() }
+    }
+    try await group.waitForAll()
+}
+let ingest = seconds(clock.now - started)
+print(
+    String(
+        format: "RecordUsage:       %8d events in %6.2f s  %9.0f events/s (batches of %d, 8 in flight)",
+        usageCount, ingest, Double(usageCount) / ingest, batchSize))
+
+started = clock.now
+let outcome = try await HealthScorer.standard.rescore(.all, database: database, nowMs: nowMs)
+let rescore = seconds(clock.now - started)
+print(
+    String(
+        format: "rescore all:       %8d accounts in %6.2f s  %9.0f accounts/s", outcome.scored, rescore,
+        Double(outcome.scored) / rescore))
+print(
+    String(
+        format: "peak RSS:          %8.1f MiB; database %.1f MiB", peakResidentMiB(),
+        Double(database.fileSizeBytes) / 1_048_576))
+try await database.close()

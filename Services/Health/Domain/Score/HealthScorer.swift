@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+public import Models
+public import ServiceKit
+
+/// Scores accounts from what the health service knows, stores every score with its explanation, and
+/// publishes `score.changed` when an account's band changes or its score moves by 5 points or more.
+///
+/// Inputs the service does not hold yet (NPS, cases, loyalty, advocacy, onboarding) are unknown, and
+/// the model leaves unknown factors out of the score rather than guessing them.
+public struct HealthScorer: Sendable {
+    public var model: HealthModel
+    public var churn: ChurnModel
+    /// A move at least this large publishes `score.changed` even within the same band.
+    public var notableChange: Double = 5
+
+    public static let standard = HealthScorer(model: .standard, churn: .standard)
+
+    public init(model: HealthModel, churn: ChurnModel) {
+        self.model = model
+        self.churn = churn
+    }
+
+    static let dayMs: Int64 = 86_400_000
+
+    /// Rescores dirty accounts every minute and every account whose score is a day old (recency decays).
+    public var job: ScheduledJob {
+        ScheduledJob(name: "rescore", every: .seconds(60)) { context in
+            _ = try await rescore(.due, database: context.database, nowMs: context.clock.nowMs)
+        }
+    }
+
+    /// Which accounts to score.
+    public enum Selection: Sendable {
+        /// Those whose inputs changed, and those not scored for a day.
+        case due
+        /// Every account that is not cancelled.
+        case all
+        /// These accounts.
+        case only([String])
+    }
+
+    public struct Outcome: Sendable, Hashable {
+        public var scored = 0
+        public var bandChanges = 0
+    }
+
+    static func markDirty(_ customerID: String, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [customerID])
+    }
+
+    /// Scores the selected accounts in one transaction.
+    @discardableResult
+    public func rescore(_ selection: Selection, database: ServiceDatabase, nowMs: Int64) async throws -> Outcome {
+        try await database.write { db in try rescore(selection, database: database, nowMs: nowMs, in: db) }
+    }
+
+    func rescore(_ selection: Selection, database: ServiceDatabase, nowMs: Int64, in db: Database) throws
+        -> Outcome
+    {
+        let customers = try select(selection, nowMs: nowMs, in: db)
+        guard !customers.isEmpty else { return Outcome() }
+        let usage = try usageByAccount(nowMs: nowMs, in: db)
+        let featuresAvailable =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(DISTINCT feature) FROM usage_daily WHERE day_ms >= ?",
+                arguments: [nowMs - 90 * Self.dayMs]) ?? 0
+        let insertScore = try db.cachedStatement(
+            sql: "INSERT INTO health_scores (customer_id, computed_at_ms, score, band, record) VALUES (?, ?, ?, ?, ?)"
+        )
+        let saveLatest = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO health_latest (customer_id, computed_at_ms, score, band) VALUES (?, ?, ?, ?)")
+        var outcome = Outcome()
+        for (customer, lastSeenMs) in customers {
+            let facts = usage[customer] ?? AccountUsage()
+            let inputs = HealthInputs(
+                nowMs: nowMs, lastSeenMs: lastSeenMs > 0 ? lastSeenMs : nil, usageLast28Days: facts.last28Days,
+                usagePrevious28Days: facts.previous28Days, featuresUsedLast28Days: facts.features,
+                featuresAvailable: featuresAvailable)
+            let record = Self.record(customer, model.score(inputs), churn: churn, nowMs: nowMs)
+            let previous = try Row.fetchOne(
+                db, sql: "SELECT score, band FROM health_latest WHERE customer_id = ?", arguments: [customer])
+            let previousScore: Double = previous?["score"] ?? 0
+            let previousBand = HealthScoreBand(rawValue: previous?["band"] ?? 0)
+            try insertScore.execute(
+                arguments: [customer, nowMs, record.score, record.band.rawValue, Data(record.serializedBytes())])
+            try saveLatest.execute(arguments: [customer, nowMs, record.score, record.band.rawValue])
+            outcome.scored += 1
+            let bandChanged = previousBand != record.band
+            if bandChanged { outcome.bandChanges += 1 }
+            if bandChanged || abs(record.score - previousScore) >= notableChange {
+                let change = ScoreChanged(score: record, previousBand: previousBand, previousScore: previousScore)
+                _ = try database.eventLog.append(
+                    NewEvent(
+                        type: "score.changed", customerID: customer, occurredAtMs: nowMs, body: change.serializedBytes()
+                    ),
+                    in: db)
+            }
+        }
+        if case .only = selection {
+            for (customer, _) in customers {
+                try db.execute(sql: "DELETE FROM health_dirty WHERE customer_id = ?", arguments: [customer])
+            }
+        } else {
+            try db.execute(sql: "DELETE FROM health_dirty")
+        }
+        return outcome
+    }
+
+    /// The selected accounts that are not cancelled, with their last-seen time.
+    private func select(_ selection: Selection, nowMs: Int64, in db: Database) throws -> [(String, Int64)] {
+        let cancelled = LifecycleStage.cancelled.rawValue
+        let rows: [Row]
+        switch selection {
+        case .all:
+            rows = try Row.fetchAll(
+                db, sql: "SELECT customer_id, last_seen_ms FROM accounts WHERE stage != ? ORDER BY customer_id",
+                arguments: [cancelled])
+        case .due:
+            rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.customer_id, a.last_seen_ms FROM accounts a
+                    LEFT JOIN health_latest l ON l.customer_id = a.customer_id
+                    WHERE a.stage != ? AND (l.customer_id IS NULL OR l.computed_at_ms <= ?
+                        OR a.customer_id IN (SELECT customer_id FROM health_dirty))
+                    ORDER BY a.customer_id
+                    """,
+                arguments: [cancelled, nowMs - Self.dayMs])
+        case .only(let customers):
+            rows = try customers.compactMap { customer in
+                try Row.fetchOne(
+                    db, sql: "SELECT customer_id, last_seen_ms FROM accounts WHERE customer_id = ? AND stage != ?",
+                    arguments: [customer, cancelled])
+            }
+        }
+        return rows.map { ($0["customer_id"], $0["last_seen_ms"]) }
+    }
+
+    private struct AccountUsage {
+        var last28Days = 0
+        var previous28Days = 0
+        var features = 0
+    }
+
+    /// Usage of the last 28 days, the 28 before, and features used, for every account at once.
+    private func usageByAccount(nowMs: Int64, in db: Database) throws -> [String: AccountUsage] {
+        let recent = nowMs - 28 * Self.dayMs
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT customer_id,
+                    SUM(CASE WHEN day_ms >= ? THEN count ELSE 0 END) AS last28,
+                    SUM(CASE WHEN day_ms < ? THEN count ELSE 0 END) AS previous28,
+                    COUNT(DISTINCT CASE WHEN day_ms >= ? THEN feature END) AS features
+                FROM usage_daily WHERE day_ms >= ? AND day_ms <= ? GROUP BY customer_id
+                """,
+            arguments: [recent, recent, recent, nowMs - 56 * Self.dayMs, nowMs])
+        var usage: [String: AccountUsage] = [:]
+        for row in rows {
+            usage[row["customer_id"]] = AccountUsage(
+                last28Days: row["last28"], previous28Days: row["previous28"], features: row["features"])
+        }
+        return usage
+    }
+
+    /// The wire form of a score, with its explanation.
+    static func record(_ customer: String, _ score: HealthScore, churn: ChurnModel, nowMs: Int64) -> HealthScoreRecord {
+        HealthScoreRecord(
+            customer: CustomerId(value: customer), score: score.score, band: HealthScoreBand(score.band),
+            factors: score.factors.map { factor in
+                Models.FactorContribution(
+                    factor: factor.factor.rawValue, value: factor.value ?? 0, weight: UInt32(factor.weight),
+                    contribution: factor.contribution, known: factor.value != nil)
+            }, modelVersion: score.modelVersion, computedAtMs: nowMs, churnProbability: churn.probability(for: score))
+    }
+}
+
+extension HealthScoreBand {
+    init(_ band: HealthBand) {
+        switch band {
+        case .good: self = .good
+        case .average: self = .average
+        case .poor: self = .poor
+        }
+    }
+}
