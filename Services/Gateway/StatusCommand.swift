@@ -60,11 +60,7 @@ enum StatusReport {
                 rows.append([service, "down", "-", "-", "-", "-", "-", reason(error)])
             }
         }
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
+        return Output.table(rows)
     }
 
     static func json(_ results: [(String, Result<StatusResponse, ClientError>)]) -> String {

@@ -50,5 +50,17 @@ struct HealthServiceTests {
         }
         #expect(change?.score?.customer?.value == "acme")
         #expect(change?.previousBand == .unspecified && change?.score?.band == .good)
+
+        let cxctl = try ServiceProcess(
+            "cxctl", arguments: ["health", "score", "acme"],
+            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
+        #expect(try await cxctl.waitForExit() == 0, "\(cxctl.log)")
+        #expect(cxctl.log.contains("(good)") && cxctl.log.contains("usage_recency"), "\(cxctl.log)")
+        let list = try ServiceProcess(
+            "cxctl", arguments: ["health", "accounts", "list", "--json"],
+            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
+        #expect(try await list.waitForExit() == 0, "\(list.log)")
+        let object = try JSONSerialization.jsonObject(with: Data(list.log.utf8)) as? [String: Any]
+        #expect((object?["accounts"] as? [[String: Any]])?.first?["name"] as? String == "ACME")
     }
 }

@@ -13,9 +13,12 @@ struct ShutdownAndAuthTests {
         let client = try node.client(timeout: .seconds(20), maxInFlight: 100)
         defer { client.close() }
         let calls = (0..<100).map { index in
-            Task { try await client.append("held-\(index)", account: "h", holdMs: 1500) }
+            Task { try await client.append("held-\(index)", account: "h", holdMs: 4000) }
         }
-        try await Task.sleep(for: .milliseconds(700))  // all 100 are now waiting inside the service
+        let observer = try node.client()
+        defer { observer.close() }
+        let allInside = try await eventually(.seconds(3)) { try await observer.balance("h").holding == 100 }
+        try #require(allInside, "not all 100 requests reached the service within 3 s")
         node.process?.send(SIGTERM)
         var answered = 0
         for call in calls {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Models
 import ServiceKit
@@ -11,6 +12,9 @@ import ServiceKit
 /// Environment (besides the usual CX_… settings): LEDGER_NAME (default "ledger") names the service;
 /// LEDGER_FOLLOW names the ledger whose events it mirrors.
 enum LedgerService {
+    /// Appends waiting out their hold right now.
+    static let holding = Atomic<Int>(0)
+
     static func definition(name: String, follow: String?) -> ServiceDefinition {
         ServiceDefinition(
             name: name, migrations: migrations,
@@ -43,7 +47,11 @@ enum LedgerService {
                 guard (0...10_000).contains(request.holdMs) else {
                     throw RPCError.invalidArgument("hold_ms", "must be from 0 to 10000")
                 }
-                if request.holdMs > 0 { try await Task.sleep(for: .milliseconds(request.holdMs)) }
+                if request.holdMs > 0 {
+                    holding.add(1, ordering: .relaxed)
+                    defer { holding.subtract(1, ordering: .relaxed) }
+                    try await Task.sleep(for: .milliseconds(request.holdMs))
+                }
             }
         ) { request, write in
             let ids = request.copies <= 1 ? [request.entryId] : (1...request.copies).map { "\(request.entryId)#\($0)" }
@@ -71,7 +79,8 @@ enum LedgerService {
                         "SELECT COALESCE(SUM(amount), 0) AS total, COUNT(*) AS entries FROM ledger_entries WHERE account = ?",
                     arguments: [request.account])
                 return LedgerBalanceResponse(
-                    account: request.account, balance: row?["total"] ?? 0, entries: row?["entries"] ?? 0)
+                    account: request.account, balance: row?["total"] ?? 0, entries: row?["entries"] ?? 0,
+                    holding: UInt64(holding.load(ordering: .relaxed)))
             }
         }
         router.read("Mirror", role: .reader) { (_: LedgerMirrorRequest, _) in

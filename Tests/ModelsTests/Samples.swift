@@ -39,7 +39,8 @@ enum Samples {
             RecordUsageRequest.self, RecordUsageResponse.self, GetUsageRequest.self, DailyUsage.self,
             GetUsageResponse.self, AccountChanged.self, InactivityAlert.self, FactorContribution.self,
             HealthScoreRecord.self, GetHealthScoreRequest.self, GetHealthScoreResponse.self,
-            RescoreAccountsRequest.self, RescoreAccountsResponse.self, ScoreChanged.self,
+            RescoreAccountsRequest.self, RescoreAccountsResponse.self, ScoreChanged.self, BacktestRequest.self,
+            BacktestResponse.self, FitChurnModelRequest.self, FactorCoefficient.self, FitChurnModelResponse.self,
         ]
     }
 
@@ -195,7 +196,21 @@ enum Samples {
             RescoreAccountsRequest(customers: [.init(value: "a"), .init(value: unicode)])),
         MessageSample("RescoreAccountsResponse/full", RescoreAccountsResponse(scored: .max, bandChanges: 1)),
         MessageSample("ScoreChanged/full", ScoreChanged(score: fullScore, previousBand: .good, previousScore: 80.25)),
+        MessageSample("BacktestRequest/full", BacktestRequest(window: .init(fromMs: 1, untilMs: .max))),
+        MessageSample("BacktestResponse/full", fullBacktest),
+        MessageSample("FitChurnModelRequest/default", FitChurnModelRequest()),
+        MessageSample(
+            "FactorCoefficient/full", FactorCoefficient(factor: "nps", coefficient: -.greatestFiniteMagnitude)),
+        MessageSample(
+            "FitChurnModelResponse/full",
+            FitChurnModelResponse(
+                intercept: 3, coefficients: [.init(factor: "usage_trend", coefficient: -2.5), .init()], samples: .max,
+                inSample: fullBacktest)),
     ]
+
+    static let fullBacktest = BacktestResponse(
+        accounts: .max, churners: 1, auc: 0.85, worstDecileChurnRate: 0.5, overallChurnRate: 0.125,
+        liftWorstDecile: 4)
 
     static let fullFactor = FactorContribution(
         factor: "usage_recency", value: 100, weight: 20, contribution: 20, known: true)

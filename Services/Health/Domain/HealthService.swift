@@ -10,5 +10,6 @@ public enum HealthService {
             AccountMethods.register(on: router)
             UsageMethods.register(on: router)
             ScoreMethods.register(on: router, scorer: .standard)
+            BacktestMethods.register(on: router)
         })
 }

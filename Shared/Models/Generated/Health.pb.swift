@@ -709,6 +709,145 @@ public struct ScoreChanged: ProtoMessage {
     }
 }
 
+/// Body of "health.Backtest" (role reader): how well the health score ranked the accounts that
+/// actually cancelled. Each account active at window.from_ms is ranked by its latest score computed
+/// at or before then (lower score = higher risk); it churned if it cancelled within the window.
+public struct BacktestRequest: ProtoMessage {
+    public static let protoName = "cx.v1.BacktestRequest"
+
+    /// The window; from_ms must be in the past, until_ms after from_ms.
+    public var window: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        window: TimeRange? = nil
+    ) {
+        self.window = window
+    }
+}
+
+/// Reply to "health.Backtest".
+public struct BacktestResponse: ProtoMessage {
+    public static let protoName = "cx.v1.BacktestResponse"
+
+    /// Accounts that had a score at the window's start.
+    public var accounts: UInt32 = 0
+
+    /// Of those, how many cancelled within the window.
+    public var churners: UInt32 = 0
+
+    /// Area under the ROC curve of the ranking: 1 = perfect, 0.5 = no better than chance.
+    public var auc: Double = 0
+
+    /// Churn rate among the 10 % of accounts with the worst scores.
+    public var worstDecileChurnRate: Double = 0
+
+    /// Churn rate among all the accounts.
+    public var overallChurnRate: Double = 0
+
+    /// worst_decile_churn_rate / overall_churn_rate (1 = no better than chance).
+    public var liftWorstDecile: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        accounts: UInt32 = 0,
+        churners: UInt32 = 0,
+        auc: Double = 0,
+        worstDecileChurnRate: Double = 0,
+        overallChurnRate: Double = 0,
+        liftWorstDecile: Double = 0
+    ) {
+        self.accounts = accounts
+        self.churners = churners
+        self.auc = auc
+        self.worstDecileChurnRate = worstDecileChurnRate
+        self.overallChurnRate = overallChurnRate
+        self.liftWorstDecile = liftWorstDecile
+    }
+}
+
+/// Body of "health.FitChurnModel" (role admin): fits the churn model's coefficients to the
+/// accounts' scores at window.from_ms and the cancellations within the window.
+public struct FitChurnModelRequest: ProtoMessage {
+    public static let protoName = "cx.v1.FitChurnModelRequest"
+
+    /// The window, as in BacktestRequest.
+    public var window: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        window: TimeRange? = nil
+    ) {
+        self.window = window
+    }
+}
+
+/// A churn model coefficient of one factor.
+public struct FactorCoefficient: ProtoMessage {
+    public static let protoName = "cx.v1.FactorCoefficient"
+
+    /// The factor's name, as in FactorContribution.factor.
+    public var factor: String = ""
+
+    /// Its coefficient on the factor's value / 100 (negative: a higher value lowers churn risk).
+    public var coefficient: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        factor: String = "",
+        coefficient: Double = 0
+    ) {
+        self.factor = factor
+        self.coefficient = coefficient
+    }
+}
+
+/// Reply to "health.FitChurnModel": the fitted model (put it into the configuration to use it)
+/// and how well it ranks the same history.
+public struct FitChurnModelResponse: ProtoMessage {
+    public static let protoName = "cx.v1.FitChurnModelResponse"
+
+    /// The model's intercept.
+    public var intercept: Double = 0
+
+    /// One coefficient per factor.
+    public var coefficients: [FactorCoefficient] = []
+
+    /// Accounts it was fitted on.
+    public var samples: UInt32 = 0
+
+    /// The fitted model's churn probabilities backtested on the same window (in-sample).
+    public var inSample: BacktestResponse? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        intercept: Double = 0,
+        coefficients: [FactorCoefficient] = [],
+        samples: UInt32 = 0,
+        inSample: BacktestResponse? = nil
+    ) {
+        self.intercept = intercept
+        self.coefficients = coefficients
+        self.samples = samples
+        self.inSample = inSample
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -1417,6 +1556,122 @@ extension ScoreChanged: CMessageConvertible {
         cMessage.score = self.score.map { arena.message($0) }
         cMessage.previous_band = self.previousBand.cValue
         cMessage.previous_score = self.previousScore
+        return cMessage
+    }
+}
+
+extension BacktestRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__BacktestRequest {
+        var cMessage = Cx__V1__BacktestRequest()
+        cx__v1__backtest_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__BacktestRequest) {
+        self.init()
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__BacktestRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.window = self.window.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension BacktestResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__BacktestResponse {
+        var cMessage = Cx__V1__BacktestResponse()
+        cx__v1__backtest_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__BacktestResponse) {
+        self.init()
+        self.accounts = cMessage.accounts
+        self.churners = cMessage.churners
+        self.auc = cMessage.auc
+        self.worstDecileChurnRate = cMessage.worst_decile_churn_rate
+        self.overallChurnRate = cMessage.overall_churn_rate
+        self.liftWorstDecile = cMessage.lift_worst_decile
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__BacktestResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.accounts = self.accounts
+        cMessage.churners = self.churners
+        cMessage.auc = self.auc
+        cMessage.worst_decile_churn_rate = self.worstDecileChurnRate
+        cMessage.overall_churn_rate = self.overallChurnRate
+        cMessage.lift_worst_decile = self.liftWorstDecile
+        return cMessage
+    }
+}
+
+extension FitChurnModelRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FitChurnModelRequest {
+        var cMessage = Cx__V1__FitChurnModelRequest()
+        cx__v1__fit_churn_model_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FitChurnModelRequest) {
+        self.init()
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FitChurnModelRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.window = self.window.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension FactorCoefficient: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FactorCoefficient {
+        var cMessage = Cx__V1__FactorCoefficient()
+        cx__v1__factor_coefficient__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FactorCoefficient) {
+        self.init()
+        self.factor = String(protobufCString: cMessage.factor)
+        self.coefficient = cMessage.coefficient
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FactorCoefficient {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.factor = arena.cString(self.factor)
+        cMessage.coefficient = self.coefficient
+        return cMessage
+    }
+}
+
+extension FitChurnModelResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FitChurnModelResponse {
+        var cMessage = Cx__V1__FitChurnModelResponse()
+        cx__v1__fit_churn_model_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FitChurnModelResponse) {
+        self.init()
+        self.intercept = cMessage.intercept
+        self.coefficients = Array(cElements: cMessage.coefficients, count: cMessage.n_coefficients) {
+            FactorCoefficient(cMessageAt: $0)
+        }
+        self.samples = cMessage.samples
+        self.inSample = cMessage.in_sample.map { BacktestResponse(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FitChurnModelResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.intercept = self.intercept
+        cMessage.n_coefficients = self.coefficients.count
+        cMessage.coefficients = arena.array(self.coefficients) { arena.message($0) }
+        cMessage.samples = self.samples
+        cMessage.in_sample = self.inSample.map { arena.message($0) }
         return cMessage
     }
 }

@@ -101,6 +101,10 @@ public struct LedgerBalanceResponse: ProtoMessage {
     /// How many entries it has.
     public var entries: UInt64 = 0
 
+    /// Appends of any account waiting out their hold_ms right now (so a shutdown test knows when all
+    /// of its requests are inside the service).
+    public var holding: UInt64 = 0
+
     /// Creates a message with every field at its proto3 default.
     public init() {}
 
@@ -108,11 +112,13 @@ public struct LedgerBalanceResponse: ProtoMessage {
     public init(
         account: String = "",
         balance: Int64 = 0,
-        entries: UInt64 = 0
+        entries: UInt64 = 0,
+        holding: UInt64 = 0
     ) {
         self.account = account
         self.balance = balance
         self.entries = entries
+        self.holding = holding
     }
 }
 
@@ -269,6 +275,7 @@ extension LedgerBalanceResponse: CMessageConvertible {
         self.account = String(protobufCString: cMessage.account)
         self.balance = cMessage.balance
         self.entries = cMessage.entries
+        self.holding = cMessage.holding
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__LedgerBalanceResponse {
@@ -276,6 +283,7 @@ extension LedgerBalanceResponse: CMessageConvertible {
         cMessage.account = arena.cString(self.account)
         cMessage.balance = self.balance
         cMessage.entries = self.entries
+        cMessage.holding = self.holding
         return cMessage
     }
 }

@@ -1132,6 +1132,231 @@ void   cx__v1__score_changed__free_unpacked
   assert(message->base.descriptor == &cx__v1__score_changed__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__backtest_request__init
+                     (Cx__V1__BacktestRequest         *message)
+{
+  static const Cx__V1__BacktestRequest init_value = CX__V1__BACKTEST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__backtest_request__get_packed_size
+                     (const Cx__V1__BacktestRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__backtest_request__pack
+                     (const Cx__V1__BacktestRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__backtest_request__pack_to_buffer
+                     (const Cx__V1__BacktestRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__BacktestRequest *
+       cx__v1__backtest_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__BacktestRequest *)
+     protobuf_c_message_unpack (&cx__v1__backtest_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__backtest_request__free_unpacked
+                     (Cx__V1__BacktestRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__backtest_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__backtest_response__init
+                     (Cx__V1__BacktestResponse         *message)
+{
+  static const Cx__V1__BacktestResponse init_value = CX__V1__BACKTEST_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__backtest_response__get_packed_size
+                     (const Cx__V1__BacktestResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__backtest_response__pack
+                     (const Cx__V1__BacktestResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__backtest_response__pack_to_buffer
+                     (const Cx__V1__BacktestResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__backtest_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__BacktestResponse *
+       cx__v1__backtest_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__BacktestResponse *)
+     protobuf_c_message_unpack (&cx__v1__backtest_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__backtest_response__free_unpacked
+                     (Cx__V1__BacktestResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__backtest_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__fit_churn_model_request__init
+                     (Cx__V1__FitChurnModelRequest         *message)
+{
+  static const Cx__V1__FitChurnModelRequest init_value = CX__V1__FIT_CHURN_MODEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__fit_churn_model_request__get_packed_size
+                     (const Cx__V1__FitChurnModelRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__fit_churn_model_request__pack
+                     (const Cx__V1__FitChurnModelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__fit_churn_model_request__pack_to_buffer
+                     (const Cx__V1__FitChurnModelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FitChurnModelRequest *
+       cx__v1__fit_churn_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FitChurnModelRequest *)
+     protobuf_c_message_unpack (&cx__v1__fit_churn_model_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__fit_churn_model_request__free_unpacked
+                     (Cx__V1__FitChurnModelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__factor_coefficient__init
+                     (Cx__V1__FactorCoefficient         *message)
+{
+  static const Cx__V1__FactorCoefficient init_value = CX__V1__FACTOR_COEFFICIENT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__factor_coefficient__get_packed_size
+                     (const Cx__V1__FactorCoefficient *message)
+{
+  assert(message->base.descriptor == &cx__v1__factor_coefficient__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__factor_coefficient__pack
+                     (const Cx__V1__FactorCoefficient *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__factor_coefficient__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__factor_coefficient__pack_to_buffer
+                     (const Cx__V1__FactorCoefficient *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__factor_coefficient__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FactorCoefficient *
+       cx__v1__factor_coefficient__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FactorCoefficient *)
+     protobuf_c_message_unpack (&cx__v1__factor_coefficient__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__factor_coefficient__free_unpacked
+                     (Cx__V1__FactorCoefficient *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__factor_coefficient__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__fit_churn_model_response__init
+                     (Cx__V1__FitChurnModelResponse         *message)
+{
+  static const Cx__V1__FitChurnModelResponse init_value = CX__V1__FIT_CHURN_MODEL_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__fit_churn_model_response__get_packed_size
+                     (const Cx__V1__FitChurnModelResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__fit_churn_model_response__pack
+                     (const Cx__V1__FitChurnModelResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__fit_churn_model_response__pack_to_buffer
+                     (const Cx__V1__FitChurnModelResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FitChurnModelResponse *
+       cx__v1__fit_churn_model_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FitChurnModelResponse *)
+     protobuf_c_message_unpack (&cx__v1__fit_churn_model_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__fit_churn_model_response__free_unpacked
+                     (Cx__V1__FitChurnModelResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__fit_churn_model_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -2717,6 +2942,313 @@ const ProtobufCMessageDescriptor cx__v1__score_changed__descriptor =
   cx__v1__score_changed__field_indices_by_name,
   1,  cx__v1__score_changed__number_ranges,
   (ProtobufCMessageInit) cx__v1__score_changed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__backtest_request__field_descriptors[1] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__backtest_request__field_indices_by_name[] = {
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange cx__v1__backtest_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__backtest_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.BacktestRequest",
+  "BacktestRequest",
+  "Cx__V1__BacktestRequest",
+  "cx.v1",
+  sizeof(Cx__V1__BacktestRequest),
+  1,
+  cx__v1__backtest_request__field_descriptors,
+  cx__v1__backtest_request__field_indices_by_name,
+  1,  cx__v1__backtest_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__backtest_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__backtest_response__field_descriptors[6] =
+{
+  {
+    "accounts",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, accounts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churners",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, churners),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "auc",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, auc),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "worst_decile_churn_rate",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, worst_decile_churn_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overall_churn_rate",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, overall_churn_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lift_worst_decile",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BacktestResponse, lift_worst_decile),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__backtest_response__field_indices_by_name[] = {
+  0,   /* field[0] = accounts */
+  2,   /* field[2] = auc */
+  1,   /* field[1] = churners */
+  5,   /* field[5] = lift_worst_decile */
+  4,   /* field[4] = overall_churn_rate */
+  3,   /* field[3] = worst_decile_churn_rate */
+};
+static const ProtobufCIntRange cx__v1__backtest_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__backtest_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.BacktestResponse",
+  "BacktestResponse",
+  "Cx__V1__BacktestResponse",
+  "cx.v1",
+  sizeof(Cx__V1__BacktestResponse),
+  6,
+  cx__v1__backtest_response__field_descriptors,
+  cx__v1__backtest_response__field_indices_by_name,
+  1,  cx__v1__backtest_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__backtest_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__fit_churn_model_request__field_descriptors[1] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FitChurnModelRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__fit_churn_model_request__field_indices_by_name[] = {
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange cx__v1__fit_churn_model_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__fit_churn_model_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FitChurnModelRequest",
+  "FitChurnModelRequest",
+  "Cx__V1__FitChurnModelRequest",
+  "cx.v1",
+  sizeof(Cx__V1__FitChurnModelRequest),
+  1,
+  cx__v1__fit_churn_model_request__field_descriptors,
+  cx__v1__fit_churn_model_request__field_indices_by_name,
+  1,  cx__v1__fit_churn_model_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__fit_churn_model_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__factor_coefficient__field_descriptors[2] =
+{
+  {
+    "factor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorCoefficient, factor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "coefficient",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorCoefficient, coefficient),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__factor_coefficient__field_indices_by_name[] = {
+  1,   /* field[1] = coefficient */
+  0,   /* field[0] = factor */
+};
+static const ProtobufCIntRange cx__v1__factor_coefficient__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__factor_coefficient__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FactorCoefficient",
+  "FactorCoefficient",
+  "Cx__V1__FactorCoefficient",
+  "cx.v1",
+  sizeof(Cx__V1__FactorCoefficient),
+  2,
+  cx__v1__factor_coefficient__field_descriptors,
+  cx__v1__factor_coefficient__field_indices_by_name,
+  1,  cx__v1__factor_coefficient__number_ranges,
+  (ProtobufCMessageInit) cx__v1__factor_coefficient__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__fit_churn_model_response__field_descriptors[4] =
+{
+  {
+    "intercept",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FitChurnModelResponse, intercept),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "coefficients",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__FitChurnModelResponse, n_coefficients),
+    offsetof(Cx__V1__FitChurnModelResponse, coefficients),
+    &cx__v1__factor_coefficient__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "samples",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FitChurnModelResponse, samples),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "in_sample",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FitChurnModelResponse, in_sample),
+    &cx__v1__backtest_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__fit_churn_model_response__field_indices_by_name[] = {
+  1,   /* field[1] = coefficients */
+  3,   /* field[3] = in_sample */
+  0,   /* field[0] = intercept */
+  2,   /* field[2] = samples */
+};
+static const ProtobufCIntRange cx__v1__fit_churn_model_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__fit_churn_model_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FitChurnModelResponse",
+  "FitChurnModelResponse",
+  "Cx__V1__FitChurnModelResponse",
+  "cx.v1",
+  sizeof(Cx__V1__FitChurnModelResponse),
+  4,
+  cx__v1__fit_churn_model_response__field_descriptors,
+  cx__v1__fit_churn_model_response__field_indices_by_name,
+  1,  cx__v1__fit_churn_model_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__fit_churn_model_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

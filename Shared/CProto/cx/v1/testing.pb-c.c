@@ -514,7 +514,7 @@ const ProtobufCMessageDescriptor cx__v1__ledger_balance_request__descriptor =
   (ProtobufCMessageInit) cx__v1__ledger_balance_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__ledger_balance_response__field_descriptors[3] =
+static const ProtobufCFieldDescriptor cx__v1__ledger_balance_response__field_descriptors[4] =
 {
   {
     "account",
@@ -552,16 +552,29 @@ static const ProtobufCFieldDescriptor cx__v1__ledger_balance_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "holding",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerBalanceResponse, holding),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__ledger_balance_response__field_indices_by_name[] = {
   0,   /* field[0] = account */
   1,   /* field[1] = balance */
   2,   /* field[2] = entries */
+  3,   /* field[3] = holding */
 };
 static const ProtobufCIntRange cx__v1__ledger_balance_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor cx__v1__ledger_balance_response__descriptor =
 {
@@ -571,7 +584,7 @@ const ProtobufCMessageDescriptor cx__v1__ledger_balance_response__descriptor =
   "Cx__V1__LedgerBalanceResponse",
   "cx.v1",
   sizeof(Cx__V1__LedgerBalanceResponse),
-  3,
+  4,
   cx__v1__ledger_balance_response__field_descriptors,
   cx__v1__ledger_balance_response__field_indices_by_name,
   1,  cx__v1__ledger_balance_response__number_ranges,

@@ -41,6 +41,11 @@ typedef struct Cx__V1__GetHealthScoreResponse Cx__V1__GetHealthScoreResponse;
 typedef struct Cx__V1__RescoreAccountsRequest Cx__V1__RescoreAccountsRequest;
 typedef struct Cx__V1__RescoreAccountsResponse Cx__V1__RescoreAccountsResponse;
 typedef struct Cx__V1__ScoreChanged Cx__V1__ScoreChanged;
+typedef struct Cx__V1__BacktestRequest Cx__V1__BacktestRequest;
+typedef struct Cx__V1__BacktestResponse Cx__V1__BacktestResponse;
+typedef struct Cx__V1__FitChurnModelRequest Cx__V1__FitChurnModelRequest;
+typedef struct Cx__V1__FactorCoefficient Cx__V1__FactorCoefficient;
+typedef struct Cx__V1__FitChurnModelResponse Cx__V1__FitChurnModelResponse;
 
 
 /* --- enums --- */
@@ -740,6 +745,127 @@ struct  Cx__V1__ScoreChanged
     , NULL, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0 }
 
 
+/*
+ * Body of "health.Backtest" (role reader): how well the health score ranked the accounts that
+ * actually cancelled. Each account active at window.from_ms is ranked by its latest score computed
+ * at or before then (lower score = higher risk); it churned if it cancelled within the window.
+ */
+struct  Cx__V1__BacktestRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The window; from_ms must be in the past, until_ms after from_ms.
+   */
+  Cx__V1__TimeRange *window;
+};
+#define CX__V1__BACKTEST_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__backtest_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "health.Backtest".
+ */
+struct  Cx__V1__BacktestResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Accounts that had a score at the window's start.
+   */
+  uint32_t accounts;
+  /*
+   * Of those, how many cancelled within the window.
+   */
+  uint32_t churners;
+  /*
+   * Area under the ROC curve of the ranking: 1 = perfect, 0.5 = no better than chance.
+   */
+  double auc;
+  /*
+   * Churn rate among the 10 % of accounts with the worst scores.
+   */
+  double worst_decile_churn_rate;
+  /*
+   * Churn rate among all the accounts.
+   */
+  double overall_churn_rate;
+  /*
+   * worst_decile_churn_rate / overall_churn_rate (1 = no better than chance).
+   */
+  double lift_worst_decile;
+};
+#define CX__V1__BACKTEST_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__backtest_response__descriptor) \
+    , 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * Body of "health.FitChurnModel" (role admin): fits the churn model's coefficients to the
+ * accounts' scores at window.from_ms and the cancellations within the window.
+ */
+struct  Cx__V1__FitChurnModelRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The window, as in BacktestRequest.
+   */
+  Cx__V1__TimeRange *window;
+};
+#define CX__V1__FIT_CHURN_MODEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__fit_churn_model_request__descriptor) \
+    , NULL }
+
+
+/*
+ * A churn model coefficient of one factor.
+ */
+struct  Cx__V1__FactorCoefficient
+{
+  ProtobufCMessage base;
+  /*
+   * The factor's name, as in FactorContribution.factor.
+   */
+  char *factor;
+  /*
+   * Its coefficient on the factor's value / 100 (negative: a higher value lowers churn risk).
+   */
+  double coefficient;
+};
+#define CX__V1__FACTOR_COEFFICIENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__factor_coefficient__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Reply to "health.FitChurnModel": the fitted model (put it into the configuration to use it)
+ * and how well it ranks the same history.
+ */
+struct  Cx__V1__FitChurnModelResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The model's intercept.
+   */
+  double intercept;
+  /*
+   * One coefficient per factor.
+   */
+  size_t n_coefficients;
+  Cx__V1__FactorCoefficient **coefficients;
+  /*
+   * Accounts it was fitted on.
+   */
+  uint32_t samples;
+  /*
+   * The fitted model's churn probabilities backtested on the same window (in-sample).
+   */
+  Cx__V1__BacktestResponse *in_sample;
+};
+#define CX__V1__FIT_CHURN_MODEL_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__fit_churn_model_response__descriptor) \
+    , 0, 0,NULL, 0, NULL }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -1215,6 +1341,101 @@ Cx__V1__ScoreChanged *
 void   cx__v1__score_changed__free_unpacked
                      (Cx__V1__ScoreChanged *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__BacktestRequest methods */
+void   cx__v1__backtest_request__init
+                     (Cx__V1__BacktestRequest         *message);
+size_t cx__v1__backtest_request__get_packed_size
+                     (const Cx__V1__BacktestRequest   *message);
+size_t cx__v1__backtest_request__pack
+                     (const Cx__V1__BacktestRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__backtest_request__pack_to_buffer
+                     (const Cx__V1__BacktestRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__BacktestRequest *
+       cx__v1__backtest_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__backtest_request__free_unpacked
+                     (Cx__V1__BacktestRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__BacktestResponse methods */
+void   cx__v1__backtest_response__init
+                     (Cx__V1__BacktestResponse         *message);
+size_t cx__v1__backtest_response__get_packed_size
+                     (const Cx__V1__BacktestResponse   *message);
+size_t cx__v1__backtest_response__pack
+                     (const Cx__V1__BacktestResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__backtest_response__pack_to_buffer
+                     (const Cx__V1__BacktestResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__BacktestResponse *
+       cx__v1__backtest_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__backtest_response__free_unpacked
+                     (Cx__V1__BacktestResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__FitChurnModelRequest methods */
+void   cx__v1__fit_churn_model_request__init
+                     (Cx__V1__FitChurnModelRequest         *message);
+size_t cx__v1__fit_churn_model_request__get_packed_size
+                     (const Cx__V1__FitChurnModelRequest   *message);
+size_t cx__v1__fit_churn_model_request__pack
+                     (const Cx__V1__FitChurnModelRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__fit_churn_model_request__pack_to_buffer
+                     (const Cx__V1__FitChurnModelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FitChurnModelRequest *
+       cx__v1__fit_churn_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__fit_churn_model_request__free_unpacked
+                     (Cx__V1__FitChurnModelRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__FactorCoefficient methods */
+void   cx__v1__factor_coefficient__init
+                     (Cx__V1__FactorCoefficient         *message);
+size_t cx__v1__factor_coefficient__get_packed_size
+                     (const Cx__V1__FactorCoefficient   *message);
+size_t cx__v1__factor_coefficient__pack
+                     (const Cx__V1__FactorCoefficient   *message,
+                      uint8_t             *out);
+size_t cx__v1__factor_coefficient__pack_to_buffer
+                     (const Cx__V1__FactorCoefficient   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FactorCoefficient *
+       cx__v1__factor_coefficient__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__factor_coefficient__free_unpacked
+                     (Cx__V1__FactorCoefficient *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__FitChurnModelResponse methods */
+void   cx__v1__fit_churn_model_response__init
+                     (Cx__V1__FitChurnModelResponse         *message);
+size_t cx__v1__fit_churn_model_response__get_packed_size
+                     (const Cx__V1__FitChurnModelResponse   *message);
+size_t cx__v1__fit_churn_model_response__pack
+                     (const Cx__V1__FitChurnModelResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__fit_churn_model_response__pack_to_buffer
+                     (const Cx__V1__FitChurnModelResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FitChurnModelResponse *
+       cx__v1__fit_churn_model_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__fit_churn_model_response__free_unpacked
+                     (Cx__V1__FitChurnModelResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -1292,6 +1513,21 @@ typedef void (*Cx__V1__RescoreAccountsResponse_Closure)
 typedef void (*Cx__V1__ScoreChanged_Closure)
                  (const Cx__V1__ScoreChanged *message,
                   void *closure_data);
+typedef void (*Cx__V1__BacktestRequest_Closure)
+                 (const Cx__V1__BacktestRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__BacktestResponse_Closure)
+                 (const Cx__V1__BacktestResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__FitChurnModelRequest_Closure)
+                 (const Cx__V1__FitChurnModelRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__FactorCoefficient_Closure)
+                 (const Cx__V1__FactorCoefficient *message,
+                  void *closure_data);
+typedef void (*Cx__V1__FitChurnModelResponse_Closure)
+                 (const Cx__V1__FitChurnModelResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1326,6 +1562,11 @@ extern const ProtobufCMessageDescriptor cx__v1__get_health_score_response__descr
 extern const ProtobufCMessageDescriptor cx__v1__rescore_accounts_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__rescore_accounts_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__score_changed__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__backtest_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__backtest_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__fit_churn_model_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__factor_coefficient__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__fit_churn_model_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 

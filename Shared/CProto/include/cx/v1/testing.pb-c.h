@@ -121,10 +121,15 @@ struct  Cx__V1__LedgerBalanceResponse
    * How many entries it has.
    */
   uint64_t entries;
+  /*
+   * Appends of any account waiting out their hold_ms right now (so a shutdown test knows when all
+   * of its requests are inside the service).
+   */
+  uint64_t holding;
 };
 #define CX__V1__LEDGER_BALANCE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__ledger_balance_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 /*
