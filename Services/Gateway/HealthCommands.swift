@@ -134,13 +134,11 @@ struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "How well the health score ranked the accounts that cancelled (AUC, worst-decile lift).")
-    @Option(help: "Days back the window starts (scores as they were then).") var fromDaysAgo: Int = 90
-    @Option(help: "Days the window lasts.") var days: Int = 90
+    @OptionGroup var window: WindowOptions
     @Flag(help: "Print JSON (field names as in health.proto).") var json = false
 
     func run() async throws {
-        let reply: BacktestResponse = try await Health.call(
-            "Backtest", BacktestRequest(window: window(fromDaysAgo, days)))
+        let reply: BacktestResponse = try await Health.call("Backtest", BacktestRequest(window: window.range))
         if json { return Output.json(Names.json(reply)) }
         print(Names.describe(reply))
     }
@@ -149,13 +147,12 @@ struct BacktestCommand: AsyncParsableCommand {
 struct FitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit", abstract: "Fit the churn model to the accounts that cancelled (needs an admin token).")
-    @Option(help: "Days back the window starts.") var fromDaysAgo: Int = 90
-    @Option(help: "Days the window lasts.") var days: Int = 90
+    @OptionGroup var window: WindowOptions
     @Flag(help: "Print JSON (field names as in health.proto).") var json = false
 
     func run() async throws {
         let reply: FitChurnModelResponse = try await Health.call(
-            "FitChurnModel", FitChurnModelRequest(window: window(fromDaysAgo, days)))
+            "FitChurnModel", FitChurnModelRequest(window: window.range))
         if json {
             return Output.json([
                 "intercept": reply.intercept, "samples": reply.samples,
@@ -170,11 +167,17 @@ struct FitCommand: AsyncParsableCommand {
     }
 }
 
-/// The window from `daysAgo` days back, lasting `days` days (clipped to now).
-private func window(_ daysAgo: Int, _ days: Int) -> TimeRange {
-    let now = Int64(Date().timeIntervalSince1970 * 1000)
-    let from = now - Int64(daysAgo) * 86_400_000
-    return TimeRange(fromMs: from, untilMs: min(now, from + Int64(days) * 86_400_000))
+/// The history window of backtest and fit: scores as they were `fromDaysAgo` days back, and the
+/// cancellations of the `days` days after (clipped to now).
+struct WindowOptions: ParsableArguments {
+    @Option(help: "Days back the window starts (scores as they were then).") var fromDaysAgo: Int = 90
+    @Option(help: "Days the window lasts.") var days: Int = 90
+
+    var range: TimeRange {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let from = now - Int64(fromDaysAgo) * 86_400_000
+        return TimeRange(fromMs: from, untilMs: min(now, from + Int64(days) * 86_400_000))
+    }
 }
 
 extension Names {
