@@ -41,6 +41,10 @@ enum Samples {
             HealthScoreRecord.self, GetHealthScoreRequest.self, GetHealthScoreResponse.self,
             RescoreAccountsRequest.self, RescoreAccountsResponse.self, ScoreChanged.self, BacktestRequest.self,
             BacktestResponse.self, FitChurnModelRequest.self, FactorCoefficient.self, FitChurnModelResponse.self,
+            OnboardingStep.self, CompleteOnboardingStepRequest.self, OnboardingStepStatus.self,
+            GetOnboardingRequest.self,
+            GetOnboardingResponse.self, OnboardingReportRequest.self, OnboardingCohort.self, OverdueStep.self,
+            OnboardingReportResponse.self, OnboardingCompleted.self,
         ]
     }
 
@@ -62,7 +66,9 @@ enum Samples {
     )
 
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
-    static let roundTrip: [MessageSample] = [
+    static let roundTrip = coreSamples + onboardingSamples
+
+    static let coreSamples: [MessageSample] = [
         MessageSample("Request/default", Request()),
         MessageSample(
             "Request/full",
@@ -206,6 +212,35 @@ enum Samples {
             FitChurnModelResponse(
                 intercept: 3, coefficients: [.init(factor: "usage_trend", coefficient: -2.5), .init()], samples: .max,
                 inSample: fullBacktest)),
+    ]
+
+    static let fullStep = OnboardingStep(key: "first_login", title: unicode, dueDay: 90, usageFeature: "login")
+
+    static let onboardingSamples = [
+        MessageSample("OnboardingStep/full", fullStep),
+        MessageSample(
+            "CompleteOnboardingStepRequest/full",
+            CompleteOnboardingStepRequest(customer: .init(value: "c"), step: "welcome_call", completedAtMs: .max)),
+        MessageSample(
+            "OnboardingStepStatus/full",
+            OnboardingStepStatus(step: fullStep, dueMs: .min, completedAtMs: 1, overdue: true)),
+        MessageSample("GetOnboardingRequest/full", GetOnboardingRequest(customer: .init(value: "c"))),
+        MessageSample(
+            "GetOnboardingResponse/full",
+            GetOnboardingResponse(
+                customer: .init(value: "c"), steps: [.init(step: fullStep), .init()], completion: 0.8, completedAtMs: 2)
+        ),
+        MessageSample("OnboardingReportRequest/full", OnboardingReportRequest(signups: .init(fromMs: 1, untilMs: 2))),
+        MessageSample(
+            "OnboardingCohort/full", OnboardingCohort(name: "2026-11", accounts: 3, completed: 1, completionRate: 0.5)),
+        MessageSample("OverdueStep/full", OverdueStep(customer: .init(value: "c"), step: "s", dueMs: .min)),
+        MessageSample(
+            "OnboardingReportResponse/full",
+            OnboardingReportResponse(
+                bySegment: [.init(name: "key")], byCohort: [.init(name: "2026-11"), .init()],
+                overdue: [.init(step: "s")])),
+        MessageSample(
+            "OnboardingCompleted/full", OnboardingCompleted(customer: .init(value: "c"), completedAtMs: 9, days: 2)),
     ]
 
     static let fullBacktest = BacktestResponse(

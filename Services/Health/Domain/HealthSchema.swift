@@ -74,5 +74,20 @@ enum HealthSchema {
                     CREATE TABLE health_dirty (customer_id TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 5: onboarding") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE onboarding_steps (
+                        customer_id TEXT NOT NULL,
+                        step TEXT NOT NULL,
+                        completed_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (customer_id, step)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE onboarding_done (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        completed_at_ms INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

@@ -8,7 +8,8 @@ public enum HealthService {
         jobs: [InactivityMonitor.standard.job, HealthScorer.standard.job],
         registerMethods: { router in
             AccountMethods.register(on: router)
-            UsageMethods.register(on: router)
+            UsageMethods.register(on: router, program: .standard)
+            OnboardingMethods.register(on: router, program: .standard)
             ScoreMethods.register(on: router, scorer: .standard)
             BacktestMethods.register(on: router)
         })

@@ -848,6 +848,288 @@ public struct FitChurnModelResponse: ProtoMessage {
     }
 }
 
+/// One step of the onboarding program every new account goes through in its first 90 days.
+public struct OnboardingStep: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingStep"
+
+    /// Stable key, e.g. "first_login".
+    public var key: String = ""
+
+    /// For people, e.g. "First login".
+    public var title: String = ""
+
+    /// Due this many days after signup (1–90).
+    public var dueDay: UInt32 = 0
+
+    /// When set, the account's first use of this feature completes the step by itself.
+    public var usageFeature: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        key: String = "",
+        title: String = "",
+        dueDay: UInt32 = 0,
+        usageFeature: String = ""
+    ) {
+        self.key = key
+        self.title = title
+        self.dueDay = dueDay
+        self.usageFeature = usageFeature
+    }
+}
+
+/// Body of "health.CompleteOnboardingStep" (role writer): marks a step done by hand (e.g. the
+/// welcome call happened). Idempotent: completing a completed step changes nothing.
+public struct CompleteOnboardingStepRequest: ProtoMessage {
+    public static let protoName = "cx.v1.CompleteOnboardingStepRequest"
+
+    /// The account. Required; it must exist.
+    public var customer: CustomerId? = nil
+
+    /// The step's key; it must be one of the program's.
+    public var step: String = ""
+
+    /// When it was done, Unix epoch ms; 0 means now. Not in the future.
+    public var completedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        step: String = "",
+        completedAtMs: Int64 = 0
+    ) {
+        self.customer = customer
+        self.step = step
+        self.completedAtMs = completedAtMs
+    }
+}
+
+/// Where one account stands with one step.
+public struct OnboardingStepStatus: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingStepStatus"
+
+    /// The step.
+    public var step: OnboardingStep? = nil
+
+    /// When it is due, Unix epoch ms.
+    public var dueMs: Int64 = 0
+
+    /// When it was completed, Unix epoch ms; 0 not yet.
+    public var completedAtMs: Int64 = 0
+
+    /// Not completed and past due.
+    public var overdue: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        step: OnboardingStep? = nil,
+        dueMs: Int64 = 0,
+        completedAtMs: Int64 = 0,
+        overdue: Bool = false
+    ) {
+        self.step = step
+        self.dueMs = dueMs
+        self.completedAtMs = completedAtMs
+        self.overdue = overdue
+    }
+}
+
+/// Body of "health.GetOnboarding" (role reader).
+public struct GetOnboardingRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetOnboardingRequest"
+
+    /// The account. Required.
+    public var customer: CustomerId? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil
+    ) {
+        self.customer = customer
+    }
+}
+
+/// Reply to "health.GetOnboarding" and "health.CompleteOnboardingStep".
+public struct GetOnboardingResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetOnboardingResponse"
+
+    /// The account.
+    public var customer: CustomerId? = nil
+
+    /// Every step of the program with its state, in program order.
+    public var steps: [OnboardingStepStatus] = []
+
+    /// Share of steps completed, 0–1.
+    public var completion: Double = 0
+
+    /// When the last step was completed, Unix epoch ms; 0 while steps remain.
+    public var completedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        steps: [OnboardingStepStatus] = [],
+        completion: Double = 0,
+        completedAtMs: Int64 = 0
+    ) {
+        self.customer = customer
+        self.steps = steps
+        self.completion = completion
+        self.completedAtMs = completedAtMs
+    }
+}
+
+/// Body of "health.OnboardingReport" (role reader): completion by segment and by signup month,
+/// and every overdue step, for accounts that signed up within the window.
+public struct OnboardingReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingReportRequest"
+
+    /// Signups in this window; until_ms - from_ms at most 400 days.
+    public var signups: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        signups: TimeRange? = nil
+    ) {
+        self.signups = signups
+    }
+}
+
+/// Completion of one group of accounts.
+public struct OnboardingCohort: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingCohort"
+
+    /// The segment ("small", "mid-market", "enterprise", "key") or the signup month ("2026-11").
+    public var name: String = ""
+
+    /// Accounts in the group.
+    public var accounts: UInt32 = 0
+
+    /// Accounts that completed every step.
+    public var completed: UInt32 = 0
+
+    /// Mean share of steps completed, 0–1.
+    public var completionRate: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        name: String = "",
+        accounts: UInt32 = 0,
+        completed: UInt32 = 0,
+        completionRate: Double = 0
+    ) {
+        self.name = name
+        self.accounts = accounts
+        self.completed = completed
+        self.completionRate = completionRate
+    }
+}
+
+/// A step past due and not done.
+public struct OverdueStep: ProtoMessage {
+    public static let protoName = "cx.v1.OverdueStep"
+
+    /// The account.
+    public var customer: CustomerId? = nil
+
+    /// The step's key.
+    public var step: String = ""
+
+    /// When it was due, Unix epoch ms.
+    public var dueMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        step: String = "",
+        dueMs: Int64 = 0
+    ) {
+        self.customer = customer
+        self.step = step
+        self.dueMs = dueMs
+    }
+}
+
+/// Reply to "health.OnboardingReport".
+public struct OnboardingReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingReportResponse"
+
+    /// By segment.
+    public var bySegment: [OnboardingCohort] = []
+
+    /// By signup month (UTC), oldest first.
+    public var byCohort: [OnboardingCohort] = []
+
+    /// Overdue steps, most overdue first.
+    public var overdue: [OverdueStep] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        bySegment: [OnboardingCohort] = [],
+        byCohort: [OnboardingCohort] = [],
+        overdue: [OverdueStep] = []
+    ) {
+        self.bySegment = bySegment
+        self.byCohort = byCohort
+        self.overdue = overdue
+    }
+}
+
+/// Body of the event "health.onboarding.completed".
+public struct OnboardingCompleted: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingCompleted"
+
+    /// The account.
+    public var customer: CustomerId? = nil
+
+    /// When its last step was completed, Unix epoch ms.
+    public var completedAtMs: Int64 = 0
+
+    /// Days from signup to completion.
+    public var days: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        completedAtMs: Int64 = 0,
+        days: UInt32 = 0
+    ) {
+        self.customer = customer
+        self.completedAtMs = completedAtMs
+        self.days = days
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -1672,6 +1954,244 @@ extension FitChurnModelResponse: CMessageConvertible {
         cMessage.coefficients = arena.array(self.coefficients) { arena.message($0) }
         cMessage.samples = self.samples
         cMessage.in_sample = self.inSample.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension OnboardingStep: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingStep {
+        var cMessage = Cx__V1__OnboardingStep()
+        cx__v1__onboarding_step__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingStep) {
+        self.init()
+        self.key = String(protobufCString: cMessage.key)
+        self.title = String(protobufCString: cMessage.title)
+        self.dueDay = cMessage.due_day
+        self.usageFeature = String(protobufCString: cMessage.usage_feature)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingStep {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.key = arena.cString(self.key)
+        cMessage.title = arena.cString(self.title)
+        cMessage.due_day = self.dueDay
+        cMessage.usage_feature = arena.cString(self.usageFeature)
+        return cMessage
+    }
+}
+
+extension CompleteOnboardingStepRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CompleteOnboardingStepRequest {
+        var cMessage = Cx__V1__CompleteOnboardingStepRequest()
+        cx__v1__complete_onboarding_step_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CompleteOnboardingStepRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.step = String(protobufCString: cMessage.step)
+        self.completedAtMs = cMessage.completed_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CompleteOnboardingStepRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.step = arena.cString(self.step)
+        cMessage.completed_at_ms = self.completedAtMs
+        return cMessage
+    }
+}
+
+extension OnboardingStepStatus: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingStepStatus {
+        var cMessage = Cx__V1__OnboardingStepStatus()
+        cx__v1__onboarding_step_status__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingStepStatus) {
+        self.init()
+        self.step = cMessage.step.map { OnboardingStep(cMessageAt: $0) }
+        self.dueMs = cMessage.due_ms
+        self.completedAtMs = cMessage.completed_at_ms
+        self.overdue = cMessage.overdue != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingStepStatus {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.step = self.step.map { arena.message($0) }
+        cMessage.due_ms = self.dueMs
+        cMessage.completed_at_ms = self.completedAtMs
+        cMessage.overdue = self.overdue ? 1 : 0
+        return cMessage
+    }
+}
+
+extension GetOnboardingRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetOnboardingRequest {
+        var cMessage = Cx__V1__GetOnboardingRequest()
+        cx__v1__get_onboarding_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetOnboardingRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetOnboardingRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetOnboardingResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetOnboardingResponse {
+        var cMessage = Cx__V1__GetOnboardingResponse()
+        cx__v1__get_onboarding_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetOnboardingResponse) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.steps = Array(cElements: cMessage.steps, count: cMessage.n_steps) { OnboardingStepStatus(cMessageAt: $0) }
+        self.completion = cMessage.completion
+        self.completedAtMs = cMessage.completed_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetOnboardingResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.n_steps = self.steps.count
+        cMessage.steps = arena.array(self.steps) { arena.message($0) }
+        cMessage.completion = self.completion
+        cMessage.completed_at_ms = self.completedAtMs
+        return cMessage
+    }
+}
+
+extension OnboardingReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingReportRequest {
+        var cMessage = Cx__V1__OnboardingReportRequest()
+        cx__v1__onboarding_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingReportRequest) {
+        self.init()
+        self.signups = cMessage.signups.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingReportRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.signups = self.signups.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension OnboardingCohort: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingCohort {
+        var cMessage = Cx__V1__OnboardingCohort()
+        cx__v1__onboarding_cohort__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingCohort) {
+        self.init()
+        self.name = String(protobufCString: cMessage.name)
+        self.accounts = cMessage.accounts
+        self.completed = cMessage.completed
+        self.completionRate = cMessage.completion_rate
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingCohort {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.name = arena.cString(self.name)
+        cMessage.accounts = self.accounts
+        cMessage.completed = self.completed
+        cMessage.completion_rate = self.completionRate
+        return cMessage
+    }
+}
+
+extension OverdueStep: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OverdueStep {
+        var cMessage = Cx__V1__OverdueStep()
+        cx__v1__overdue_step__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OverdueStep) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.step = String(protobufCString: cMessage.step)
+        self.dueMs = cMessage.due_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OverdueStep {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.step = arena.cString(self.step)
+        cMessage.due_ms = self.dueMs
+        return cMessage
+    }
+}
+
+extension OnboardingReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingReportResponse {
+        var cMessage = Cx__V1__OnboardingReportResponse()
+        cx__v1__onboarding_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingReportResponse) {
+        self.init()
+        self.bySegment = Array(cElements: cMessage.by_segment, count: cMessage.n_by_segment) {
+            OnboardingCohort(cMessageAt: $0)
+        }
+        self.byCohort = Array(cElements: cMessage.by_cohort, count: cMessage.n_by_cohort) {
+            OnboardingCohort(cMessageAt: $0)
+        }
+        self.overdue = Array(cElements: cMessage.overdue, count: cMessage.n_overdue) { OverdueStep(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_by_segment = self.bySegment.count
+        cMessage.by_segment = arena.array(self.bySegment) { arena.message($0) }
+        cMessage.n_by_cohort = self.byCohort.count
+        cMessage.by_cohort = arena.array(self.byCohort) { arena.message($0) }
+        cMessage.n_overdue = self.overdue.count
+        cMessage.overdue = arena.array(self.overdue) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension OnboardingCompleted: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingCompleted {
+        var cMessage = Cx__V1__OnboardingCompleted()
+        cx__v1__onboarding_completed__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingCompleted) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.completedAtMs = cMessage.completed_at_ms
+        self.days = cMessage.days
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingCompleted {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.completed_at_ms = self.completedAtMs
+        cMessage.days = self.days
         return cMessage
     }
 }

@@ -62,6 +62,8 @@ public struct HealthScorer: Sendable {
         let customers = try select(selection, nowMs: nowMs, in: db)
         guard !customers.isEmpty else { return Outcome() }
         let usage = try usageByAccount(nowMs: nowMs, in: db)
+        let onboarding = try OnboardingProgram.standard.completionByAccount(in: db)
+        let signups = try onboardingTracked(nowMs: nowMs, in: db)
         let featuresAvailable =
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(DISTINCT feature) FROM usage_daily WHERE day_ms >= ?",
@@ -77,7 +79,8 @@ public struct HealthScorer: Sendable {
             let inputs = HealthInputs(
                 nowMs: nowMs, lastSeenMs: lastSeenMs > 0 ? lastSeenMs : nil, usageLast28Days: facts.last28Days,
                 usagePrevious28Days: facts.previous28Days, featuresUsedLast28Days: facts.features,
-                featuresAvailable: featuresAvailable)
+                featuresAvailable: featuresAvailable,
+                onboardingCompletion: onboarding[customer] ?? (signups.contains(customer) ? 0 : nil))
             let record = Self.record(customer, model.score(inputs), churn: churn, nowMs: nowMs)
             let previous = try Row.fetchOne(
                 db, sql: "SELECT score, band FROM health_latest WHERE customer_id = ?", arguments: [customer])
@@ -136,6 +139,14 @@ public struct HealthScorer: Sendable {
             }
         }
         return rows.map { ($0["customer_id"], $0["last_seen_ms"]) }
+    }
+
+    /// Accounts still in their onboarding period: no step done yet counts as 0, not as unknown.
+    private func onboardingTracked(nowMs: Int64, in db: Database) throws -> Set<String> {
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT customer_id FROM accounts WHERE signup_ms >= ?",
+                arguments: [nowMs - OnboardingProgram.trackedDays * Self.dayMs]))
     }
 
     private struct AccountUsage {

@@ -7,14 +7,14 @@ enum UsageMethods {
     static let maxBatch = 10_000
     static let dayMs: Int64 = 86_400_000
 
-    static func register(on router: Router) {
+    static func register(on router: Router, program: OnboardingProgram) {
         router.write(
             "RecordUsage",
             validate: { (request: RecordUsageRequest, context) in
                 try validate(request, nowMs: context.nowMs)
             }
         ) { request, write in
-            try record(request.events, in: write.db)
+            try record(request.events, program: program, write: write)
         }
 
         router.read("GetUsage", role: .reader) { (request: GetUsageRequest, _) in
@@ -63,7 +63,11 @@ enum UsageMethods {
     /// Stores a validated batch: skips usage ids seen before, adds to the daily rollups and moves
     /// last-seen forward. An unknown customer refuses the whole batch (the transaction's savepoint
     /// rolls back what was already added).
-    static func record(_ events: [UsageEvent], in db: Database) throws -> RecordUsageResponse {
+    static func record(_ events: [UsageEvent], program: OnboardingProgram, write: WriteContext) throws
+        -> RecordUsageResponse
+    {
+        let db = write.db
+        let signup = try db.cachedStatement(sql: "SELECT signup_ms FROM accounts WHERE customer_id = ?")
         let markSeen = try db.cachedStatement(
             sql: "INSERT INTO usage_seen (usage_id) VALUES (?) ON CONFLICT DO NOTHING")
         let addToDay = try db.cachedStatement(
@@ -90,6 +94,12 @@ enum UsageMethods {
             try markDirty.execute(arguments: [customer])
             try addToDay.execute(
                 arguments: [customer, event.occurredAtMs - event.occurredAtMs % dayMs, event.feature, event.count])
+            for step in program.steps(completedBy: event.feature) {
+                let signupMs = try Int64.fetchOne(signup, arguments: [customer]) ?? 0
+                guard event.occurredAtMs - signupMs <= OnboardingProgram.trackedDays * dayMs else { continue }
+                try program.complete(
+                    step.key, customer: customer, signupMs: signupMs, atMs: event.occurredAtMs, write: write)
+            }
             recorded += 1
         }
         return RecordUsageResponse(recorded: recorded, duplicates: UInt32(events.count) - recorded)

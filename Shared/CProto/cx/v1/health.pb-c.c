@@ -1357,6 +1357,456 @@ void   cx__v1__fit_churn_model_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__fit_churn_model_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__onboarding_step__init
+                     (Cx__V1__OnboardingStep         *message)
+{
+  static const Cx__V1__OnboardingStep init_value = CX__V1__ONBOARDING_STEP__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_step__get_packed_size
+                     (const Cx__V1__OnboardingStep *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_step__pack
+                     (const Cx__V1__OnboardingStep *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_step__pack_to_buffer
+                     (const Cx__V1__OnboardingStep *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingStep *
+       cx__v1__onboarding_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingStep *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_step__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_step__free_unpacked
+                     (Cx__V1__OnboardingStep *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_step__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__complete_onboarding_step_request__init
+                     (Cx__V1__CompleteOnboardingStepRequest         *message)
+{
+  static const Cx__V1__CompleteOnboardingStepRequest init_value = CX__V1__COMPLETE_ONBOARDING_STEP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__complete_onboarding_step_request__get_packed_size
+                     (const Cx__V1__CompleteOnboardingStepRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__complete_onboarding_step_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__complete_onboarding_step_request__pack
+                     (const Cx__V1__CompleteOnboardingStepRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__complete_onboarding_step_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__complete_onboarding_step_request__pack_to_buffer
+                     (const Cx__V1__CompleteOnboardingStepRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__complete_onboarding_step_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CompleteOnboardingStepRequest *
+       cx__v1__complete_onboarding_step_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CompleteOnboardingStepRequest *)
+     protobuf_c_message_unpack (&cx__v1__complete_onboarding_step_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__complete_onboarding_step_request__free_unpacked
+                     (Cx__V1__CompleteOnboardingStepRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__complete_onboarding_step_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_step_status__init
+                     (Cx__V1__OnboardingStepStatus         *message)
+{
+  static const Cx__V1__OnboardingStepStatus init_value = CX__V1__ONBOARDING_STEP_STATUS__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_step_status__get_packed_size
+                     (const Cx__V1__OnboardingStepStatus *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step_status__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_step_status__pack
+                     (const Cx__V1__OnboardingStepStatus *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step_status__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_step_status__pack_to_buffer
+                     (const Cx__V1__OnboardingStepStatus *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_step_status__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingStepStatus *
+       cx__v1__onboarding_step_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingStepStatus *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_step_status__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_step_status__free_unpacked
+                     (Cx__V1__OnboardingStepStatus *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_step_status__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_onboarding_request__init
+                     (Cx__V1__GetOnboardingRequest         *message)
+{
+  static const Cx__V1__GetOnboardingRequest init_value = CX__V1__GET_ONBOARDING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_onboarding_request__get_packed_size
+                     (const Cx__V1__GetOnboardingRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_onboarding_request__pack
+                     (const Cx__V1__GetOnboardingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_onboarding_request__pack_to_buffer
+                     (const Cx__V1__GetOnboardingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetOnboardingRequest *
+       cx__v1__get_onboarding_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetOnboardingRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_onboarding_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_onboarding_request__free_unpacked
+                     (Cx__V1__GetOnboardingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_onboarding_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_onboarding_response__init
+                     (Cx__V1__GetOnboardingResponse         *message)
+{
+  static const Cx__V1__GetOnboardingResponse init_value = CX__V1__GET_ONBOARDING_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_onboarding_response__get_packed_size
+                     (const Cx__V1__GetOnboardingResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_onboarding_response__pack
+                     (const Cx__V1__GetOnboardingResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_onboarding_response__pack_to_buffer
+                     (const Cx__V1__GetOnboardingResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetOnboardingResponse *
+       cx__v1__get_onboarding_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetOnboardingResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_onboarding_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_onboarding_response__free_unpacked
+                     (Cx__V1__GetOnboardingResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_onboarding_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_report_request__init
+                     (Cx__V1__OnboardingReportRequest         *message)
+{
+  static const Cx__V1__OnboardingReportRequest init_value = CX__V1__ONBOARDING_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_report_request__get_packed_size
+                     (const Cx__V1__OnboardingReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_report_request__pack
+                     (const Cx__V1__OnboardingReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_report_request__pack_to_buffer
+                     (const Cx__V1__OnboardingReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingReportRequest *
+       cx__v1__onboarding_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_report_request__free_unpacked
+                     (Cx__V1__OnboardingReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_cohort__init
+                     (Cx__V1__OnboardingCohort         *message)
+{
+  static const Cx__V1__OnboardingCohort init_value = CX__V1__ONBOARDING_COHORT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_cohort__get_packed_size
+                     (const Cx__V1__OnboardingCohort *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_cohort__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_cohort__pack
+                     (const Cx__V1__OnboardingCohort *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_cohort__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_cohort__pack_to_buffer
+                     (const Cx__V1__OnboardingCohort *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_cohort__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingCohort *
+       cx__v1__onboarding_cohort__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingCohort *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_cohort__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_cohort__free_unpacked
+                     (Cx__V1__OnboardingCohort *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_cohort__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__overdue_step__init
+                     (Cx__V1__OverdueStep         *message)
+{
+  static const Cx__V1__OverdueStep init_value = CX__V1__OVERDUE_STEP__INIT;
+  *message = init_value;
+}
+size_t cx__v1__overdue_step__get_packed_size
+                     (const Cx__V1__OverdueStep *message)
+{
+  assert(message->base.descriptor == &cx__v1__overdue_step__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__overdue_step__pack
+                     (const Cx__V1__OverdueStep *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__overdue_step__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__overdue_step__pack_to_buffer
+                     (const Cx__V1__OverdueStep *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__overdue_step__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OverdueStep *
+       cx__v1__overdue_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OverdueStep *)
+     protobuf_c_message_unpack (&cx__v1__overdue_step__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__overdue_step__free_unpacked
+                     (Cx__V1__OverdueStep *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__overdue_step__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_report_response__init
+                     (Cx__V1__OnboardingReportResponse         *message)
+{
+  static const Cx__V1__OnboardingReportResponse init_value = CX__V1__ONBOARDING_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_report_response__get_packed_size
+                     (const Cx__V1__OnboardingReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_report_response__pack
+                     (const Cx__V1__OnboardingReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_report_response__pack_to_buffer
+                     (const Cx__V1__OnboardingReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingReportResponse *
+       cx__v1__onboarding_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_report_response__free_unpacked
+                     (Cx__V1__OnboardingReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_completed__init
+                     (Cx__V1__OnboardingCompleted         *message)
+{
+  static const Cx__V1__OnboardingCompleted init_value = CX__V1__ONBOARDING_COMPLETED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_completed__get_packed_size
+                     (const Cx__V1__OnboardingCompleted *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_completed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_completed__pack
+                     (const Cx__V1__OnboardingCompleted *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_completed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_completed__pack_to_buffer
+                     (const Cx__V1__OnboardingCompleted *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_completed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingCompleted *
+       cx__v1__onboarding_completed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingCompleted *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_completed__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_completed__free_unpacked
+                     (Cx__V1__OnboardingCompleted *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_completed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -3249,6 +3699,646 @@ const ProtobufCMessageDescriptor cx__v1__fit_churn_model_response__descriptor =
   cx__v1__fit_churn_model_response__field_indices_by_name,
   1,  cx__v1__fit_churn_model_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__fit_churn_model_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_step__field_descriptors[4] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStep, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStep, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_day",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStep, due_day),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage_feature",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStep, usage_feature),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_step__field_indices_by_name[] = {
+  2,   /* field[2] = due_day */
+  0,   /* field[0] = key */
+  1,   /* field[1] = title */
+  3,   /* field[3] = usage_feature */
+};
+static const ProtobufCIntRange cx__v1__onboarding_step__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_step__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingStep",
+  "OnboardingStep",
+  "Cx__V1__OnboardingStep",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingStep),
+  4,
+  cx__v1__onboarding_step__field_descriptors,
+  cx__v1__onboarding_step__field_indices_by_name,
+  1,  cx__v1__onboarding_step__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_step__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__complete_onboarding_step_request__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CompleteOnboardingStepRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "step",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CompleteOnboardingStepRequest, step),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CompleteOnboardingStepRequest, completed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__complete_onboarding_step_request__field_indices_by_name[] = {
+  2,   /* field[2] = completed_at_ms */
+  0,   /* field[0] = customer */
+  1,   /* field[1] = step */
+};
+static const ProtobufCIntRange cx__v1__complete_onboarding_step_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__complete_onboarding_step_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CompleteOnboardingStepRequest",
+  "CompleteOnboardingStepRequest",
+  "Cx__V1__CompleteOnboardingStepRequest",
+  "cx.v1",
+  sizeof(Cx__V1__CompleteOnboardingStepRequest),
+  3,
+  cx__v1__complete_onboarding_step_request__field_descriptors,
+  cx__v1__complete_onboarding_step_request__field_indices_by_name,
+  1,  cx__v1__complete_onboarding_step_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__complete_onboarding_step_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_step_status__field_descriptors[4] =
+{
+  {
+    "step",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStepStatus, step),
+    &cx__v1__onboarding_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStepStatus, due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStepStatus, completed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overdue",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingStepStatus, overdue),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_step_status__field_indices_by_name[] = {
+  2,   /* field[2] = completed_at_ms */
+  1,   /* field[1] = due_ms */
+  3,   /* field[3] = overdue */
+  0,   /* field[0] = step */
+};
+static const ProtobufCIntRange cx__v1__onboarding_step_status__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_step_status__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingStepStatus",
+  "OnboardingStepStatus",
+  "Cx__V1__OnboardingStepStatus",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingStepStatus),
+  4,
+  cx__v1__onboarding_step_status__field_descriptors,
+  cx__v1__onboarding_step_status__field_indices_by_name,
+  1,  cx__v1__onboarding_step_status__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_step_status__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_onboarding_request__field_descriptors[1] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetOnboardingRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_onboarding_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+};
+static const ProtobufCIntRange cx__v1__get_onboarding_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_onboarding_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetOnboardingRequest",
+  "GetOnboardingRequest",
+  "Cx__V1__GetOnboardingRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetOnboardingRequest),
+  1,
+  cx__v1__get_onboarding_request__field_descriptors,
+  cx__v1__get_onboarding_request__field_indices_by_name,
+  1,  cx__v1__get_onboarding_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_onboarding_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_onboarding_response__field_descriptors[4] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetOnboardingResponse, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "steps",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetOnboardingResponse, n_steps),
+    offsetof(Cx__V1__GetOnboardingResponse, steps),
+    &cx__v1__onboarding_step_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completion",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetOnboardingResponse, completion),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_at_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetOnboardingResponse, completed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_onboarding_response__field_indices_by_name[] = {
+  3,   /* field[3] = completed_at_ms */
+  2,   /* field[2] = completion */
+  0,   /* field[0] = customer */
+  1,   /* field[1] = steps */
+};
+static const ProtobufCIntRange cx__v1__get_onboarding_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_onboarding_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetOnboardingResponse",
+  "GetOnboardingResponse",
+  "Cx__V1__GetOnboardingResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetOnboardingResponse),
+  4,
+  cx__v1__get_onboarding_response__field_descriptors,
+  cx__v1__get_onboarding_response__field_indices_by_name,
+  1,  cx__v1__get_onboarding_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_onboarding_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_report_request__field_descriptors[1] =
+{
+  {
+    "signups",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingReportRequest, signups),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_report_request__field_indices_by_name[] = {
+  0,   /* field[0] = signups */
+};
+static const ProtobufCIntRange cx__v1__onboarding_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingReportRequest",
+  "OnboardingReportRequest",
+  "Cx__V1__OnboardingReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingReportRequest),
+  1,
+  cx__v1__onboarding_report_request__field_descriptors,
+  cx__v1__onboarding_report_request__field_indices_by_name,
+  1,  cx__v1__onboarding_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_cohort__field_descriptors[4] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCohort, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accounts",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCohort, accounts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCohort, completed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completion_rate",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCohort, completion_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_cohort__field_indices_by_name[] = {
+  1,   /* field[1] = accounts */
+  2,   /* field[2] = completed */
+  3,   /* field[3] = completion_rate */
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange cx__v1__onboarding_cohort__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_cohort__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingCohort",
+  "OnboardingCohort",
+  "Cx__V1__OnboardingCohort",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingCohort),
+  4,
+  cx__v1__onboarding_cohort__field_descriptors,
+  cx__v1__onboarding_cohort__field_indices_by_name,
+  1,  cx__v1__onboarding_cohort__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_cohort__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__overdue_step__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OverdueStep, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "step",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OverdueStep, step),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OverdueStep, due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__overdue_step__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  2,   /* field[2] = due_ms */
+  1,   /* field[1] = step */
+};
+static const ProtobufCIntRange cx__v1__overdue_step__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__overdue_step__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OverdueStep",
+  "OverdueStep",
+  "Cx__V1__OverdueStep",
+  "cx.v1",
+  sizeof(Cx__V1__OverdueStep),
+  3,
+  cx__v1__overdue_step__field_descriptors,
+  cx__v1__overdue_step__field_indices_by_name,
+  1,  cx__v1__overdue_step__number_ranges,
+  (ProtobufCMessageInit) cx__v1__overdue_step__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_report_response__field_descriptors[3] =
+{
+  {
+    "by_segment",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OnboardingReportResponse, n_by_segment),
+    offsetof(Cx__V1__OnboardingReportResponse, by_segment),
+    &cx__v1__onboarding_cohort__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_cohort",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OnboardingReportResponse, n_by_cohort),
+    offsetof(Cx__V1__OnboardingReportResponse, by_cohort),
+    &cx__v1__onboarding_cohort__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overdue",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OnboardingReportResponse, n_overdue),
+    offsetof(Cx__V1__OnboardingReportResponse, overdue),
+    &cx__v1__overdue_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_report_response__field_indices_by_name[] = {
+  1,   /* field[1] = by_cohort */
+  0,   /* field[0] = by_segment */
+  2,   /* field[2] = overdue */
+};
+static const ProtobufCIntRange cx__v1__onboarding_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingReportResponse",
+  "OnboardingReportResponse",
+  "Cx__V1__OnboardingReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingReportResponse),
+  3,
+  cx__v1__onboarding_report_response__field_descriptors,
+  cx__v1__onboarding_report_response__field_indices_by_name,
+  1,  cx__v1__onboarding_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_completed__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCompleted, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "completed_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCompleted, completed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "days",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingCompleted, days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_completed__field_indices_by_name[] = {
+  1,   /* field[1] = completed_at_ms */
+  0,   /* field[0] = customer */
+  2,   /* field[2] = days */
+};
+static const ProtobufCIntRange cx__v1__onboarding_completed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_completed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingCompleted",
+  "OnboardingCompleted",
+  "Cx__V1__OnboardingCompleted",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingCompleted),
+  3,
+  cx__v1__onboarding_completed__field_descriptors,
+  cx__v1__onboarding_completed__field_indices_by_name,
+  1,  cx__v1__onboarding_completed__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_completed__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

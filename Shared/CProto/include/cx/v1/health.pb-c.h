@@ -46,6 +46,16 @@ typedef struct Cx__V1__BacktestResponse Cx__V1__BacktestResponse;
 typedef struct Cx__V1__FitChurnModelRequest Cx__V1__FitChurnModelRequest;
 typedef struct Cx__V1__FactorCoefficient Cx__V1__FactorCoefficient;
 typedef struct Cx__V1__FitChurnModelResponse Cx__V1__FitChurnModelResponse;
+typedef struct Cx__V1__OnboardingStep Cx__V1__OnboardingStep;
+typedef struct Cx__V1__CompleteOnboardingStepRequest Cx__V1__CompleteOnboardingStepRequest;
+typedef struct Cx__V1__OnboardingStepStatus Cx__V1__OnboardingStepStatus;
+typedef struct Cx__V1__GetOnboardingRequest Cx__V1__GetOnboardingRequest;
+typedef struct Cx__V1__GetOnboardingResponse Cx__V1__GetOnboardingResponse;
+typedef struct Cx__V1__OnboardingReportRequest Cx__V1__OnboardingReportRequest;
+typedef struct Cx__V1__OnboardingCohort Cx__V1__OnboardingCohort;
+typedef struct Cx__V1__OverdueStep Cx__V1__OverdueStep;
+typedef struct Cx__V1__OnboardingReportResponse Cx__V1__OnboardingReportResponse;
+typedef struct Cx__V1__OnboardingCompleted Cx__V1__OnboardingCompleted;
 
 
 /* --- enums --- */
@@ -866,6 +876,252 @@ struct  Cx__V1__FitChurnModelResponse
     , 0, 0,NULL, 0, NULL }
 
 
+/*
+ * One step of the onboarding program every new account goes through in its first 90 days.
+ */
+struct  Cx__V1__OnboardingStep
+{
+  ProtobufCMessage base;
+  /*
+   * Stable key, e.g. "first_login".
+   */
+  char *key;
+  /*
+   * For people, e.g. "First login".
+   */
+  char *title;
+  /*
+   * Due this many days after signup (1–90).
+   */
+  uint32_t due_day;
+  /*
+   * When set, the account's first use of this feature completes the step by itself.
+   */
+  char *usage_feature;
+};
+#define CX__V1__ONBOARDING_STEP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_step__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "health.CompleteOnboardingStep" (role writer): marks a step done by hand (e.g. the
+ * welcome call happened). Idempotent: completing a completed step changes nothing.
+ */
+struct  Cx__V1__CompleteOnboardingStepRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The account. Required; it must exist.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The step's key; it must be one of the program's.
+   */
+  char *step;
+  /*
+   * When it was done, Unix epoch ms; 0 means now. Not in the future.
+   */
+  int64_t completed_at_ms;
+};
+#define CX__V1__COMPLETE_ONBOARDING_STEP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__complete_onboarding_step_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Where one account stands with one step.
+ */
+struct  Cx__V1__OnboardingStepStatus
+{
+  ProtobufCMessage base;
+  /*
+   * The step.
+   */
+  Cx__V1__OnboardingStep *step;
+  /*
+   * When it is due, Unix epoch ms.
+   */
+  int64_t due_ms;
+  /*
+   * When it was completed, Unix epoch ms; 0 not yet.
+   */
+  int64_t completed_at_ms;
+  /*
+   * Not completed and past due.
+   */
+  protobuf_c_boolean overdue;
+};
+#define CX__V1__ONBOARDING_STEP_STATUS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_step_status__descriptor) \
+    , NULL, 0, 0, 0 }
+
+
+/*
+ * Body of "health.GetOnboarding" (role reader).
+ */
+struct  Cx__V1__GetOnboardingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The account. Required.
+   */
+  Cx__V1__CustomerId *customer;
+};
+#define CX__V1__GET_ONBOARDING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_onboarding_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "health.GetOnboarding" and "health.CompleteOnboardingStep".
+ */
+struct  Cx__V1__GetOnboardingResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Every step of the program with its state, in program order.
+   */
+  size_t n_steps;
+  Cx__V1__OnboardingStepStatus **steps;
+  /*
+   * Share of steps completed, 0–1.
+   */
+  double completion;
+  /*
+   * When the last step was completed, Unix epoch ms; 0 while steps remain.
+   */
+  int64_t completed_at_ms;
+};
+#define CX__V1__GET_ONBOARDING_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_onboarding_response__descriptor) \
+    , NULL, 0,NULL, 0, 0 }
+
+
+/*
+ * Body of "health.OnboardingReport" (role reader): completion by segment and by signup month,
+ * and every overdue step, for accounts that signed up within the window.
+ */
+struct  Cx__V1__OnboardingReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Signups in this window; until_ms - from_ms at most 400 days.
+   */
+  Cx__V1__TimeRange *signups;
+};
+#define CX__V1__ONBOARDING_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_report_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Completion of one group of accounts.
+ */
+struct  Cx__V1__OnboardingCohort
+{
+  ProtobufCMessage base;
+  /*
+   * The segment ("small", "mid-market", "enterprise", "key") or the signup month ("2026-11").
+   */
+  char *name;
+  /*
+   * Accounts in the group.
+   */
+  uint32_t accounts;
+  /*
+   * Accounts that completed every step.
+   */
+  uint32_t completed;
+  /*
+   * Mean share of steps completed, 0–1.
+   */
+  double completion_rate;
+};
+#define CX__V1__ONBOARDING_COHORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_cohort__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * A step past due and not done.
+ */
+struct  Cx__V1__OverdueStep
+{
+  ProtobufCMessage base;
+  /*
+   * The account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The step's key.
+   */
+  char *step;
+  /*
+   * When it was due, Unix epoch ms.
+   */
+  int64_t due_ms;
+};
+#define CX__V1__OVERDUE_STEP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__overdue_step__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Reply to "health.OnboardingReport".
+ */
+struct  Cx__V1__OnboardingReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * By segment.
+   */
+  size_t n_by_segment;
+  Cx__V1__OnboardingCohort **by_segment;
+  /*
+   * By signup month (UTC), oldest first.
+   */
+  size_t n_by_cohort;
+  Cx__V1__OnboardingCohort **by_cohort;
+  /*
+   * Overdue steps, most overdue first.
+   */
+  size_t n_overdue;
+  Cx__V1__OverdueStep **overdue;
+};
+#define CX__V1__ONBOARDING_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_report_response__descriptor) \
+    , 0,NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * Body of the event "health.onboarding.completed".
+ */
+struct  Cx__V1__OnboardingCompleted
+{
+  ProtobufCMessage base;
+  /*
+   * The account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * When its last step was completed, Unix epoch ms.
+   */
+  int64_t completed_at_ms;
+  /*
+   * Days from signup to completion.
+   */
+  uint32_t days;
+};
+#define CX__V1__ONBOARDING_COMPLETED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_completed__descriptor) \
+    , NULL, 0, 0 }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -1436,6 +1692,196 @@ Cx__V1__FitChurnModelResponse *
 void   cx__v1__fit_churn_model_response__free_unpacked
                      (Cx__V1__FitChurnModelResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingStep methods */
+void   cx__v1__onboarding_step__init
+                     (Cx__V1__OnboardingStep         *message);
+size_t cx__v1__onboarding_step__get_packed_size
+                     (const Cx__V1__OnboardingStep   *message);
+size_t cx__v1__onboarding_step__pack
+                     (const Cx__V1__OnboardingStep   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_step__pack_to_buffer
+                     (const Cx__V1__OnboardingStep   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingStep *
+       cx__v1__onboarding_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_step__free_unpacked
+                     (Cx__V1__OnboardingStep *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CompleteOnboardingStepRequest methods */
+void   cx__v1__complete_onboarding_step_request__init
+                     (Cx__V1__CompleteOnboardingStepRequest         *message);
+size_t cx__v1__complete_onboarding_step_request__get_packed_size
+                     (const Cx__V1__CompleteOnboardingStepRequest   *message);
+size_t cx__v1__complete_onboarding_step_request__pack
+                     (const Cx__V1__CompleteOnboardingStepRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__complete_onboarding_step_request__pack_to_buffer
+                     (const Cx__V1__CompleteOnboardingStepRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CompleteOnboardingStepRequest *
+       cx__v1__complete_onboarding_step_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__complete_onboarding_step_request__free_unpacked
+                     (Cx__V1__CompleteOnboardingStepRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingStepStatus methods */
+void   cx__v1__onboarding_step_status__init
+                     (Cx__V1__OnboardingStepStatus         *message);
+size_t cx__v1__onboarding_step_status__get_packed_size
+                     (const Cx__V1__OnboardingStepStatus   *message);
+size_t cx__v1__onboarding_step_status__pack
+                     (const Cx__V1__OnboardingStepStatus   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_step_status__pack_to_buffer
+                     (const Cx__V1__OnboardingStepStatus   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingStepStatus *
+       cx__v1__onboarding_step_status__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_step_status__free_unpacked
+                     (Cx__V1__OnboardingStepStatus *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetOnboardingRequest methods */
+void   cx__v1__get_onboarding_request__init
+                     (Cx__V1__GetOnboardingRequest         *message);
+size_t cx__v1__get_onboarding_request__get_packed_size
+                     (const Cx__V1__GetOnboardingRequest   *message);
+size_t cx__v1__get_onboarding_request__pack
+                     (const Cx__V1__GetOnboardingRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_onboarding_request__pack_to_buffer
+                     (const Cx__V1__GetOnboardingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetOnboardingRequest *
+       cx__v1__get_onboarding_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_onboarding_request__free_unpacked
+                     (Cx__V1__GetOnboardingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetOnboardingResponse methods */
+void   cx__v1__get_onboarding_response__init
+                     (Cx__V1__GetOnboardingResponse         *message);
+size_t cx__v1__get_onboarding_response__get_packed_size
+                     (const Cx__V1__GetOnboardingResponse   *message);
+size_t cx__v1__get_onboarding_response__pack
+                     (const Cx__V1__GetOnboardingResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_onboarding_response__pack_to_buffer
+                     (const Cx__V1__GetOnboardingResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetOnboardingResponse *
+       cx__v1__get_onboarding_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_onboarding_response__free_unpacked
+                     (Cx__V1__GetOnboardingResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingReportRequest methods */
+void   cx__v1__onboarding_report_request__init
+                     (Cx__V1__OnboardingReportRequest         *message);
+size_t cx__v1__onboarding_report_request__get_packed_size
+                     (const Cx__V1__OnboardingReportRequest   *message);
+size_t cx__v1__onboarding_report_request__pack
+                     (const Cx__V1__OnboardingReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_report_request__pack_to_buffer
+                     (const Cx__V1__OnboardingReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingReportRequest *
+       cx__v1__onboarding_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_report_request__free_unpacked
+                     (Cx__V1__OnboardingReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingCohort methods */
+void   cx__v1__onboarding_cohort__init
+                     (Cx__V1__OnboardingCohort         *message);
+size_t cx__v1__onboarding_cohort__get_packed_size
+                     (const Cx__V1__OnboardingCohort   *message);
+size_t cx__v1__onboarding_cohort__pack
+                     (const Cx__V1__OnboardingCohort   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_cohort__pack_to_buffer
+                     (const Cx__V1__OnboardingCohort   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingCohort *
+       cx__v1__onboarding_cohort__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_cohort__free_unpacked
+                     (Cx__V1__OnboardingCohort *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OverdueStep methods */
+void   cx__v1__overdue_step__init
+                     (Cx__V1__OverdueStep         *message);
+size_t cx__v1__overdue_step__get_packed_size
+                     (const Cx__V1__OverdueStep   *message);
+size_t cx__v1__overdue_step__pack
+                     (const Cx__V1__OverdueStep   *message,
+                      uint8_t             *out);
+size_t cx__v1__overdue_step__pack_to_buffer
+                     (const Cx__V1__OverdueStep   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OverdueStep *
+       cx__v1__overdue_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__overdue_step__free_unpacked
+                     (Cx__V1__OverdueStep *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingReportResponse methods */
+void   cx__v1__onboarding_report_response__init
+                     (Cx__V1__OnboardingReportResponse         *message);
+size_t cx__v1__onboarding_report_response__get_packed_size
+                     (const Cx__V1__OnboardingReportResponse   *message);
+size_t cx__v1__onboarding_report_response__pack
+                     (const Cx__V1__OnboardingReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_report_response__pack_to_buffer
+                     (const Cx__V1__OnboardingReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingReportResponse *
+       cx__v1__onboarding_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_report_response__free_unpacked
+                     (Cx__V1__OnboardingReportResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingCompleted methods */
+void   cx__v1__onboarding_completed__init
+                     (Cx__V1__OnboardingCompleted         *message);
+size_t cx__v1__onboarding_completed__get_packed_size
+                     (const Cx__V1__OnboardingCompleted   *message);
+size_t cx__v1__onboarding_completed__pack
+                     (const Cx__V1__OnboardingCompleted   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_completed__pack_to_buffer
+                     (const Cx__V1__OnboardingCompleted   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingCompleted *
+       cx__v1__onboarding_completed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_completed__free_unpacked
+                     (Cx__V1__OnboardingCompleted *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -1528,6 +1974,36 @@ typedef void (*Cx__V1__FactorCoefficient_Closure)
 typedef void (*Cx__V1__FitChurnModelResponse_Closure)
                  (const Cx__V1__FitChurnModelResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__OnboardingStep_Closure)
+                 (const Cx__V1__OnboardingStep *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CompleteOnboardingStepRequest_Closure)
+                 (const Cx__V1__CompleteOnboardingStepRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingStepStatus_Closure)
+                 (const Cx__V1__OnboardingStepStatus *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetOnboardingRequest_Closure)
+                 (const Cx__V1__GetOnboardingRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetOnboardingResponse_Closure)
+                 (const Cx__V1__GetOnboardingResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingReportRequest_Closure)
+                 (const Cx__V1__OnboardingReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingCohort_Closure)
+                 (const Cx__V1__OnboardingCohort *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OverdueStep_Closure)
+                 (const Cx__V1__OverdueStep *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingReportResponse_Closure)
+                 (const Cx__V1__OnboardingReportResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingCompleted_Closure)
+                 (const Cx__V1__OnboardingCompleted *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1567,6 +2043,16 @@ extern const ProtobufCMessageDescriptor cx__v1__backtest_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__fit_churn_model_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__factor_coefficient__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__fit_churn_model_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_step__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__complete_onboarding_step_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_step_status__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_onboarding_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_onboarding_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_cohort__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__overdue_step__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_report_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_completed__descriptor;
 
 PROTOBUF_C__END_DECLS
 
