@@ -44,7 +44,8 @@ enum Samples {
             OnboardingStep.self, CompleteOnboardingStepRequest.self, OnboardingStepStatus.self,
             GetOnboardingRequest.self,
             GetOnboardingResponse.self, OnboardingReportRequest.self, OnboardingCohort.self, OverdueStep.self,
-            OnboardingReportResponse.self, OnboardingCompleted.self,
+            OnboardingReportResponse.self, OnboardingCompleted.self, RecordBusinessReviewRequest.self,
+            RecordBusinessReviewResponse.self, ListReviewsDueRequest.self, ReviewDue.self, ListReviewsDueResponse.self,
         ]
     }
 
@@ -66,7 +67,7 @@ enum Samples {
     )
 
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
-    static let roundTrip = coreSamples + onboardingSamples
+    static let roundTrip = coreSamples + onboardingSamples + reviewSamples
 
     static let coreSamples: [MessageSample] = [
         MessageSample("Request/default", Request()),
@@ -241,6 +242,20 @@ enum Samples {
                 overdue: [.init(step: "s")])),
         MessageSample(
             "OnboardingCompleted/full", OnboardingCompleted(customer: .init(value: "c"), completedAtMs: 9, days: 2)),
+    ]
+
+    static let fullReview = ReviewDue(
+        customer: .init(value: "key-a"), segment: .key, lastReviewMs: .min, dueMs: .max, overdue: true,
+        accountManager: unicode)
+
+    static let reviewSamples = [
+        MessageSample(
+            "RecordBusinessReviewRequest/full",
+            RecordBusinessReviewRequest(customer: .init(value: "c"), heldAtMs: 1, notes: longText)),
+        MessageSample("RecordBusinessReviewResponse/full", RecordBusinessReviewResponse(nextDueMs: .max)),
+        MessageSample("ListReviewsDueRequest/full", ListReviewsDueRequest(dueBeforeMs: .max, segment: .key)),
+        MessageSample("ReviewDue/full", fullReview),
+        MessageSample("ListReviewsDueResponse/full", ListReviewsDueResponse(reviews: [fullReview, ReviewDue()])),
     ]
 
     static let fullBacktest = BacktestResponse(

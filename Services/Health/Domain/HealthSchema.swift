@@ -89,5 +89,16 @@ enum HealthSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 6: business reviews") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE business_reviews (
+                        customer_id TEXT NOT NULL,
+                        held_at_ms INTEGER NOT NULL,
+                        notes TEXT NOT NULL,
+                        PRIMARY KEY (customer_id, held_at_ms)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

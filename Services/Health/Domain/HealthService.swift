@@ -12,5 +12,6 @@ public enum HealthService {
             OnboardingMethods.register(on: router, program: .standard)
             ScoreMethods.register(on: router, scorer: .standard)
             BacktestMethods.register(on: router)
+            ReviewMethods.register(on: router)
         })
 }

@@ -1130,6 +1130,139 @@ public struct OnboardingCompleted: ProtoMessage {
     }
 }
 
+/// Body of "health.RecordBusinessReview" (role writer): a business review with the account was
+/// held. Idempotent by (customer, held_at_ms).
+public struct RecordBusinessReviewRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RecordBusinessReviewRequest"
+
+    /// The account. Required; it must exist.
+    public var customer: CustomerId? = nil
+
+    /// When it was held, Unix epoch ms; not in the future.
+    public var heldAtMs: Int64 = 0
+
+    /// What was agreed, 0–2000 bytes.
+    public var notes: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        heldAtMs: Int64 = 0,
+        notes: String = ""
+    ) {
+        self.customer = customer
+        self.heldAtMs = heldAtMs
+        self.notes = notes
+    }
+}
+
+/// Reply to "health.RecordBusinessReview".
+public struct RecordBusinessReviewResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RecordBusinessReviewResponse"
+
+    /// When the next review is due, Unix epoch ms.
+    public var nextDueMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        nextDueMs: Int64 = 0
+    ) {
+        self.nextDueMs = nextDueMs
+    }
+}
+
+/// Body of "health.ListReviewsDue" (role reader): accounts whose next business review is due
+/// before a moment — key accounts every quarter (91 days), the others every year (365 days), from
+/// their last review or else their signup.
+public struct ListReviewsDueRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListReviewsDueRequest"
+
+    /// List reviews due before this, Unix epoch ms; 0 means now.
+    public var dueBeforeMs: Int64 = 0
+
+    /// Only this segment; SEGMENT_UNSPECIFIED for all.
+    public var segment: Segment = .unspecified
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        dueBeforeMs: Int64 = 0,
+        segment: Segment = .unspecified
+    ) {
+        self.dueBeforeMs = dueBeforeMs
+        self.segment = segment
+    }
+}
+
+/// One account's next business review.
+public struct ReviewDue: ProtoMessage {
+    public static let protoName = "cx.v1.ReviewDue"
+
+    /// The account.
+    public var customer: CustomerId? = nil
+
+    /// Its segment.
+    public var segment: Segment = .unspecified
+
+    /// Its last review, Unix epoch ms; 0 never.
+    public var lastReviewMs: Int64 = 0
+
+    /// When the next is due, Unix epoch ms.
+    public var dueMs: Int64 = 0
+
+    /// Due before now.
+    public var overdue: Bool = false
+
+    /// Who looks after the account.
+    public var accountManager: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        segment: Segment = .unspecified,
+        lastReviewMs: Int64 = 0,
+        dueMs: Int64 = 0,
+        overdue: Bool = false,
+        accountManager: String = ""
+    ) {
+        self.customer = customer
+        self.segment = segment
+        self.lastReviewMs = lastReviewMs
+        self.dueMs = dueMs
+        self.overdue = overdue
+        self.accountManager = accountManager
+    }
+}
+
+/// Reply to "health.ListReviewsDue": soonest due first.
+public struct ListReviewsDueResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListReviewsDueResponse"
+
+    /// The reviews.
+    public var reviews: [ReviewDue] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        reviews: [ReviewDue] = []
+    ) {
+        self.reviews = reviews
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -2192,6 +2325,118 @@ extension OnboardingCompleted: CMessageConvertible {
         cMessage.customer = self.customer.map { arena.message($0) }
         cMessage.completed_at_ms = self.completedAtMs
         cMessage.days = self.days
+        return cMessage
+    }
+}
+
+extension RecordBusinessReviewRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordBusinessReviewRequest {
+        var cMessage = Cx__V1__RecordBusinessReviewRequest()
+        cx__v1__record_business_review_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordBusinessReviewRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.heldAtMs = cMessage.held_at_ms
+        self.notes = String(protobufCString: cMessage.notes)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordBusinessReviewRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.held_at_ms = self.heldAtMs
+        cMessage.notes = arena.cString(self.notes)
+        return cMessage
+    }
+}
+
+extension RecordBusinessReviewResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordBusinessReviewResponse {
+        var cMessage = Cx__V1__RecordBusinessReviewResponse()
+        cx__v1__record_business_review_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordBusinessReviewResponse) {
+        self.init()
+        self.nextDueMs = cMessage.next_due_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordBusinessReviewResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.next_due_ms = self.nextDueMs
+        return cMessage
+    }
+}
+
+extension ListReviewsDueRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListReviewsDueRequest {
+        var cMessage = Cx__V1__ListReviewsDueRequest()
+        cx__v1__list_reviews_due_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListReviewsDueRequest) {
+        self.init()
+        self.dueBeforeMs = cMessage.due_before_ms
+        self.segment = Segment(cValue: cMessage.segment)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListReviewsDueRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.due_before_ms = self.dueBeforeMs
+        cMessage.segment = self.segment.cValue
+        return cMessage
+    }
+}
+
+extension ReviewDue: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ReviewDue {
+        var cMessage = Cx__V1__ReviewDue()
+        cx__v1__review_due__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ReviewDue) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.segment = Segment(cValue: cMessage.segment)
+        self.lastReviewMs = cMessage.last_review_ms
+        self.dueMs = cMessage.due_ms
+        self.overdue = cMessage.overdue != 0
+        self.accountManager = String(protobufCString: cMessage.account_manager)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ReviewDue {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.segment = self.segment.cValue
+        cMessage.last_review_ms = self.lastReviewMs
+        cMessage.due_ms = self.dueMs
+        cMessage.overdue = self.overdue ? 1 : 0
+        cMessage.account_manager = arena.cString(self.accountManager)
+        return cMessage
+    }
+}
+
+extension ListReviewsDueResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListReviewsDueResponse {
+        var cMessage = Cx__V1__ListReviewsDueResponse()
+        cx__v1__list_reviews_due_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListReviewsDueResponse) {
+        self.init()
+        self.reviews = Array(cElements: cMessage.reviews, count: cMessage.n_reviews) { ReviewDue(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListReviewsDueResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_reviews = self.reviews.count
+        cMessage.reviews = arena.array(self.reviews) { arena.message($0) }
         return cMessage
     }
 }

@@ -1807,6 +1807,231 @@ void   cx__v1__onboarding_completed__free_unpacked
   assert(message->base.descriptor == &cx__v1__onboarding_completed__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__record_business_review_request__init
+                     (Cx__V1__RecordBusinessReviewRequest         *message)
+{
+  static const Cx__V1__RecordBusinessReviewRequest init_value = CX__V1__RECORD_BUSINESS_REVIEW_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_business_review_request__get_packed_size
+                     (const Cx__V1__RecordBusinessReviewRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_business_review_request__pack
+                     (const Cx__V1__RecordBusinessReviewRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_business_review_request__pack_to_buffer
+                     (const Cx__V1__RecordBusinessReviewRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordBusinessReviewRequest *
+       cx__v1__record_business_review_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordBusinessReviewRequest *)
+     protobuf_c_message_unpack (&cx__v1__record_business_review_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_business_review_request__free_unpacked
+                     (Cx__V1__RecordBusinessReviewRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_business_review_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_business_review_response__init
+                     (Cx__V1__RecordBusinessReviewResponse         *message)
+{
+  static const Cx__V1__RecordBusinessReviewResponse init_value = CX__V1__RECORD_BUSINESS_REVIEW_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_business_review_response__get_packed_size
+                     (const Cx__V1__RecordBusinessReviewResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_business_review_response__pack
+                     (const Cx__V1__RecordBusinessReviewResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_business_review_response__pack_to_buffer
+                     (const Cx__V1__RecordBusinessReviewResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_business_review_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordBusinessReviewResponse *
+       cx__v1__record_business_review_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordBusinessReviewResponse *)
+     protobuf_c_message_unpack (&cx__v1__record_business_review_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_business_review_response__free_unpacked
+                     (Cx__V1__RecordBusinessReviewResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_business_review_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_reviews_due_request__init
+                     (Cx__V1__ListReviewsDueRequest         *message)
+{
+  static const Cx__V1__ListReviewsDueRequest init_value = CX__V1__LIST_REVIEWS_DUE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_reviews_due_request__get_packed_size
+                     (const Cx__V1__ListReviewsDueRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_reviews_due_request__pack
+                     (const Cx__V1__ListReviewsDueRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_reviews_due_request__pack_to_buffer
+                     (const Cx__V1__ListReviewsDueRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListReviewsDueRequest *
+       cx__v1__list_reviews_due_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListReviewsDueRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_reviews_due_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_reviews_due_request__free_unpacked
+                     (Cx__V1__ListReviewsDueRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__review_due__init
+                     (Cx__V1__ReviewDue         *message)
+{
+  static const Cx__V1__ReviewDue init_value = CX__V1__REVIEW_DUE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__review_due__get_packed_size
+                     (const Cx__V1__ReviewDue *message)
+{
+  assert(message->base.descriptor == &cx__v1__review_due__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__review_due__pack
+                     (const Cx__V1__ReviewDue *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__review_due__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__review_due__pack_to_buffer
+                     (const Cx__V1__ReviewDue *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__review_due__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ReviewDue *
+       cx__v1__review_due__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ReviewDue *)
+     protobuf_c_message_unpack (&cx__v1__review_due__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__review_due__free_unpacked
+                     (Cx__V1__ReviewDue *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__review_due__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_reviews_due_response__init
+                     (Cx__V1__ListReviewsDueResponse         *message)
+{
+  static const Cx__V1__ListReviewsDueResponse init_value = CX__V1__LIST_REVIEWS_DUE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_reviews_due_response__get_packed_size
+                     (const Cx__V1__ListReviewsDueResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_reviews_due_response__pack
+                     (const Cx__V1__ListReviewsDueResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_reviews_due_response__pack_to_buffer
+                     (const Cx__V1__ListReviewsDueResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListReviewsDueResponse *
+       cx__v1__list_reviews_due_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListReviewsDueResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_reviews_due_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_reviews_due_response__free_unpacked
+                     (Cx__V1__ListReviewsDueResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_reviews_due_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -4339,6 +4564,300 @@ const ProtobufCMessageDescriptor cx__v1__onboarding_completed__descriptor =
   cx__v1__onboarding_completed__field_indices_by_name,
   1,  cx__v1__onboarding_completed__number_ranges,
   (ProtobufCMessageInit) cx__v1__onboarding_completed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_business_review_request__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordBusinessReviewRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordBusinessReviewRequest, held_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordBusinessReviewRequest, notes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_business_review_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = held_at_ms */
+  2,   /* field[2] = notes */
+};
+static const ProtobufCIntRange cx__v1__record_business_review_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_business_review_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordBusinessReviewRequest",
+  "RecordBusinessReviewRequest",
+  "Cx__V1__RecordBusinessReviewRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RecordBusinessReviewRequest),
+  3,
+  cx__v1__record_business_review_request__field_descriptors,
+  cx__v1__record_business_review_request__field_indices_by_name,
+  1,  cx__v1__record_business_review_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_business_review_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_business_review_response__field_descriptors[1] =
+{
+  {
+    "next_due_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordBusinessReviewResponse, next_due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_business_review_response__field_indices_by_name[] = {
+  0,   /* field[0] = next_due_ms */
+};
+static const ProtobufCIntRange cx__v1__record_business_review_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_business_review_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordBusinessReviewResponse",
+  "RecordBusinessReviewResponse",
+  "Cx__V1__RecordBusinessReviewResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RecordBusinessReviewResponse),
+  1,
+  cx__v1__record_business_review_response__field_descriptors,
+  cx__v1__record_business_review_response__field_indices_by_name,
+  1,  cx__v1__record_business_review_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_business_review_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_reviews_due_request__field_descriptors[2] =
+{
+  {
+    "due_before_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListReviewsDueRequest, due_before_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "segment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListReviewsDueRequest, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_reviews_due_request__field_indices_by_name[] = {
+  0,   /* field[0] = due_before_ms */
+  1,   /* field[1] = segment */
+};
+static const ProtobufCIntRange cx__v1__list_reviews_due_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_reviews_due_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListReviewsDueRequest",
+  "ListReviewsDueRequest",
+  "Cx__V1__ListReviewsDueRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListReviewsDueRequest),
+  2,
+  cx__v1__list_reviews_due_request__field_descriptors,
+  cx__v1__list_reviews_due_request__field_indices_by_name,
+  1,  cx__v1__list_reviews_due_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_reviews_due_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__review_due__field_descriptors[6] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "segment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_review_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, last_review_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overdue",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, overdue),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_manager",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewDue, account_manager),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__review_due__field_indices_by_name[] = {
+  5,   /* field[5] = account_manager */
+  0,   /* field[0] = customer */
+  3,   /* field[3] = due_ms */
+  2,   /* field[2] = last_review_ms */
+  4,   /* field[4] = overdue */
+  1,   /* field[1] = segment */
+};
+static const ProtobufCIntRange cx__v1__review_due__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__review_due__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ReviewDue",
+  "ReviewDue",
+  "Cx__V1__ReviewDue",
+  "cx.v1",
+  sizeof(Cx__V1__ReviewDue),
+  6,
+  cx__v1__review_due__field_descriptors,
+  cx__v1__review_due__field_indices_by_name,
+  1,  cx__v1__review_due__number_ranges,
+  (ProtobufCMessageInit) cx__v1__review_due__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_reviews_due_response__field_descriptors[1] =
+{
+  {
+    "reviews",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListReviewsDueResponse, n_reviews),
+    offsetof(Cx__V1__ListReviewsDueResponse, reviews),
+    &cx__v1__review_due__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_reviews_due_response__field_indices_by_name[] = {
+  0,   /* field[0] = reviews */
+};
+static const ProtobufCIntRange cx__v1__list_reviews_due_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_reviews_due_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListReviewsDueResponse",
+  "ListReviewsDueResponse",
+  "Cx__V1__ListReviewsDueResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListReviewsDueResponse),
+  1,
+  cx__v1__list_reviews_due_response__field_descriptors,
+  cx__v1__list_reviews_due_response__field_indices_by_name,
+  1,  cx__v1__list_reviews_due_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_reviews_due_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

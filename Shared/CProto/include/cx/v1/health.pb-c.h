@@ -56,6 +56,11 @@ typedef struct Cx__V1__OnboardingCohort Cx__V1__OnboardingCohort;
 typedef struct Cx__V1__OverdueStep Cx__V1__OverdueStep;
 typedef struct Cx__V1__OnboardingReportResponse Cx__V1__OnboardingReportResponse;
 typedef struct Cx__V1__OnboardingCompleted Cx__V1__OnboardingCompleted;
+typedef struct Cx__V1__RecordBusinessReviewRequest Cx__V1__RecordBusinessReviewRequest;
+typedef struct Cx__V1__RecordBusinessReviewResponse Cx__V1__RecordBusinessReviewResponse;
+typedef struct Cx__V1__ListReviewsDueRequest Cx__V1__ListReviewsDueRequest;
+typedef struct Cx__V1__ReviewDue Cx__V1__ReviewDue;
+typedef struct Cx__V1__ListReviewsDueResponse Cx__V1__ListReviewsDueResponse;
 
 
 /* --- enums --- */
@@ -1122,6 +1127,122 @@ struct  Cx__V1__OnboardingCompleted
     , NULL, 0, 0 }
 
 
+/*
+ * Body of "health.RecordBusinessReview" (role writer): a business review with the account was
+ * held. Idempotent by (customer, held_at_ms).
+ */
+struct  Cx__V1__RecordBusinessReviewRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The account. Required; it must exist.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * When it was held, Unix epoch ms; not in the future.
+   */
+  int64_t held_at_ms;
+  /*
+   * What was agreed, 0–2000 bytes.
+   */
+  char *notes;
+};
+#define CX__V1__RECORD_BUSINESS_REVIEW_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_business_review_request__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "health.RecordBusinessReview".
+ */
+struct  Cx__V1__RecordBusinessReviewResponse
+{
+  ProtobufCMessage base;
+  /*
+   * When the next review is due, Unix epoch ms.
+   */
+  int64_t next_due_ms;
+};
+#define CX__V1__RECORD_BUSINESS_REVIEW_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_business_review_response__descriptor) \
+    , 0 }
+
+
+/*
+ * Body of "health.ListReviewsDue" (role reader): accounts whose next business review is due
+ * before a moment — key accounts every quarter (91 days), the others every year (365 days), from
+ * their last review or else their signup.
+ */
+struct  Cx__V1__ListReviewsDueRequest
+{
+  ProtobufCMessage base;
+  /*
+   * List reviews due before this, Unix epoch ms; 0 means now.
+   */
+  int64_t due_before_ms;
+  /*
+   * Only this segment; SEGMENT_UNSPECIFIED for all.
+   */
+  Cx__V1__Segment segment;
+};
+#define CX__V1__LIST_REVIEWS_DUE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_reviews_due_request__descriptor) \
+    , 0, CX__V1__SEGMENT__SEGMENT_UNSPECIFIED }
+
+
+/*
+ * One account's next business review.
+ */
+struct  Cx__V1__ReviewDue
+{
+  ProtobufCMessage base;
+  /*
+   * The account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Its segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * Its last review, Unix epoch ms; 0 never.
+   */
+  int64_t last_review_ms;
+  /*
+   * When the next is due, Unix epoch ms.
+   */
+  int64_t due_ms;
+  /*
+   * Due before now.
+   */
+  protobuf_c_boolean overdue;
+  /*
+   * Who looks after the account.
+   */
+  char *account_manager;
+};
+#define CX__V1__REVIEW_DUE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__review_due__descriptor) \
+    , NULL, CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "health.ListReviewsDue": soonest due first.
+ */
+struct  Cx__V1__ListReviewsDueResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The reviews.
+   */
+  size_t n_reviews;
+  Cx__V1__ReviewDue **reviews;
+};
+#define CX__V1__LIST_REVIEWS_DUE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_reviews_due_response__descriptor) \
+    , 0,NULL }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -1882,6 +2003,101 @@ Cx__V1__OnboardingCompleted *
 void   cx__v1__onboarding_completed__free_unpacked
                      (Cx__V1__OnboardingCompleted *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__RecordBusinessReviewRequest methods */
+void   cx__v1__record_business_review_request__init
+                     (Cx__V1__RecordBusinessReviewRequest         *message);
+size_t cx__v1__record_business_review_request__get_packed_size
+                     (const Cx__V1__RecordBusinessReviewRequest   *message);
+size_t cx__v1__record_business_review_request__pack
+                     (const Cx__V1__RecordBusinessReviewRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_business_review_request__pack_to_buffer
+                     (const Cx__V1__RecordBusinessReviewRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordBusinessReviewRequest *
+       cx__v1__record_business_review_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_business_review_request__free_unpacked
+                     (Cx__V1__RecordBusinessReviewRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordBusinessReviewResponse methods */
+void   cx__v1__record_business_review_response__init
+                     (Cx__V1__RecordBusinessReviewResponse         *message);
+size_t cx__v1__record_business_review_response__get_packed_size
+                     (const Cx__V1__RecordBusinessReviewResponse   *message);
+size_t cx__v1__record_business_review_response__pack
+                     (const Cx__V1__RecordBusinessReviewResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_business_review_response__pack_to_buffer
+                     (const Cx__V1__RecordBusinessReviewResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordBusinessReviewResponse *
+       cx__v1__record_business_review_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_business_review_response__free_unpacked
+                     (Cx__V1__RecordBusinessReviewResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListReviewsDueRequest methods */
+void   cx__v1__list_reviews_due_request__init
+                     (Cx__V1__ListReviewsDueRequest         *message);
+size_t cx__v1__list_reviews_due_request__get_packed_size
+                     (const Cx__V1__ListReviewsDueRequest   *message);
+size_t cx__v1__list_reviews_due_request__pack
+                     (const Cx__V1__ListReviewsDueRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_reviews_due_request__pack_to_buffer
+                     (const Cx__V1__ListReviewsDueRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListReviewsDueRequest *
+       cx__v1__list_reviews_due_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_reviews_due_request__free_unpacked
+                     (Cx__V1__ListReviewsDueRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ReviewDue methods */
+void   cx__v1__review_due__init
+                     (Cx__V1__ReviewDue         *message);
+size_t cx__v1__review_due__get_packed_size
+                     (const Cx__V1__ReviewDue   *message);
+size_t cx__v1__review_due__pack
+                     (const Cx__V1__ReviewDue   *message,
+                      uint8_t             *out);
+size_t cx__v1__review_due__pack_to_buffer
+                     (const Cx__V1__ReviewDue   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ReviewDue *
+       cx__v1__review_due__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__review_due__free_unpacked
+                     (Cx__V1__ReviewDue *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListReviewsDueResponse methods */
+void   cx__v1__list_reviews_due_response__init
+                     (Cx__V1__ListReviewsDueResponse         *message);
+size_t cx__v1__list_reviews_due_response__get_packed_size
+                     (const Cx__V1__ListReviewsDueResponse   *message);
+size_t cx__v1__list_reviews_due_response__pack
+                     (const Cx__V1__ListReviewsDueResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_reviews_due_response__pack_to_buffer
+                     (const Cx__V1__ListReviewsDueResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListReviewsDueResponse *
+       cx__v1__list_reviews_due_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_reviews_due_response__free_unpacked
+                     (Cx__V1__ListReviewsDueResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -2004,6 +2220,21 @@ typedef void (*Cx__V1__OnboardingReportResponse_Closure)
 typedef void (*Cx__V1__OnboardingCompleted_Closure)
                  (const Cx__V1__OnboardingCompleted *message,
                   void *closure_data);
+typedef void (*Cx__V1__RecordBusinessReviewRequest_Closure)
+                 (const Cx__V1__RecordBusinessReviewRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordBusinessReviewResponse_Closure)
+                 (const Cx__V1__RecordBusinessReviewResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListReviewsDueRequest_Closure)
+                 (const Cx__V1__ListReviewsDueRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ReviewDue_Closure)
+                 (const Cx__V1__ReviewDue *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListReviewsDueResponse_Closure)
+                 (const Cx__V1__ListReviewsDueResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2053,6 +2284,11 @@ extern const ProtobufCMessageDescriptor cx__v1__onboarding_cohort__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__overdue_step__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__onboarding_report_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__onboarding_completed__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_business_review_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_business_review_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_reviews_due_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__review_due__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_reviews_due_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
