@@ -18,15 +18,12 @@ struct Connection {
     let endpoints: [String: Endpoint]
 
     static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Connection {
-        let dataDirectory =
-            environment["CX_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : "\($0)/anchorage" }
-            ?? "\(NSHomeDirectory())/.local/share/anchorage"
+        let dataDirectory = LocalSuite.dataDirectory(environment: environment)
         let token: String
         if let configured = environment["CX_AUTH_TOKEN"], !configured.isEmpty {
             token = configured
         } else {
-            let path = "\(dataDirectory)/admin.token"
+            let path = LocalSuite.adminTokenPath(dataDirectory: dataDirectory)
             guard let contents = FileManager.default.contents(atPath: path) else {
                 throw CommandError(
                     "no token: set CX_AUTH_TOKEN, or start cx-suite once so that it creates \(path)")
@@ -36,7 +33,9 @@ struct Connection {
         var endpoints: [String: Endpoint] = [:]
         for service in services {
             let key = "CX_\(service.uppercased())_URL"
-            let url = environment[key].flatMap { $0.isEmpty ? nil : $0 } ?? "ipc://\(dataDirectory)/run/\(service).rep"
+            let url =
+                environment[key].flatMap { $0.isEmpty ? nil : $0 }
+                ?? LocalSuite.requestURL(service: service, dataDirectory: dataDirectory)
             do {
                 endpoints[service] = try Endpoint(url)
             } catch {

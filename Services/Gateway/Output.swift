@@ -21,35 +21,10 @@ enum Output {
 
 /// Names of enum values as people type and read them, and JSON forms of messages.
 enum Names {
-    static func name(_ segment: Segment) -> String {
-        switch segment {
-        case .small: "small"
-        case .midMarket: "mid-market"
-        case .enterprise: "enterprise"
-        case .key: "key"
-        default: "-"
-        }
-    }
-
-    static func name(_ stage: LifecycleStage) -> String {
-        switch stage {
-        case .onboarding: "onboarding"
-        case .adopting: "adopting"
-        case .mature: "mature"
-        case .atRenewal: "at-renewal"
-        case .cancelled: "cancelled"
-        default: "-"
-        }
-    }
-
-    static func name(_ band: HealthScoreBand) -> String {
-        switch band {
-        case .good: "good"
-        case .average: "average"
-        case .poor: "poor"
-        default: "-"
-        }
-    }
+    /// A value's display name, or "-" when it is not set.
+    static func name(_ segment: Segment) -> String { segment == .unspecified ? "-" : segment.displayName }
+    static func name(_ stage: LifecycleStage) -> String { stage == .unspecified ? "-" : stage.displayName }
+    static func name(_ band: HealthScoreBand) -> String { band == .unspecified ? "-" : band.displayName }
 
     static func segment(_ text: String) throws -> Segment {
         guard let match = Segment.allCases.first(where: { name($0) == text }) else {

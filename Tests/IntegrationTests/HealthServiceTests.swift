@@ -14,13 +14,15 @@ struct HealthServiceTests {
             "cx-health", environment: ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting])
         defer { health.send(SIGKILL) }
         let client = try ServiceClient(
-            service: "health", endpoints: [Endpoint("ipc://\(dataDirectory)/run/health.rep")], token: TestTokens.admin)
+            service: "health",
+            endpoints: [Endpoint(LocalSuite.requestURL(service: "health", dataDirectory: dataDirectory))],
+            token: TestTokens.admin)
         defer { client.close() }
         let up = try await eventually(.seconds(30)) { (try? await client.ping(timeout: .milliseconds(500))) != nil }
         try #require(up, "cx-health did not come up:\n\(health.log)")
 
         let subscriber = try Subscriber(
-            dialing: [Endpoint("ipc://\(dataDirectory)/run/health.pub")],
+            dialing: [Endpoint(LocalSuite.eventsURL(service: "health", dataDirectory: dataDirectory))],
             prefixes: ["health.heartbeat", "health.score."])
         defer { subscriber.close() }
         _ = try await subscriber.receive(timeout: .seconds(10))  // a heartbeat: the subscription is live

@@ -36,8 +36,8 @@ final class LedgerNode: @unchecked Sendable {  // used from one test task at a t
         self.arguments = arguments
     }
 
-    var requestURL: String { "ipc://\(dataDirectory)/run/\(name).rep" }
-    var eventsURL: String { "ipc://\(dataDirectory)/run/\(name).pub" }
+    var requestURL: String { LocalSuite.requestURL(service: name, dataDirectory: dataDirectory) }
+    var eventsURL: String { LocalSuite.eventsURL(service: name, dataDirectory: dataDirectory) }
 
     /// Starts the process and waits until it answers Ping.
     func start() async throws {

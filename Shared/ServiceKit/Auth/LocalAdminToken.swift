@@ -1,3 +1,4 @@
+import Client
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -18,7 +19,7 @@ public enum LocalAdminToken {
 
     /// Where the token lives for a data directory: `<dataDirectory>/admin.token`.
     public static func path(in dataDirectory: String) -> String {
-        dataDirectory.hasSuffix("/") ? dataDirectory + "admin.token" : dataDirectory + "/admin.token"
+        LocalSuite.adminTokenPath(dataDirectory: dataDirectory)
     }
 
     /// Reads the local admin token, making it first if it does not exist yet.

@@ -1,3 +1,4 @@
+import Client
 import Foundation
 import Logging
 import Messaging
@@ -97,13 +98,9 @@ public enum ServiceMain {
 
 /// Defaults that need no configuration at all: a per-user data directory.
 public enum LocalDefaults {
-    /// `$CX_DATA_DIR` is read by the loader; this is what applies without it:
-    /// `$XDG_DATA_HOME/anchorage`, else `~/.local/share/anchorage`.
-    public static var dataDirectory: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return "\(xdg)/anchorage" }
-        return "\(NSHomeDirectory())/.local/share/anchorage"
-    }
+    /// The per-user data directory (``LocalSuite/dataDirectory(environment:)``); `CX_DATA_DIR` also
+    /// reaches the loader as the `data-dir` setting.
+    public static var dataDirectory: String { LocalSuite.dataDirectory() }
 
     static func configuration() -> ServiceConfiguration {
         ServiceConfiguration(dataDirectory: dataDirectory)

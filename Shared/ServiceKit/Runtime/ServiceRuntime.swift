@@ -141,8 +141,8 @@ public struct ServiceEndpoints: Sendable, Hashable {
     /// same data directory without any configuration.
     public static func local(service: String, dataDirectory: String) throws -> ServiceEndpoints {
         ServiceEndpoints(
-            listen: [try Endpoint("ipc://\(dataDirectory)/run/\(service).rep")],
-            publish: [try Endpoint("ipc://\(dataDirectory)/run/\(service).pub")])
+            listen: [try Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
+            publish: [try Endpoint(LocalSuite.eventsURL(service: service, dataDirectory: dataDirectory))])
     }
 }
 

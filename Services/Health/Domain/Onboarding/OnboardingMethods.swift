@@ -39,7 +39,7 @@ enum OnboardingMethods {
             guard let window = request.signups, window.untilMs > window.fromMs else {
                 throw RPCError.invalidArgument("signups", "until_ms must be after from_ms")
             }
-            guard window.untilMs - window.fromMs <= 400 * 86_400_000 else {
+            guard window.untilMs - window.fromMs <= 400 * dayMs else {
                 throw RPCError.invalidArgument("signups", "at most 400 days")
             }
             return try await router.database.read { db in
@@ -64,7 +64,7 @@ enum OnboardingMethods {
             let id: String = row["customer_id"]
             let status = try program.status(customer: id, signupMs: row["signup_ms"], nowMs: nowMs, in: db)
             let complete = status.completedAtMs > 0 ? 1 : 0
-            let segment = segmentName(Segment(rawValue: row["segment"]))
+            let segment = Segment(rawValue: row["segment"]).displayName
             let cohort = month.string(from: Date(timeIntervalSince1970: Double(row["signup_ms"] as Int64) / 1000))
             bySegment[segment] = add(bySegment[segment], complete, status.completion)
             byMonth[cohort] = add(byMonth[cohort], complete, status.completion)
@@ -89,15 +89,5 @@ enum OnboardingMethods {
     {
         let group = group ?? (0, 0, 0)
         return (group.accounts + 1, group.completed + complete, group.share + share)
-    }
-
-    private static func segmentName(_ segment: Segment) -> String {
-        switch segment {
-        case .small: "small"
-        case .midMarket: "mid-market"
-        case .enterprise: "enterprise"
-        case .key: "key"
-        default: "unspecified"
-        }
     }
 }

@@ -21,7 +21,6 @@ public struct OnboardingProgram: Sendable {
 
     /// Usage after this many days from signup no longer completes steps.
     public static let trackedDays: Int64 = 90
-    static let dayMs: Int64 = 86_400_000
 
     public init(steps: [OnboardingStep]) { self.steps = steps }
 
@@ -59,7 +58,7 @@ public struct OnboardingProgram: Sendable {
                 "onboarding.completed", customerID: customer,
                 OnboardingCompleted(
                     customer: CustomerId(value: customer), completedAtMs: atMs,
-                    days: UInt32(clamping: max(0, (atMs - signupMs) / Self.dayMs))))
+                    days: UInt32(clamping: max(0, (atMs - signupMs) / dayMs))))
         }
         return true
     }
@@ -73,7 +72,7 @@ public struct OnboardingProgram: Sendable {
             completed[row["step"]] = row["completed_at_ms"]
         }
         let statuses = steps.map { step in
-            let due = signupMs + Int64(step.dueDay) * Self.dayMs
+            let due = signupMs + Int64(step.dueDay) * dayMs
             let doneAt = completed[step.key] ?? 0
             return OnboardingStepStatus(
                 step: step, dueMs: due, completedAtMs: doneAt, overdue: doneAt == 0 && nowMs > due)

@@ -4,7 +4,6 @@ import ServiceKit
 
 /// health.RecordBusinessReview and health.ListReviewsDue: the business-review cadence by segment.
 enum ReviewMethods {
-    static let dayMs: Int64 = 86_400_000
 
     /// Days between reviews: key accounts every quarter, the others every year.
     static func cadenceDays(_ segment: Segment) -> Int64 { segment == .key ? 91 : 365 }

@@ -21,8 +21,6 @@ public struct HealthScorer: Sendable {
         self.churn = churn
     }
 
-    static let dayMs: Int64 = 86_400_000
-
     /// Rescores dirty accounts every minute and every account whose score is a day old (recency decays).
     public var job: ScheduledJob {
         ScheduledJob(name: "rescore", every: .seconds(60)) { context in
@@ -67,12 +65,13 @@ public struct HealthScorer: Sendable {
         let featuresAvailable =
             try Int.fetchOne(
                 db, sql: "SELECT COUNT(DISTINCT feature) FROM usage_daily WHERE day_ms >= ?",
-                arguments: [nowMs - 90 * Self.dayMs]) ?? 0
+                arguments: [nowMs - 90 * dayMs]) ?? 0
         let insertScore = try db.cachedStatement(
             sql: "INSERT INTO health_scores (customer_id, computed_at_ms, score, band, record) VALUES (?, ?, ?, ?, ?)"
         )
         let saveLatest = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO health_latest (customer_id, computed_at_ms, score, band) VALUES (?, ?, ?, ?)")
+        let latest = try latestScores(in: db)
         var outcome = Outcome()
         for (customer, lastSeenMs) in customers {
             let facts = usage[customer] ?? AccountUsage()
@@ -82,10 +81,8 @@ public struct HealthScorer: Sendable {
                 featuresAvailable: featuresAvailable,
                 onboardingCompletion: onboarding[customer] ?? (signups.contains(customer) ? 0 : nil))
             let record = Self.record(customer, model.score(inputs), churn: churn, nowMs: nowMs)
-            let previous = try Row.fetchOne(
-                db, sql: "SELECT score, band FROM health_latest WHERE customer_id = ?", arguments: [customer])
-            let previousScore: Double = previous?["score"] ?? 0
-            let previousBand = HealthScoreBand(rawValue: previous?["band"] ?? 0)
+            let previousScore = latest[customer]?.score ?? 0
+            let previousBand = latest[customer]?.band ?? .unspecified
             try insertScore.execute(
                 arguments: [customer, nowMs, record.score, record.band.rawValue, Data(record.serializedBytes())])
             try saveLatest.execute(arguments: [customer, nowMs, record.score, record.band.rawValue])
@@ -130,7 +127,7 @@ public struct HealthScorer: Sendable {
                         OR a.customer_id IN (SELECT customer_id FROM health_dirty))
                     ORDER BY a.customer_id
                     """,
-                arguments: [cancelled, nowMs - Self.dayMs])
+                arguments: [cancelled, nowMs - dayMs])
         case .only(let customers):
             rows = try customers.compactMap { customer in
                 try Row.fetchOne(
@@ -141,12 +138,21 @@ public struct HealthScorer: Sendable {
         return rows.map { ($0["customer_id"], $0["last_seen_ms"]) }
     }
 
+    /// Every account's newest score, read once per rescoring rather than once per account.
+    private func latestScores(in db: Database) throws -> [String: (score: Double, band: HealthScoreBand)] {
+        var latest: [String: (score: Double, band: HealthScoreBand)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT customer_id, score, band FROM health_latest") {
+            latest[row["customer_id"]] = (row["score"], HealthScoreBand(rawValue: row["band"]))
+        }
+        return latest
+    }
+
     /// Accounts still in their onboarding period: no step done yet counts as 0, not as unknown.
     private func onboardingTracked(nowMs: Int64, in db: Database) throws -> Set<String> {
         Set(
             try String.fetchAll(
                 db, sql: "SELECT customer_id FROM accounts WHERE signup_ms >= ?",
-                arguments: [nowMs - OnboardingProgram.trackedDays * Self.dayMs]))
+                arguments: [nowMs - OnboardingProgram.trackedDays * dayMs]))
     }
 
     private struct AccountUsage {
@@ -157,7 +163,7 @@ public struct HealthScorer: Sendable {
 
     /// Usage of the last 28 days, the 28 before, and features used, for every account at once.
     private func usageByAccount(nowMs: Int64, in db: Database) throws -> [String: AccountUsage] {
-        let recent = nowMs - 28 * Self.dayMs
+        let recent = nowMs - 28 * dayMs
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -167,7 +173,7 @@ public struct HealthScorer: Sendable {
                     COUNT(DISTINCT CASE WHEN day_ms >= ? THEN feature END) AS features
                 FROM usage_daily WHERE day_ms >= ? AND day_ms <= ? GROUP BY customer_id
                 """,
-            arguments: [recent, recent, recent, nowMs - 56 * Self.dayMs, nowMs])
+            arguments: [recent, recent, recent, nowMs - 56 * dayMs, nowMs])
         var usage: [String: AccountUsage] = [:]
         for row in rows {
             usage[row["customer_id"]] = AccountUsage(

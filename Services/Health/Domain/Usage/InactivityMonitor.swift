@@ -40,7 +40,7 @@ public struct InactivityMonitor: Sendable {
                 let segment = Segment(rawValue: row["segment"])
                 guard let threshold = thresholds[segment] else { continue }
                 let silentSince: Int64 = row["silent_since"]
-                let daysSilent = (nowMs - silentSince) / 86_400_000
+                let daysSilent = (nowMs - silentSince) / dayMs
                 guard daysSilent >= threshold else { continue }
                 let customer: String = row["customer_id"]
                 try db.execute(

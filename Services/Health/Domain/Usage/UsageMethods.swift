@@ -5,7 +5,6 @@ import ServiceKit
 /// health.RecordUsage (the suite's busiest path) and health.GetUsage.
 enum UsageMethods {
     static let maxBatch = 10_000
-    static let dayMs: Int64 = 86_400_000
 
     static func register(on router: Router, program: OnboardingProgram) {
         router.write(
