@@ -27,7 +27,8 @@ build: deps
 
 # Each test target runs on its own: the CPU-heavy decoder fuzzing and the process-spawning
 # integration tests would otherwise starve the timing-sensitive transport tests of the two cores.
-TEST_TARGETS := ModelsTests MessagingTests ServiceKitTests HealthTests IntegrationTests
+TEST_TARGETS := ModelsTests MessagingTests ServiceKitTests HealthTests FeedbackTests LoyaltyTests \
+	AdvocacyTests EscalationTests IntegrationTests
 
 test: deps
 	scripts/check-generated

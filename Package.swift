@@ -38,6 +38,11 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["CNNG"], path: "Shared/Messaging"),
         .target(name: "Models", dependencies: ["CProto"], path: "Shared/Models"),
         .target(name: "Client", dependencies: ["Messaging", "Models"], path: "Shared/Client"),
+        // What every service but health keeps of health's accounts, from health's events.
+        .target(
+            name: "Projections",
+            dependencies: ["ServiceKit", "Models", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Shared/Projections"),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -92,12 +97,23 @@ for name in suiteServices {
     package.targets += [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "Models", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ServiceKit", "Models", "Projections", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Services/\(name)/Domain"),
         .executableTarget(
             name: "cx-\(name.lowercased())", dependencies: [.byName(name: name), "ServiceKit"],
             path: "Services/\(name)/Main"),
     ]
+}
+
+// Each service but health (whose tests need more) has a test target of the same shape.
+for name in suiteServices where name != "Health" {
+    package.targets.append(
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [
+                .byName(name: name), "ServiceKit", "Models", "Projections", "TestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]))
 }
 
 for target in package.targets where target.type != .system && !["CProto"].contains(target.name) {

@@ -26,6 +26,13 @@ enum Samples {
 
     /// Every message type the .proto files declare, for tests that must cover all of them.
     static var allMessageTypes: [any ProtoMessage.Type] {
+        coreMessageTypes + feedbackMessageTypes + loyaltyMessageTypes + advocacyMessageTypes
+            + escalationMessageTypes
+    }
+
+    /// The envelope, common, conformance, service, testing and health messages; each other service's
+    /// live beside its samples in <Service>Samples.swift.
+    static var coreMessageTypes: [any ProtoMessage.Type] {
         [
             Request.self, Response.self, Event.self, Heartbeat.self, CustomerId.self, Money.self,
             TimeRange.self, PageRequest.self, PageInfo.self, OptionalInt64.self, OptionalString.self,
@@ -67,7 +74,9 @@ enum Samples {
     )
 
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
-    static let roundTrip = coreSamples + onboardingSamples + reviewSamples
+    static let roundTrip =
+        coreSamples + onboardingSamples + reviewSamples + feedbackSamples + loyaltySamples + advocacySamples
+        + escalationSamples
 
     static let coreSamples: [MessageSample] = [
         MessageSample("Request/default", Request()),

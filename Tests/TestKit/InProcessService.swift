@@ -1,6 +1,7 @@
 public import Foundation
 public import Models
 public import ServiceKit
+import Synchronization
 
 /// A service's router and database in this process, on a fresh database file and a manual clock:
 /// for testing a service's methods through the same envelope path the socket uses, without sockets.
@@ -12,10 +13,13 @@ public final class InProcessService: Sendable {
     public let router: Router
     public let database: ServiceDatabase
     public let clock: ManualClock
+    public let definition: ServiceDefinition
+    private let deliveredSeq = Mutex<[String: UInt64]>([:])
 
     public init(_ definition: ServiceDefinition, nowMs: Int64 = 1_767_225_600_000) throws {
         let directory = try makeTemporaryDirectory("cx-\(definition.name)")
         clock = ManualClock(nowMs: nowMs)
+        self.definition = definition
         database = try ServiceDatabase(
             path: "\(directory)/\(definition.name).sqlite", migrations: definition.migrations)
         router = Router(
@@ -39,8 +43,64 @@ public final class InProcessService: Sendable {
         return try Reply(serializedBytes: response.body)
     }
 
+    /// Applies another service's event through this service's subscription to `source`, in one write
+    /// transaction, as the subscription runner does (seq 1, 2, 3 … per source).
+    public func deliver(
+        _ type: String, from source: String, customerID: String = "", body: some ProtoMessage
+    ) async throws {
+        guard let subscription = definition.subscriptions.first(where: { $0.source == source }) else {
+            throw RPCError.notFound("\(definition.name) does not subscribe to \(source)")
+        }
+        let seq = deliveredSeq.withLock { delivered in
+            delivered[source, default: 0] += 1
+            return delivered[source]!
+        }
+        let event = Event(
+            source: source, seq: seq, eventId: "\(source)-\(seq)", type: type, customerId: customerID,
+            occurredAtMs: clock.nowMs, body: body.serializedBytes())
+        try await database.write { try subscription.apply(event, $0) }
+    }
+
+    /// Runs the scheduled job `name` once, now, on this service's database and clock.
+    public func runJob(_ name: String) async throws {
+        guard let job = definition.jobs.first(where: { $0.name == name }) else {
+            throw RPCError.notFound("\(definition.name) has no job \(name)")
+        }
+        try await job.run(
+            JobContext(service: definition.name, database: database, clock: clock, logger: .init(label: "test")))
+    }
+
     /// The events the service has logged so far.
     public func events() async throws -> [StoredEvent] {
         try await database.read { try self.database.eventLog.events(after: 0, limit: 100_000, in: $0) }
+    }
+}
+
+extension InProcessService {
+    /// An account as health would publish it: mid-market, signed up 1 October 2025, onboarding.
+    public static func account(
+        _ id: String, segment: Segment = .midMarket, signupMs: Int64 = 1_759_276_800_000,
+        stage: LifecycleStage = .onboarding, referralCode: String = ""
+    ) -> Account {
+        Account(
+            customer: CustomerId(value: id), name: "Customer \(id)", segment: segment, plan: "pro",
+            mrr: Money(minorUnits: 49_900, currency: "EUR"), signupMs: signupMs, accountManager: "ana@example.com",
+            referralCode: referralCode, stage: stage)
+    }
+
+    /// Delivers health's `account.<change>` for `account` (upserted, cancelled or reactivated).
+    public func deliverAccount(_ account: Account, change: String = "upserted") async throws {
+        try await deliver(
+            "account.\(change)", from: "health", customerID: account.customer?.value ?? "",
+            body: AccountChanged(account: account))
+    }
+
+    /// Delivers health's `score.changed` moving `customerID` into `band` with `score`.
+    public func deliverScore(_ customerID: String, band: HealthScoreBand, score: Double) async throws {
+        try await deliver(
+            "score.changed", from: "health", customerID: customerID,
+            body: ScoreChanged(
+                score: HealthScoreRecord(
+                    customer: CustomerId(value: customerID), score: score, band: band, computedAtMs: clock.nowMs)))
     }
 }

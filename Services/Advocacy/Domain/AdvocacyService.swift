@@ -1,9 +1,12 @@
+import Projections
 public import ServiceKit
 
-/// The advocacy service: advocates, their contributions, levels, referrals and spotlight.
+/// The advocacy service: advocates, their contributions and levels, referrals and the customer spotlight.
 ///
-/// It runs on the shared runtime (Ping, Status, ReplayEvents, its own database and event log); its
-/// domain methods land with the advocacy issue.
+/// It keeps a projection of health's accounts (see `AccountProjection`); its domain methods land
+/// with its issue.
 public enum AdvocacyService {
-    public static let definition = ServiceDefinition(name: "advocacy")
+    public static let definition = ServiceDefinition(
+        name: "advocacy", migrations: [AccountProjection.migration],
+        subscriptions: [AccountProjection.subscription()])
 }

@@ -1,9 +1,12 @@
+import Projections
 public import ServiceKit
 
-/// The escalation service: cases, the escalation ladder and SLAs that follow account health.
+/// The escalation service: support cases, the escalation ladder, and SLAs that follow account health.
 ///
-/// It runs on the shared runtime (Ping, Status, ReplayEvents, its own database and event log); its
-/// domain methods land with the escalation issue.
+/// It keeps a projection of health's accounts (see `AccountProjection`); its domain methods land
+/// with its issue.
 public enum EscalationService {
-    public static let definition = ServiceDefinition(name: "escalation")
+    public static let definition = ServiceDefinition(
+        name: "escalation", migrations: [AccountProjection.migration],
+        subscriptions: [AccountProjection.subscription()])
 }

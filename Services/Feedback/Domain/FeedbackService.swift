@@ -1,9 +1,12 @@
+import Projections
 public import ServiceKit
 
-/// The feedback service: the voice of the customer: surveys, NPS/CSAT/CES answers and comments.
+/// The feedback service: the voice of the customer: surveys, NPS/CSAT/CES answers and comments, and honest reports.
 ///
-/// It runs on the shared runtime (Ping, Status, ReplayEvents, its own database and event log); its
-/// domain methods land with the feedback issue.
+/// It keeps a projection of health's accounts (see `AccountProjection`); its domain methods land
+/// with its issue.
 public enum FeedbackService {
-    public static let definition = ServiceDefinition(name: "feedback")
+    public static let definition = ServiceDefinition(
+        name: "feedback", migrations: [AccountProjection.migration],
+        subscriptions: [AccountProjection.subscription()])
 }

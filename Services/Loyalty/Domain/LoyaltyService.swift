@@ -1,9 +1,12 @@
+import Projections
 public import ServiceKit
 
-/// The loyalty service: membership tiers, the points ledger and rewards.
+/// The loyalty service: membership tiers, a points ledger that never loses a point, and rewards.
 ///
-/// It runs on the shared runtime (Ping, Status, ReplayEvents, its own database and event log); its
-/// domain methods land with the loyalty issue.
+/// It keeps a projection of health's accounts (see `AccountProjection`); its domain methods land
+/// with its issue.
 public enum LoyaltyService {
-    public static let definition = ServiceDefinition(name: "loyalty")
+    public static let definition = ServiceDefinition(
+        name: "loyalty", migrations: [AccountProjection.migration],
+        subscriptions: [AccountProjection.subscription()])
 }

@@ -1,10 +1,10 @@
-import Models
-import ServiceKit
+public import Models
 
-/// Field checks shared by the health methods; each failure names the field and the reason.
-enum Check {
+/// Field checks every service's methods share; each failure is an INVALID_ARGUMENT that names the
+/// field and the reason.
+public enum Check {
     /// A customer id: 1–128 bytes of UTF-8 without control characters.
-    static func customer(_ customer: CustomerId?, field: String) throws -> String {
+    public static func customer(_ customer: CustomerId?, field: String) throws -> String {
         guard let value = customer?.value, !value.isEmpty else { throw RPCError.invalidArgument(field, "is required") }
         guard value.utf8.count <= 128 else { throw RPCError.invalidArgument(field, "at most 128 bytes") }
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -13,19 +13,19 @@ enum Check {
         return value
     }
 
-    static func text(_ value: String, field: String, min: Int = 0, max: Int) throws {
+    public static func text(_ value: String, field: String, min: Int = 0, max: Int) throws {
         let length = value.utf8.count
         if length < min { throw RPCError.invalidArgument(field, min == 1 ? "is required" : "at least \(min) bytes") }
         if length > max { throw RPCError.invalidArgument(field, "at most \(max) bytes") }
     }
 
     /// A time that has happened (with `slack` for clock differences between machines).
-    static func notInFuture(_ ms: Int64, field: String, nowMs: Int64, slackMs: Int64 = 5 * 60_000) throws {
+    public static func notInFuture(_ ms: Int64, field: String, nowMs: Int64, slackMs: Int64 = 5 * 60_000) throws {
         if ms > nowMs + slackMs { throw RPCError.invalidArgument(field, "is in the future (\(ms) > now \(nowMs))") }
         if ms < 0 { throw RPCError.invalidArgument(field, "must not be negative") }
     }
 
-    static func money(_ money: Money?, field: String) throws {
+    public static func money(_ money: Money?, field: String) throws {
         guard let money else { return }
         if money.minorUnits < 0 { throw RPCError.invalidArgument("\(field).minor_units", "must not be negative") }
         let currency = money.currency

@@ -1,0 +1,4 @@
+import Advocacy
+import Testing
+
+// The advocacy service's tests land with its issue.

@@ -1,0 +1,4 @@
+import Escalation
+import Testing
+
+// The escalation service's tests land with its issue.

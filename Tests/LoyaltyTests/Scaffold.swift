@@ -1,0 +1,4 @@
+import Loyalty
+import Testing
+
+// The loyalty service's tests land with its issue.
