@@ -1,4 +1,5 @@
 public import GRDB
+public import Models
 import Foundation
 
 /// An event as the log holds it: numbered by the service that wrote it.
@@ -48,7 +49,19 @@ public struct NewEvent: Sendable, Hashable {
 /// - Important: `append` must run inside `ServiceDatabase.write`: its gap-free numbering relies on
 ///   there being one writer.
 public struct EventLog: Sendable {
-    init() {}
+    /// The log has no state of its own (it is the `kit_events` table), so subscriptions and jobs,
+    /// which have no ``WriteContext``, append through an instance of their own.
+    public init() {}
+
+    /// Appends a typed event: `body` encoded, for subscriptions and jobs (write handlers use
+    /// ``WriteContext/emit(_:customerID:_:)``).
+    @discardableResult
+    public func append<Body: ProtoMessage>(
+        _ type: String, customerID: String = "", occurredAtMs: Int64, _ body: Body, in db: Database
+    ) throws -> StoredEvent {
+        try append(
+            NewEvent(type: type, customerID: customerID, occurredAtMs: occurredAtMs, body: body.serializedBytes()), in: db)
+    }
 
     /// Appends `event` with the next `seq` and a fresh UUID event id.
     ///
