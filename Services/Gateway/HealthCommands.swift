@@ -7,7 +7,9 @@ import Models
 struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health", abstract: "Accounts, usage and health scores.",
-        subcommands: [AccountsCommand.self, ScoreCommand.self, BacktestCommand.self, FitCommand.self])
+        subcommands: [
+            AccountsCommand.self, ScoreCommand.self, BacktestCommand.self, FitCommand.self, ModelCommand.self,
+        ])
 }
 
 struct AccountsCommand: AsyncParsableCommand {
@@ -116,15 +118,7 @@ enum Health {
     static func call<Request: ProtoMessage, Reply: ProtoMessage>(_ method: String, _ request: Request) async throws
         -> Reply
     {
-        let connection = try Connection.resolveOrExit()
-        let client = try connection.client(for: "health")
-        defer { client.close() }
-        do {
-            return try await client.call(method, request)
-        } catch {
-            FileHandle.standardError.write(Data("cxctl: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await Remote.call("health", method, request)
     }
 }
 
@@ -148,11 +142,12 @@ struct FitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit", abstract: "Fit the churn model to the accounts that cancelled (needs an admin token).")
     @OptionGroup var window: WindowOptions
+    @Flag(help: "Use the fitted coefficients for every churn probability from now on.") var apply = false
     @Flag(help: "Print JSON (field names as in health.proto).") var json = false
 
     func run() async throws {
         let reply: FitChurnModelResponse = try await Health.call(
-            "FitChurnModel", FitChurnModelRequest(window: window.range))
+            "FitChurnModel", FitChurnModelRequest(window: window.range, apply: apply))
         if json {
             return Output.json([
                 "intercept": reply.intercept, "samples": reply.samples,
@@ -164,6 +159,8 @@ struct FitCommand: AsyncParsableCommand {
         rows += reply.coefficients.map { [$0.factor, String(format: "%+.3f", $0.coefficient)] }
         print(Output.table(rows))
         print("fitted on \(reply.samples) accounts; in-sample " + Names.describe(reply.inSample ?? BacktestResponse()))
+        print(
+            apply ? "applied: churn probabilities use these coefficients from now on" : "not applied (--apply to use)")
     }
 }
 

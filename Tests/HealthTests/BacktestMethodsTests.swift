@@ -64,6 +64,13 @@ struct BacktestMethodsTests {
         let fitted: FitChurnModelResponse = try await health.call("FitChurnModel", FitChurnModelRequest(window: window))
         #expect(fitted.samples == 300 && fitted.coefficients.count == 8)
         #expect(fitted.inSample!.auc > 0.7, "fitted AUC \(fitted.inSample!.auc)")
+        let before: ScoringModelResponse = try await health.call("GetScoringModel", GetScoringModelRequest())
+        #expect(before.model?.churnIntercept != fitted.intercept, "a fit without apply only reports")
+        let applied: FitChurnModelResponse = try await health.call(
+            "FitChurnModel", FitChurnModelRequest(window: window, apply: true))
+        let inUse: ScoringModelResponse = try await health.call("GetScoringModel", GetScoringModelRequest())
+        #expect(
+            inUse.model?.churnIntercept == applied.intercept && inUse.model?.churnCoefficients == applied.coefficients)
         print(
             "backtest, churn follows health: AUC \(backtest.auc), lift \(backtest.liftWorstDecile), fitted AUC \(fitted.inSample!.auc)"
         )

@@ -64,5 +64,17 @@ struct HealthServiceTests {
         #expect(try await list.waitForExit() == 0, "\(list.log)")
         let object = try JSONSerialization.jsonObject(with: Data(list.log.utf8)) as? [String: Any]
         #expect((object?["accounts"] as? [[String: Any]])?.first?["name"] as? String == "ACME")
+
+        let report = try ServiceProcess(
+            "cxctl", arguments: ["account", "report", "acme"],
+            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
+        #expect(try await report.waitForExit() == 0, "\(report.log)")
+        #expect(report.log.contains("252 uses on 28 active days") && report.log.contains("(good)"), "\(report.log)")
+
+        let model = try ServiceProcess(
+            "cxctl", arguments: ["health", "model", "set", "--version", "ops-2", "--weight", "nps=30"],
+            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
+        #expect(try await model.waitForExit() == 1, "weights summing to 115 are refused: \(model.log)")
+        #expect(model.log.contains("model.weights: weights sum to 115"), "\(model.log)")
     }
 }

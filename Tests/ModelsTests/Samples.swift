@@ -53,6 +53,9 @@ enum Samples {
             GetOnboardingResponse.self, OnboardingReportRequest.self, OnboardingCohort.self, OverdueStep.self,
             OnboardingReportResponse.self, OnboardingCompleted.self, RecordBusinessReviewRequest.self,
             RecordBusinessReviewResponse.self, ListReviewsDueRequest.self, ReviewDue.self, ListReviewsDueResponse.self,
+            FactorWeight.self, ScoringModel.self, GetScoringModelRequest.self, ScoringModelResponse.self,
+            SetScoringModelRequest.self, GetValueReportRequest.self, FeatureUse.self, ValueReport.self,
+            GetValueReportResponse.self,
         ]
     }
 
@@ -75,7 +78,8 @@ enum Samples {
 
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
     static let roundTrip =
-        coreSamples + onboardingSamples + reviewSamples + feedbackSamples + loyaltySamples + advocacySamples
+        coreSamples + onboardingSamples + reviewSamples + scoringModelSamples + valueReportSamples + feedbackSamples
+        + loyaltySamples + advocacySamples
         + escalationSamples
 
     static let coreSamples: [MessageSample] = [
@@ -265,6 +269,37 @@ enum Samples {
         MessageSample("ListReviewsDueRequest/full", ListReviewsDueRequest(dueBeforeMs: .max, segment: .key)),
         MessageSample("ReviewDue/full", fullReview),
         MessageSample("ListReviewsDueResponse/full", ListReviewsDueResponse(reviews: [fullReview, ReviewDue()])),
+    ]
+
+    static let fullModel = ScoringModel(
+        version: unicode, weights: [.init(factor: "nps", weight: 100), .init()], goodAbove: .max, poorAtOrBelow: 0,
+        poorFactorCapsBand: true, churnIntercept: -.infinity,
+        churnCoefficients: [.init(factor: "advocacy", coefficient: .leastNonzeroMagnitude)], updatedAtMs: .min)
+
+    static let scoringModelSamples = [
+        MessageSample("FactorWeight/full", FactorWeight(factor: "usage_trend", weight: .max)),
+        MessageSample("ScoringModel/full", fullModel),
+        MessageSample("GetScoringModelRequest/default", GetScoringModelRequest()),
+        MessageSample("ScoringModelResponse/full", ScoringModelResponse(model: fullModel, accountsToRescore: .max)),
+        MessageSample("SetScoringModelRequest/full", SetScoringModelRequest(model: fullModel)),
+        MessageSample(
+            "FitChurnModelRequest/apply", FitChurnModelRequest(window: .init(fromMs: 1, untilMs: 2), apply: true)),
+    ]
+
+    static let fullValueReport = ValueReport(
+        account: fullAccount, window: .init(fromMs: .min, untilMs: .max), usageEvents: .max, activeDays: 90,
+        topFeatures: [.init(feature: unicode, count: .max), .init()], npsAnswers: 2, latestNps: -1, casesOpened: 3,
+        casesResolved: 2, casesResolvedWithinSla: 1, slaBreaches: .max, pointsEarned: .min, pointsRedeemed: .max,
+        loyaltyTier: "gold", advocacyLevel: combiningMark, referralsConverted: 1, score: fullScore, scoreChange: -12.5,
+        onboardingStepsDone: 4, onboardingStepsTotal: 5, generatedAtMs: 7)
+
+    static let valueReportSamples = [
+        MessageSample(
+            "GetValueReportRequest/full",
+            GetValueReportRequest(customer: .init(value: "acme"), window: .init(fromMs: 0, untilMs: .max))),
+        MessageSample("FeatureUse/full", FeatureUse(feature: "dns", count: -1)),
+        MessageSample("ValueReport/full", fullValueReport),
+        MessageSample("GetValueReportResponse/full", GetValueReportResponse(report: fullValueReport)),
     ]
 
     static let fullBacktest = BacktestResponse(

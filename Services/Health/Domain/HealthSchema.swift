@@ -100,5 +100,76 @@ enum HealthSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 7: signals from the other services") { db in
+            // What feedback, escalation, loyalty and advocacy published about each account, as far as the
+            // score and the value report need it. Keyed by the publisher's own ids, so a replayed event
+            // lands on its own row again.
+            try db.execute(
+                sql: """
+                    CREATE TABLE signal_nps (
+                        response_id TEXT PRIMARY KEY NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        score INTEGER NOT NULL,
+                        answered_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX signal_nps_customer ON signal_nps(customer_id, answered_at_ms);
+                    CREATE TABLE signal_cases (
+                        case_id TEXT PRIMARY KEY NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        opened_at_ms INTEGER NOT NULL,
+                        resolved_at_ms INTEGER NOT NULL,
+                        sla_met INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX signal_cases_customer ON signal_cases(customer_id);
+                    CREATE TABLE signal_breaches (
+                        case_id TEXT NOT NULL,
+                        target INTEGER NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        breached_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (case_id, target)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX signal_breaches_customer ON signal_breaches(customer_id, breached_at_ms);
+                    CREATE TABLE signal_points (
+                        entry_id TEXT PRIMARY KEY NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        kind INTEGER NOT NULL,
+                        points INTEGER NOT NULL,
+                        posted_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX signal_points_customer ON signal_points(customer_id, posted_at_ms);
+                    CREATE TABLE signal_tiers (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        tier TEXT NOT NULL,
+                        rank INTEGER NOT NULL,
+                        count INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE signal_advocacy (
+                        customer_id TEXT PRIMARY KEY NOT NULL,
+                        level TEXT NOT NULL,
+                        rank INTEGER NOT NULL,
+                        count INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE TABLE signal_referrals (
+                        referred_id TEXT PRIMARY KEY NOT NULL,
+                        advocate_id TEXT NOT NULL,
+                        converted_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX signal_referrals_advocate ON signal_referrals(advocate_id, converted_at_ms);
+                    """)
+        },
+        ServiceMigration("health 8: scoring model setting") { db in
+            // One row: the scoring model an admin set (JSON of HealthModel and ChurnModel); none means the
+            // built-in standard.
+            try db.execute(
+                sql: """
+                    CREATE TABLE scoring_model (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        model TEXT NOT NULL,
+                        churn TEXT NOT NULL,
+                        updated_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        },
     ]
 }

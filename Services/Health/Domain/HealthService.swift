@@ -4,14 +4,16 @@ public import ServiceKit
 /// churn coming. It owns the account records every other service keeps a projection of.
 public enum HealthService {
     public static let definition = ServiceDefinition(
-        name: "health", migrations: HealthSchema.migrations,
+        name: "health", migrations: HealthSchema.migrations, subscriptions: SignalSubscriptions.all,
         jobs: [InactivityMonitor.standard.job, HealthScorer.standard.job],
         registerMethods: { router in
             AccountMethods.register(on: router)
             UsageMethods.register(on: router, program: .standard)
             OnboardingMethods.register(on: router, program: .standard)
             ScoreMethods.register(on: router, scorer: .standard)
-            BacktestMethods.register(on: router)
+            ScoringModelMethods.register(on: router, scorer: .standard)
+            BacktestMethods.register(on: router, scorer: .standard)
+            ValueReportMethods.register(on: router, program: .standard)
             ReviewMethods.register(on: router)
         })
 }

@@ -780,14 +780,20 @@ public struct FitChurnModelRequest: ProtoMessage {
     /// The window, as in BacktestRequest.
     public var window: TimeRange? = nil
 
+    /// Store the fitted coefficients as the churn model every score uses from now on (role admin);
+    /// false only reports them.
+    public var apply: Bool = false
+
     /// Creates a message with every field at its proto3 default.
     public init() {}
 
     /// Creates a message from its fields; a field left out keeps its proto3 default.
     public init(
-        window: TimeRange? = nil
+        window: TimeRange? = nil,
+        apply: Bool = false
     ) {
         self.window = window
+        self.apply = apply
     }
 }
 
@@ -1260,6 +1266,307 @@ public struct ListReviewsDueResponse: ProtoMessage {
         reviews: [ReviewDue] = []
     ) {
         self.reviews = reviews
+    }
+}
+
+/// One factor's weight in a scoring model.
+public struct FactorWeight: ProtoMessage {
+    public static let protoName = "cx.v1.FactorWeight"
+
+    /// The factor's name, as in FactorContribution.factor.
+    public var factor: String = ""
+
+    /// Its weight, 0–100; a model's weights sum to 100.
+    public var weight: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        factor: String = "",
+        weight: UInt32 = 0
+    ) {
+        self.factor = factor
+        self.weight = weight
+    }
+}
+
+/// The scoring model the health service uses: factor weights, bands, the cap option and the churn
+/// model's coefficients.
+public struct ScoringModel: ProtoMessage {
+    public static let protoName = "cx.v1.ScoringModel"
+
+    /// A name for this version of the model, 1–50 bytes, stored with every score.
+    public var version: String = ""
+
+    /// One weight per factor (usage_recency, usage_trend, feature_breadth, nps, support_burden,
+    /// loyalty_engagement, advocacy, onboarding); they must sum to 100.
+    public var weights: [FactorWeight] = []
+
+    /// Scores above this are good (default 75).
+    public var goodAbove: UInt32 = 0
+
+    /// Scores at or below this are poor (default 50); must be below good_above.
+    public var poorAtOrBelow: UInt32 = 0
+
+    /// A factor scoring poor caps the band at poor.
+    public var poorFactorCapsBand: Bool = false
+
+    /// The churn model: logistic intercept and one coefficient per factor. On SetScoringModel an
+    /// empty list keeps the current churn model.
+    public var churnIntercept: Double = 0
+
+    public var churnCoefficients: [FactorCoefficient] = []
+
+    /// Set by the service: when the model was last changed, Unix epoch ms; 0 for the built-in one.
+    public var updatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        version: String = "",
+        weights: [FactorWeight] = [],
+        goodAbove: UInt32 = 0,
+        poorAtOrBelow: UInt32 = 0,
+        poorFactorCapsBand: Bool = false,
+        churnIntercept: Double = 0,
+        churnCoefficients: [FactorCoefficient] = [],
+        updatedAtMs: Int64 = 0
+    ) {
+        self.version = version
+        self.weights = weights
+        self.goodAbove = goodAbove
+        self.poorAtOrBelow = poorAtOrBelow
+        self.poorFactorCapsBand = poorFactorCapsBand
+        self.churnIntercept = churnIntercept
+        self.churnCoefficients = churnCoefficients
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
+/// Body of "health.GetScoringModel" (role reader).
+public struct GetScoringModelRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetScoringModelRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// Reply to "health.GetScoringModel" and "health.SetScoringModel".
+public struct ScoringModelResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ScoringModelResponse"
+
+    /// The model in use.
+    public var model: ScoringModel? = nil
+
+    /// Accounts marked for rescoring by the change (SetScoringModel only).
+    public var accountsToRescore: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        model: ScoringModel? = nil,
+        accountsToRescore: UInt32 = 0
+    ) {
+        self.model = model
+        self.accountsToRescore = accountsToRescore
+    }
+}
+
+/// Body of "health.SetScoringModel" (role admin): replaces the scoring model. A model whose weights
+/// do not sum to 100, name an unknown factor or leave one out, or whose bands overlap is refused
+/// with INVALID_ARGUMENT and nothing changes. Every active account is rescored by the next run.
+public struct SetScoringModelRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetScoringModelRequest"
+
+    /// The new model; updated_at_ms is ignored.
+    public var model: ScoringModel? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        model: ScoringModel? = nil
+    ) {
+        self.model = model
+    }
+}
+
+/// Body of "health.GetValueReport" (role reader): what an account got in a period, for a business
+/// review or a renewal conversation.
+public struct GetValueReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetValueReportRequest"
+
+    /// The account. Required.
+    public var customer: CustomerId? = nil
+
+    /// The period; empty means the 90 days up to now. At most 400 days.
+    public var window: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        window: TimeRange? = nil
+    ) {
+        self.customer = customer
+        self.window = window
+    }
+}
+
+/// Uses of one feature in a period.
+public struct FeatureUse: ProtoMessage {
+    public static let protoName = "cx.v1.FeatureUse"
+
+    /// The feature.
+    public var feature: String = ""
+
+    /// Sum of the counts.
+    public var count: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        feature: String = "",
+        count: Int64 = 0
+    ) {
+        self.feature = feature
+        self.count = count
+    }
+}
+
+/// What an account got in a period, from health's own records and the other services' events.
+public struct ValueReport: ProtoMessage {
+    public static let protoName = "cx.v1.ValueReport"
+
+    /// The account as it is now.
+    public var account: Account? = nil
+
+    /// The period reported.
+    public var window: TimeRange? = nil
+
+    /// Usage: events, days with any use, and the most used features (at most 5).
+    public var usageEvents: Int64 = 0
+
+    public var activeDays: UInt32 = 0
+
+    public var topFeatures: [FeatureUse] = []
+
+    /// NPS answers in the period and the latest one's score (-1 when there is none).
+    public var npsAnswers: UInt32 = 0
+
+    public var latestNps: Int32 = 0
+
+    /// Support: cases opened and resolved in the period, those resolved within their SLA, breaches.
+    public var casesOpened: UInt32 = 0
+
+    public var casesResolved: UInt32 = 0
+
+    public var casesResolvedWithinSla: UInt32 = 0
+
+    public var slaBreaches: UInt32 = 0
+
+    /// Loyalty: points earned (earn and bonus) and redeemed in the period, and the tier now.
+    public var pointsEarned: Int64 = 0
+
+    public var pointsRedeemed: Int64 = 0
+
+    public var loyaltyTier: String = ""
+
+    /// Advocacy: the level now and referrals converted in the period.
+    public var advocacyLevel: String = ""
+
+    public var referralsConverted: UInt32 = 0
+
+    /// The health score now (absent before the first) and its change since the period's start.
+    public var score: HealthScoreRecord? = nil
+
+    public var scoreChange: Double = 0
+
+    /// Onboarding: steps done of the program's steps.
+    public var onboardingStepsDone: UInt32 = 0
+
+    public var onboardingStepsTotal: UInt32 = 0
+
+    /// When the report was made, Unix epoch ms.
+    public var generatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        account: Account? = nil,
+        window: TimeRange? = nil,
+        usageEvents: Int64 = 0,
+        activeDays: UInt32 = 0,
+        topFeatures: [FeatureUse] = [],
+        npsAnswers: UInt32 = 0,
+        latestNps: Int32 = 0,
+        casesOpened: UInt32 = 0,
+        casesResolved: UInt32 = 0,
+        casesResolvedWithinSla: UInt32 = 0,
+        slaBreaches: UInt32 = 0,
+        pointsEarned: Int64 = 0,
+        pointsRedeemed: Int64 = 0,
+        loyaltyTier: String = "",
+        advocacyLevel: String = "",
+        referralsConverted: UInt32 = 0,
+        score: HealthScoreRecord? = nil,
+        scoreChange: Double = 0,
+        onboardingStepsDone: UInt32 = 0,
+        onboardingStepsTotal: UInt32 = 0,
+        generatedAtMs: Int64 = 0
+    ) {
+        self.account = account
+        self.window = window
+        self.usageEvents = usageEvents
+        self.activeDays = activeDays
+        self.topFeatures = topFeatures
+        self.npsAnswers = npsAnswers
+        self.latestNps = latestNps
+        self.casesOpened = casesOpened
+        self.casesResolved = casesResolved
+        self.casesResolvedWithinSla = casesResolvedWithinSla
+        self.slaBreaches = slaBreaches
+        self.pointsEarned = pointsEarned
+        self.pointsRedeemed = pointsRedeemed
+        self.loyaltyTier = loyaltyTier
+        self.advocacyLevel = advocacyLevel
+        self.referralsConverted = referralsConverted
+        self.score = score
+        self.scoreChange = scoreChange
+        self.onboardingStepsDone = onboardingStepsDone
+        self.onboardingStepsTotal = onboardingStepsTotal
+        self.generatedAtMs = generatedAtMs
+    }
+}
+
+/// Reply to "health.GetValueReport".
+public struct GetValueReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetValueReportResponse"
+
+    /// The report.
+    public var report: ValueReport? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        report: ValueReport? = nil
+    ) {
+        self.report = report
     }
 }
 
@@ -2033,11 +2340,13 @@ extension FitChurnModelRequest: CMessageConvertible {
     init(cMessage: Cx__V1__FitChurnModelRequest) {
         self.init()
         self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+        self.apply = cMessage.apply != 0
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__FitChurnModelRequest {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.window = self.window.map { arena.message($0) }
+        cMessage.apply = self.apply ? 1 : 0
         return cMessage
     }
 }
@@ -2437,6 +2746,243 @@ extension ListReviewsDueResponse: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.n_reviews = self.reviews.count
         cMessage.reviews = arena.array(self.reviews) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension FactorWeight: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FactorWeight {
+        var cMessage = Cx__V1__FactorWeight()
+        cx__v1__factor_weight__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FactorWeight) {
+        self.init()
+        self.factor = String(protobufCString: cMessage.factor)
+        self.weight = cMessage.weight
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FactorWeight {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.factor = arena.cString(self.factor)
+        cMessage.weight = self.weight
+        return cMessage
+    }
+}
+
+extension ScoringModel: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoringModel {
+        var cMessage = Cx__V1__ScoringModel()
+        cx__v1__scoring_model__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoringModel) {
+        self.init()
+        self.version = String(protobufCString: cMessage.version)
+        self.weights = Array(cElements: cMessage.weights, count: cMessage.n_weights) { FactorWeight(cMessageAt: $0) }
+        self.goodAbove = cMessage.good_above
+        self.poorAtOrBelow = cMessage.poor_at_or_below
+        self.poorFactorCapsBand = cMessage.poor_factor_caps_band != 0
+        self.churnIntercept = cMessage.churn_intercept
+        self.churnCoefficients = Array(cElements: cMessage.churn_coefficients, count: cMessage.n_churn_coefficients) {
+            FactorCoefficient(cMessageAt: $0)
+        }
+        self.updatedAtMs = cMessage.updated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoringModel {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.version = arena.cString(self.version)
+        cMessage.n_weights = self.weights.count
+        cMessage.weights = arena.array(self.weights) { arena.message($0) }
+        cMessage.good_above = self.goodAbove
+        cMessage.poor_at_or_below = self.poorAtOrBelow
+        cMessage.poor_factor_caps_band = self.poorFactorCapsBand ? 1 : 0
+        cMessage.churn_intercept = self.churnIntercept
+        cMessage.n_churn_coefficients = self.churnCoefficients.count
+        cMessage.churn_coefficients = arena.array(self.churnCoefficients) { arena.message($0) }
+        cMessage.updated_at_ms = self.updatedAtMs
+        return cMessage
+    }
+}
+
+extension GetScoringModelRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetScoringModelRequest {
+        var cMessage = Cx__V1__GetScoringModelRequest()
+        cx__v1__get_scoring_model_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetScoringModelRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetScoringModelRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension ScoringModelResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoringModelResponse {
+        var cMessage = Cx__V1__ScoringModelResponse()
+        cx__v1__scoring_model_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoringModelResponse) {
+        self.init()
+        self.model = cMessage.model.map { ScoringModel(cMessageAt: $0) }
+        self.accountsToRescore = cMessage.accounts_to_rescore
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoringModelResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.model = self.model.map { arena.message($0) }
+        cMessage.accounts_to_rescore = self.accountsToRescore
+        return cMessage
+    }
+}
+
+extension SetScoringModelRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetScoringModelRequest {
+        var cMessage = Cx__V1__SetScoringModelRequest()
+        cx__v1__set_scoring_model_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetScoringModelRequest) {
+        self.init()
+        self.model = cMessage.model.map { ScoringModel(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetScoringModelRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.model = self.model.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetValueReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetValueReportRequest {
+        var cMessage = Cx__V1__GetValueReportRequest()
+        cx__v1__get_value_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetValueReportRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetValueReportRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.window = self.window.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension FeatureUse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__FeatureUse {
+        var cMessage = Cx__V1__FeatureUse()
+        cx__v1__feature_use__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__FeatureUse) {
+        self.init()
+        self.feature = String(protobufCString: cMessage.feature)
+        self.count = cMessage.count
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__FeatureUse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.feature = arena.cString(self.feature)
+        cMessage.count = self.count
+        return cMessage
+    }
+}
+
+extension ValueReport: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ValueReport {
+        var cMessage = Cx__V1__ValueReport()
+        cx__v1__value_report__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ValueReport) {
+        self.init()
+        self.account = cMessage.account.map { Account(cMessageAt: $0) }
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+        self.usageEvents = cMessage.usage_events
+        self.activeDays = cMessage.active_days
+        self.topFeatures = Array(cElements: cMessage.top_features, count: cMessage.n_top_features) {
+            FeatureUse(cMessageAt: $0)
+        }
+        self.npsAnswers = cMessage.nps_answers
+        self.latestNps = cMessage.latest_nps
+        self.casesOpened = cMessage.cases_opened
+        self.casesResolved = cMessage.cases_resolved
+        self.casesResolvedWithinSla = cMessage.cases_resolved_within_sla
+        self.slaBreaches = cMessage.sla_breaches
+        self.pointsEarned = cMessage.points_earned
+        self.pointsRedeemed = cMessage.points_redeemed
+        self.loyaltyTier = String(protobufCString: cMessage.loyalty_tier)
+        self.advocacyLevel = String(protobufCString: cMessage.advocacy_level)
+        self.referralsConverted = cMessage.referrals_converted
+        self.score = cMessage.score.map { HealthScoreRecord(cMessageAt: $0) }
+        self.scoreChange = cMessage.score_change
+        self.onboardingStepsDone = cMessage.onboarding_steps_done
+        self.onboardingStepsTotal = cMessage.onboarding_steps_total
+        self.generatedAtMs = cMessage.generated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ValueReport {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.account = self.account.map { arena.message($0) }
+        cMessage.window = self.window.map { arena.message($0) }
+        cMessage.usage_events = self.usageEvents
+        cMessage.active_days = self.activeDays
+        cMessage.n_top_features = self.topFeatures.count
+        cMessage.top_features = arena.array(self.topFeatures) { arena.message($0) }
+        cMessage.nps_answers = self.npsAnswers
+        cMessage.latest_nps = self.latestNps
+        cMessage.cases_opened = self.casesOpened
+        cMessage.cases_resolved = self.casesResolved
+        cMessage.cases_resolved_within_sla = self.casesResolvedWithinSla
+        cMessage.sla_breaches = self.slaBreaches
+        cMessage.points_earned = self.pointsEarned
+        cMessage.points_redeemed = self.pointsRedeemed
+        cMessage.loyalty_tier = arena.cString(self.loyaltyTier)
+        cMessage.advocacy_level = arena.cString(self.advocacyLevel)
+        cMessage.referrals_converted = self.referralsConverted
+        cMessage.score = self.score.map { arena.message($0) }
+        cMessage.score_change = self.scoreChange
+        cMessage.onboarding_steps_done = self.onboardingStepsDone
+        cMessage.onboarding_steps_total = self.onboardingStepsTotal
+        cMessage.generated_at_ms = self.generatedAtMs
+        return cMessage
+    }
+}
+
+extension GetValueReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetValueReportResponse {
+        var cMessage = Cx__V1__GetValueReportResponse()
+        cx__v1__get_value_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetValueReportResponse) {
+        self.init()
+        self.report = cMessage.report.map { ValueReport(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetValueReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.report = self.report.map { arena.message($0) }
         return cMessage
     }
 }

@@ -1,4 +1,4 @@
-public import Client
+import Client
 import Foundation
 public import GRDB
 public import Logging

@@ -6,7 +6,7 @@ import ServiceKit
 /// health.Backtest and health.FitChurnModel: how good the health score is, measured on the suite's
 /// own history of cancellations — and a churn model fitted to it.
 enum BacktestMethods {
-    static func register(on router: Router) {
+    static func register(on router: Router, scorer: HealthScorer) {
         router.read("Backtest", role: .reader) { (request: BacktestRequest, context) in
             let history = try await samples(in: request.window, nowMs: context.nowMs, database: router.database)
             let result = BacktestResult(
@@ -14,6 +14,8 @@ enum BacktestMethods {
             return response(result)
         }
 
+        // A read that may store its result: the fit takes seconds and must not hold the single writer;
+        // only the coefficients are written, after it.
         router.read("FitChurnModel", role: .admin) { (request: FitChurnModelRequest, context) in
             let history = try await samples(in: request.window, nowMs: context.nowMs, database: router.database)
             guard history.contains(where: \.churned), history.contains(where: { !$0.churned }) else {
@@ -22,6 +24,15 @@ enum BacktestMethods {
             }
             let churnSamples = history.map { ChurnSample(factors: factorValues($0.record), churned: $0.churned) }
             let model = ChurnModel.fit(churnSamples)
+            if request.apply {
+                let nowMs = context.nowMs
+                _ = try await router.database.write { db in
+                    var settings = try ScoringSettings.current(standard: scorer, in: db)
+                    settings.churn = model
+                    settings.updatedAtMs = nowMs
+                    return try settings.save(in: db)
+                }
+            }
             return FitChurnModelResponse(
                 intercept: model.intercept,
                 coefficients: HealthFactor.allCases.map {

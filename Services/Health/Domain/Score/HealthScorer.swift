@@ -6,9 +6,11 @@ public import ServiceKit
 /// Scores accounts from what the health service knows, stores every score with its explanation, and
 /// publishes `score.changed` when an account's band changes or its score moves by 5 points or more.
 ///
-/// Inputs the service does not hold yet (NPS, cases, loyalty, advocacy, onboarding) are unknown, and
+/// Usage and onboarding are health's own records; NPS, cases, loyalty and advocacy are the signals
+/// its subscriptions stored from the other services. A fact nobody has published yet is unknown, and
 /// the model leaves unknown factors out of the score rather than guessing them.
 public struct HealthScorer: Sendable {
+    /// The models used until an admin stores others (health.SetScoringModel, FitChurnModel apply).
     public var model: HealthModel
     public var churn: ChurnModel
     /// A move at least this large publishes `score.changed` even within the same band.
@@ -59,7 +61,9 @@ public struct HealthScorer: Sendable {
     {
         let customers = try select(selection, nowMs: nowMs, in: db)
         guard !customers.isEmpty else { return Outcome() }
+        let settings = try ScoringSettings.current(standard: self, in: db)
         let usage = try usageByAccount(nowMs: nowMs, in: db)
+        let signals = try AccountSignals.all(nowMs: nowMs, in: db)
         let onboarding = try OnboardingProgram.standard.completionByAccount(in: db)
         let signups = try onboardingTracked(nowMs: nowMs, in: db)
         let featuresAvailable =
@@ -75,12 +79,16 @@ public struct HealthScorer: Sendable {
         var outcome = Outcome()
         for (customer, lastSeenMs) in customers {
             let facts = usage[customer] ?? AccountUsage()
+            let signal = signals[customer] ?? AccountSignals()
             let inputs = HealthInputs(
                 nowMs: nowMs, lastSeenMs: lastSeenMs > 0 ? lastSeenMs : nil, usageLast28Days: facts.last28Days,
                 usagePrevious28Days: facts.previous28Days, featuresUsedLast28Days: facts.features,
-                featuresAvailable: featuresAvailable,
+                featuresAvailable: featuresAvailable, latestNPS: signal.latestNPS, openCases: signal.openCases,
+                slaBreachesLast90Days: signal.slaBreachesLast90Days, loyaltyTierRank: signal.loyaltyTier?.rank,
+                loyaltyTierCount: signal.loyaltyTier?.count ?? 0, redemptionsLast90Days: signal.redemptionsLast90Days,
+                advocacyLevelRank: signal.advocacyLevel?.rank, advocacyLevelCount: signal.advocacyLevel?.count ?? 0,
                 onboardingCompletion: onboarding[customer] ?? (signups.contains(customer) ? 0 : nil))
-            let record = Self.record(customer, model.score(inputs), churn: churn, nowMs: nowMs)
+            let record = Self.record(customer, settings.model.score(inputs), churn: settings.churn, nowMs: nowMs)
             let previousScore = latest[customer]?.score ?? 0
             let previousBand = latest[customer]?.band ?? .unspecified
             try insertScore.execute(

@@ -2032,6 +2032,411 @@ void   cx__v1__list_reviews_due_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__list_reviews_due_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__factor_weight__init
+                     (Cx__V1__FactorWeight         *message)
+{
+  static const Cx__V1__FactorWeight init_value = CX__V1__FACTOR_WEIGHT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__factor_weight__get_packed_size
+                     (const Cx__V1__FactorWeight *message)
+{
+  assert(message->base.descriptor == &cx__v1__factor_weight__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__factor_weight__pack
+                     (const Cx__V1__FactorWeight *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__factor_weight__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__factor_weight__pack_to_buffer
+                     (const Cx__V1__FactorWeight *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__factor_weight__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FactorWeight *
+       cx__v1__factor_weight__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FactorWeight *)
+     protobuf_c_message_unpack (&cx__v1__factor_weight__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__factor_weight__free_unpacked
+                     (Cx__V1__FactorWeight *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__factor_weight__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__scoring_model__init
+                     (Cx__V1__ScoringModel         *message)
+{
+  static const Cx__V1__ScoringModel init_value = CX__V1__SCORING_MODEL__INIT;
+  *message = init_value;
+}
+size_t cx__v1__scoring_model__get_packed_size
+                     (const Cx__V1__ScoringModel *message)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__scoring_model__pack
+                     (const Cx__V1__ScoringModel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__scoring_model__pack_to_buffer
+                     (const Cx__V1__ScoringModel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoringModel *
+       cx__v1__scoring_model__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoringModel *)
+     protobuf_c_message_unpack (&cx__v1__scoring_model__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__scoring_model__free_unpacked
+                     (Cx__V1__ScoringModel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__scoring_model__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_scoring_model_request__init
+                     (Cx__V1__GetScoringModelRequest         *message)
+{
+  static const Cx__V1__GetScoringModelRequest init_value = CX__V1__GET_SCORING_MODEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_scoring_model_request__get_packed_size
+                     (const Cx__V1__GetScoringModelRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_scoring_model_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_scoring_model_request__pack
+                     (const Cx__V1__GetScoringModelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_scoring_model_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_scoring_model_request__pack_to_buffer
+                     (const Cx__V1__GetScoringModelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_scoring_model_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetScoringModelRequest *
+       cx__v1__get_scoring_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetScoringModelRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_scoring_model_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_scoring_model_request__free_unpacked
+                     (Cx__V1__GetScoringModelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_scoring_model_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__scoring_model_response__init
+                     (Cx__V1__ScoringModelResponse         *message)
+{
+  static const Cx__V1__ScoringModelResponse init_value = CX__V1__SCORING_MODEL_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__scoring_model_response__get_packed_size
+                     (const Cx__V1__ScoringModelResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__scoring_model_response__pack
+                     (const Cx__V1__ScoringModelResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__scoring_model_response__pack_to_buffer
+                     (const Cx__V1__ScoringModelResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__scoring_model_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoringModelResponse *
+       cx__v1__scoring_model_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoringModelResponse *)
+     protobuf_c_message_unpack (&cx__v1__scoring_model_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__scoring_model_response__free_unpacked
+                     (Cx__V1__ScoringModelResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__scoring_model_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_scoring_model_request__init
+                     (Cx__V1__SetScoringModelRequest         *message)
+{
+  static const Cx__V1__SetScoringModelRequest init_value = CX__V1__SET_SCORING_MODEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_scoring_model_request__get_packed_size
+                     (const Cx__V1__SetScoringModelRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_scoring_model_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_scoring_model_request__pack
+                     (const Cx__V1__SetScoringModelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_scoring_model_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_scoring_model_request__pack_to_buffer
+                     (const Cx__V1__SetScoringModelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_scoring_model_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetScoringModelRequest *
+       cx__v1__set_scoring_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetScoringModelRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_scoring_model_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_scoring_model_request__free_unpacked
+                     (Cx__V1__SetScoringModelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_scoring_model_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_value_report_request__init
+                     (Cx__V1__GetValueReportRequest         *message)
+{
+  static const Cx__V1__GetValueReportRequest init_value = CX__V1__GET_VALUE_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_value_report_request__get_packed_size
+                     (const Cx__V1__GetValueReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_value_report_request__pack
+                     (const Cx__V1__GetValueReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_value_report_request__pack_to_buffer
+                     (const Cx__V1__GetValueReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetValueReportRequest *
+       cx__v1__get_value_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetValueReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_value_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_value_report_request__free_unpacked
+                     (Cx__V1__GetValueReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_value_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__feature_use__init
+                     (Cx__V1__FeatureUse         *message)
+{
+  static const Cx__V1__FeatureUse init_value = CX__V1__FEATURE_USE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__feature_use__get_packed_size
+                     (const Cx__V1__FeatureUse *message)
+{
+  assert(message->base.descriptor == &cx__v1__feature_use__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__feature_use__pack
+                     (const Cx__V1__FeatureUse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__feature_use__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__feature_use__pack_to_buffer
+                     (const Cx__V1__FeatureUse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__feature_use__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__FeatureUse *
+       cx__v1__feature_use__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__FeatureUse *)
+     protobuf_c_message_unpack (&cx__v1__feature_use__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__feature_use__free_unpacked
+                     (Cx__V1__FeatureUse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__feature_use__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__value_report__init
+                     (Cx__V1__ValueReport         *message)
+{
+  static const Cx__V1__ValueReport init_value = CX__V1__VALUE_REPORT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__value_report__get_packed_size
+                     (const Cx__V1__ValueReport *message)
+{
+  assert(message->base.descriptor == &cx__v1__value_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__value_report__pack
+                     (const Cx__V1__ValueReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__value_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__value_report__pack_to_buffer
+                     (const Cx__V1__ValueReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__value_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ValueReport *
+       cx__v1__value_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ValueReport *)
+     protobuf_c_message_unpack (&cx__v1__value_report__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__value_report__free_unpacked
+                     (Cx__V1__ValueReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__value_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_value_report_response__init
+                     (Cx__V1__GetValueReportResponse         *message)
+{
+  static const Cx__V1__GetValueReportResponse init_value = CX__V1__GET_VALUE_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_value_report_response__get_packed_size
+                     (const Cx__V1__GetValueReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_value_report_response__pack
+                     (const Cx__V1__GetValueReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_value_report_response__pack_to_buffer
+                     (const Cx__V1__GetValueReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_value_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetValueReportResponse *
+       cx__v1__get_value_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetValueReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_value_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_value_report_response__free_unpacked
+                     (Cx__V1__GetValueReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_value_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -3760,7 +4165,7 @@ const ProtobufCMessageDescriptor cx__v1__backtest_response__descriptor =
   (ProtobufCMessageInit) cx__v1__backtest_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__fit_churn_model_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor cx__v1__fit_churn_model_request__field_descriptors[2] =
 {
   {
     "window",
@@ -3774,14 +4179,27 @@ static const ProtobufCFieldDescriptor cx__v1__fit_churn_model_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "apply",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FitChurnModelRequest, apply),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__fit_churn_model_request__field_indices_by_name[] = {
+  1,   /* field[1] = apply */
   0,   /* field[0] = window */
 };
 static const ProtobufCIntRange cx__v1__fit_churn_model_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor cx__v1__fit_churn_model_request__descriptor =
 {
@@ -3791,7 +4209,7 @@ const ProtobufCMessageDescriptor cx__v1__fit_churn_model_request__descriptor =
   "Cx__V1__FitChurnModelRequest",
   "cx.v1",
   sizeof(Cx__V1__FitChurnModelRequest),
-  1,
+  2,
   cx__v1__fit_churn_model_request__field_descriptors,
   cx__v1__fit_churn_model_request__field_indices_by_name,
   1,  cx__v1__fit_churn_model_request__number_ranges,
@@ -4858,6 +5276,731 @@ const ProtobufCMessageDescriptor cx__v1__list_reviews_due_response__descriptor =
   cx__v1__list_reviews_due_response__field_indices_by_name,
   1,  cx__v1__list_reviews_due_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__list_reviews_due_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__factor_weight__field_descriptors[2] =
+{
+  {
+    "factor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorWeight, factor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FactorWeight, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__factor_weight__field_indices_by_name[] = {
+  0,   /* field[0] = factor */
+  1,   /* field[1] = weight */
+};
+static const ProtobufCIntRange cx__v1__factor_weight__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__factor_weight__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FactorWeight",
+  "FactorWeight",
+  "Cx__V1__FactorWeight",
+  "cx.v1",
+  sizeof(Cx__V1__FactorWeight),
+  2,
+  cx__v1__factor_weight__field_descriptors,
+  cx__v1__factor_weight__field_indices_by_name,
+  1,  cx__v1__factor_weight__number_ranges,
+  (ProtobufCMessageInit) cx__v1__factor_weight__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__scoring_model__field_descriptors[8] =
+{
+  {
+    "version",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weights",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ScoringModel, n_weights),
+    offsetof(Cx__V1__ScoringModel, weights),
+    &cx__v1__factor_weight__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "good_above",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, good_above),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "poor_at_or_below",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, poor_at_or_below),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "poor_factor_caps_band",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, poor_factor_caps_band),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn_intercept",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, churn_intercept),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn_coefficients",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ScoringModel, n_churn_coefficients),
+    offsetof(Cx__V1__ScoringModel, churn_coefficients),
+    &cx__v1__factor_coefficient__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModel, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__scoring_model__field_indices_by_name[] = {
+  6,   /* field[6] = churn_coefficients */
+  5,   /* field[5] = churn_intercept */
+  2,   /* field[2] = good_above */
+  3,   /* field[3] = poor_at_or_below */
+  4,   /* field[4] = poor_factor_caps_band */
+  7,   /* field[7] = updated_at_ms */
+  0,   /* field[0] = version */
+  1,   /* field[1] = weights */
+};
+static const ProtobufCIntRange cx__v1__scoring_model__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cx__v1__scoring_model__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoringModel",
+  "ScoringModel",
+  "Cx__V1__ScoringModel",
+  "cx.v1",
+  sizeof(Cx__V1__ScoringModel),
+  8,
+  cx__v1__scoring_model__field_descriptors,
+  cx__v1__scoring_model__field_indices_by_name,
+  1,  cx__v1__scoring_model__number_ranges,
+  (ProtobufCMessageInit) cx__v1__scoring_model__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_scoring_model_request__field_descriptors NULL
+#define cx__v1__get_scoring_model_request__field_indices_by_name NULL
+#define cx__v1__get_scoring_model_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_scoring_model_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetScoringModelRequest",
+  "GetScoringModelRequest",
+  "Cx__V1__GetScoringModelRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetScoringModelRequest),
+  0,
+  cx__v1__get_scoring_model_request__field_descriptors,
+  cx__v1__get_scoring_model_request__field_indices_by_name,
+  0,  cx__v1__get_scoring_model_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_scoring_model_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__scoring_model_response__field_descriptors[2] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModelResponse, model),
+    &cx__v1__scoring_model__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accounts_to_rescore",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoringModelResponse, accounts_to_rescore),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__scoring_model_response__field_indices_by_name[] = {
+  1,   /* field[1] = accounts_to_rescore */
+  0,   /* field[0] = model */
+};
+static const ProtobufCIntRange cx__v1__scoring_model_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__scoring_model_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoringModelResponse",
+  "ScoringModelResponse",
+  "Cx__V1__ScoringModelResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ScoringModelResponse),
+  2,
+  cx__v1__scoring_model_response__field_descriptors,
+  cx__v1__scoring_model_response__field_indices_by_name,
+  1,  cx__v1__scoring_model_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__scoring_model_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_scoring_model_request__field_descriptors[1] =
+{
+  {
+    "model",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetScoringModelRequest, model),
+    &cx__v1__scoring_model__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_scoring_model_request__field_indices_by_name[] = {
+  0,   /* field[0] = model */
+};
+static const ProtobufCIntRange cx__v1__set_scoring_model_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_scoring_model_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetScoringModelRequest",
+  "SetScoringModelRequest",
+  "Cx__V1__SetScoringModelRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetScoringModelRequest),
+  1,
+  cx__v1__set_scoring_model_request__field_descriptors,
+  cx__v1__set_scoring_model_request__field_indices_by_name,
+  1,  cx__v1__set_scoring_model_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_scoring_model_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_value_report_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetValueReportRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetValueReportRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_value_report_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = window */
+};
+static const ProtobufCIntRange cx__v1__get_value_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_value_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetValueReportRequest",
+  "GetValueReportRequest",
+  "Cx__V1__GetValueReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetValueReportRequest),
+  2,
+  cx__v1__get_value_report_request__field_descriptors,
+  cx__v1__get_value_report_request__field_indices_by_name,
+  1,  cx__v1__get_value_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_value_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__feature_use__field_descriptors[2] =
+{
+  {
+    "feature",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FeatureUse, feature),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__FeatureUse, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__feature_use__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = feature */
+};
+static const ProtobufCIntRange cx__v1__feature_use__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__feature_use__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.FeatureUse",
+  "FeatureUse",
+  "Cx__V1__FeatureUse",
+  "cx.v1",
+  sizeof(Cx__V1__FeatureUse),
+  2,
+  cx__v1__feature_use__field_descriptors,
+  cx__v1__feature_use__field_indices_by_name,
+  1,  cx__v1__feature_use__number_ranges,
+  (ProtobufCMessageInit) cx__v1__feature_use__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__value_report__field_descriptors[21] =
+{
+  {
+    "account",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, account),
+    &cx__v1__account__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "usage_events",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, usage_events),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_days",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, active_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "top_features",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ValueReport, n_top_features),
+    offsetof(Cx__V1__ValueReport, top_features),
+    &cx__v1__feature_use__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "nps_answers",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, nps_answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latest_nps",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, latest_nps),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cases_opened",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, cases_opened),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cases_resolved",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, cases_resolved),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cases_resolved_within_sla",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, cases_resolved_within_sla),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sla_breaches",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, sla_breaches),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_earned",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, points_earned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_redeemed",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, points_redeemed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "loyalty_tier",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, loyalty_tier),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advocacy_level",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, advocacy_level),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referrals_converted",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, referrals_converted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, score),
+    &cx__v1__health_score_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score_change",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, score_change),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "onboarding_steps_done",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, onboarding_steps_done),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "onboarding_steps_total",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, onboarding_steps_total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "generated_at_ms",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ValueReport, generated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__value_report__field_indices_by_name[] = {
+  0,   /* field[0] = account */
+  3,   /* field[3] = active_days */
+  14,   /* field[14] = advocacy_level */
+  7,   /* field[7] = cases_opened */
+  8,   /* field[8] = cases_resolved */
+  9,   /* field[9] = cases_resolved_within_sla */
+  20,   /* field[20] = generated_at_ms */
+  6,   /* field[6] = latest_nps */
+  13,   /* field[13] = loyalty_tier */
+  5,   /* field[5] = nps_answers */
+  18,   /* field[18] = onboarding_steps_done */
+  19,   /* field[19] = onboarding_steps_total */
+  11,   /* field[11] = points_earned */
+  12,   /* field[12] = points_redeemed */
+  15,   /* field[15] = referrals_converted */
+  16,   /* field[16] = score */
+  17,   /* field[17] = score_change */
+  10,   /* field[10] = sla_breaches */
+  4,   /* field[4] = top_features */
+  2,   /* field[2] = usage_events */
+  1,   /* field[1] = window */
+};
+static const ProtobufCIntRange cx__v1__value_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 21 }
+};
+const ProtobufCMessageDescriptor cx__v1__value_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ValueReport",
+  "ValueReport",
+  "Cx__V1__ValueReport",
+  "cx.v1",
+  sizeof(Cx__V1__ValueReport),
+  21,
+  cx__v1__value_report__field_descriptors,
+  cx__v1__value_report__field_indices_by_name,
+  1,  cx__v1__value_report__number_ranges,
+  (ProtobufCMessageInit) cx__v1__value_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_value_report_response__field_descriptors[1] =
+{
+  {
+    "report",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetValueReportResponse, report),
+    &cx__v1__value_report__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_value_report_response__field_indices_by_name[] = {
+  0,   /* field[0] = report */
+};
+static const ProtobufCIntRange cx__v1__get_value_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_value_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetValueReportResponse",
+  "GetValueReportResponse",
+  "Cx__V1__GetValueReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetValueReportResponse),
+  1,
+  cx__v1__get_value_report_response__field_descriptors,
+  cx__v1__get_value_report_response__field_indices_by_name,
+  1,  cx__v1__get_value_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_value_report_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

@@ -61,6 +61,15 @@ typedef struct Cx__V1__RecordBusinessReviewResponse Cx__V1__RecordBusinessReview
 typedef struct Cx__V1__ListReviewsDueRequest Cx__V1__ListReviewsDueRequest;
 typedef struct Cx__V1__ReviewDue Cx__V1__ReviewDue;
 typedef struct Cx__V1__ListReviewsDueResponse Cx__V1__ListReviewsDueResponse;
+typedef struct Cx__V1__FactorWeight Cx__V1__FactorWeight;
+typedef struct Cx__V1__ScoringModel Cx__V1__ScoringModel;
+typedef struct Cx__V1__GetScoringModelRequest Cx__V1__GetScoringModelRequest;
+typedef struct Cx__V1__ScoringModelResponse Cx__V1__ScoringModelResponse;
+typedef struct Cx__V1__SetScoringModelRequest Cx__V1__SetScoringModelRequest;
+typedef struct Cx__V1__GetValueReportRequest Cx__V1__GetValueReportRequest;
+typedef struct Cx__V1__FeatureUse Cx__V1__FeatureUse;
+typedef struct Cx__V1__ValueReport Cx__V1__ValueReport;
+typedef struct Cx__V1__GetValueReportResponse Cx__V1__GetValueReportResponse;
 
 
 /* --- enums --- */
@@ -825,10 +834,15 @@ struct  Cx__V1__FitChurnModelRequest
    * The window, as in BacktestRequest.
    */
   Cx__V1__TimeRange *window;
+  /*
+   * Store the fitted coefficients as the churn model every score uses from now on (role admin);
+   * false only reports them.
+   */
+  protobuf_c_boolean apply;
 };
 #define CX__V1__FIT_CHURN_MODEL_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__fit_churn_model_request__descriptor) \
-    , NULL }
+    , NULL, 0 }
 
 
 /*
@@ -1241,6 +1255,243 @@ struct  Cx__V1__ListReviewsDueResponse
 #define CX__V1__LIST_REVIEWS_DUE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_reviews_due_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * One factor's weight in a scoring model.
+ */
+struct  Cx__V1__FactorWeight
+{
+  ProtobufCMessage base;
+  /*
+   * The factor's name, as in FactorContribution.factor.
+   */
+  char *factor;
+  /*
+   * Its weight, 0–100; a model's weights sum to 100.
+   */
+  uint32_t weight;
+};
+#define CX__V1__FACTOR_WEIGHT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__factor_weight__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * The scoring model the health service uses: factor weights, bands, the cap option and the churn
+ * model's coefficients.
+ */
+struct  Cx__V1__ScoringModel
+{
+  ProtobufCMessage base;
+  /*
+   * A name for this version of the model, 1–50 bytes, stored with every score.
+   */
+  char *version;
+  /*
+   * One weight per factor (usage_recency, usage_trend, feature_breadth, nps, support_burden,
+   * loyalty_engagement, advocacy, onboarding); they must sum to 100.
+   */
+  size_t n_weights;
+  Cx__V1__FactorWeight **weights;
+  /*
+   * Scores above this are good (default 75).
+   */
+  uint32_t good_above;
+  /*
+   * Scores at or below this are poor (default 50); must be below good_above.
+   */
+  uint32_t poor_at_or_below;
+  /*
+   * A factor scoring poor caps the band at poor.
+   */
+  protobuf_c_boolean poor_factor_caps_band;
+  /*
+   * The churn model: logistic intercept and one coefficient per factor. On SetScoringModel an
+   * empty list keeps the current churn model.
+   */
+  double churn_intercept;
+  size_t n_churn_coefficients;
+  Cx__V1__FactorCoefficient **churn_coefficients;
+  /*
+   * Set by the service: when the model was last changed, Unix epoch ms; 0 for the built-in one.
+   */
+  int64_t updated_at_ms;
+};
+#define CX__V1__SCORING_MODEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__scoring_model__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, 0, 0,NULL, 0 }
+
+
+/*
+ * Body of "health.GetScoringModel" (role reader).
+ */
+struct  Cx__V1__GetScoringModelRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_SCORING_MODEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_scoring_model_request__descriptor) \
+     }
+
+
+/*
+ * Reply to "health.GetScoringModel" and "health.SetScoringModel".
+ */
+struct  Cx__V1__ScoringModelResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The model in use.
+   */
+  Cx__V1__ScoringModel *model;
+  /*
+   * Accounts marked for rescoring by the change (SetScoringModel only).
+   */
+  uint32_t accounts_to_rescore;
+};
+#define CX__V1__SCORING_MODEL_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__scoring_model_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "health.SetScoringModel" (role admin): replaces the scoring model. A model whose weights
+ * do not sum to 100, name an unknown factor or leave one out, or whose bands overlap is refused
+ * with INVALID_ARGUMENT and nothing changes. Every active account is rescored by the next run.
+ */
+struct  Cx__V1__SetScoringModelRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The new model; updated_at_ms is ignored.
+   */
+  Cx__V1__ScoringModel *model;
+};
+#define CX__V1__SET_SCORING_MODEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_scoring_model_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "health.GetValueReport" (role reader): what an account got in a period, for a business
+ * review or a renewal conversation.
+ */
+struct  Cx__V1__GetValueReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The account. Required.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The period; empty means the 90 days up to now. At most 400 days.
+   */
+  Cx__V1__TimeRange *window;
+};
+#define CX__V1__GET_VALUE_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_value_report_request__descriptor) \
+    , NULL, NULL }
+
+
+/*
+ * Uses of one feature in a period.
+ */
+struct  Cx__V1__FeatureUse
+{
+  ProtobufCMessage base;
+  /*
+   * The feature.
+   */
+  char *feature;
+  /*
+   * Sum of the counts.
+   */
+  int64_t count;
+};
+#define CX__V1__FEATURE_USE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__feature_use__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * What an account got in a period, from health's own records and the other services' events.
+ */
+struct  Cx__V1__ValueReport
+{
+  ProtobufCMessage base;
+  /*
+   * The account as it is now.
+   */
+  Cx__V1__Account *account;
+  /*
+   * The period reported.
+   */
+  Cx__V1__TimeRange *window;
+  /*
+   * Usage: events, days with any use, and the most used features (at most 5).
+   */
+  int64_t usage_events;
+  uint32_t active_days;
+  size_t n_top_features;
+  Cx__V1__FeatureUse **top_features;
+  /*
+   * NPS answers in the period and the latest one's score (-1 when there is none).
+   */
+  uint32_t nps_answers;
+  int32_t latest_nps;
+  /*
+   * Support: cases opened and resolved in the period, those resolved within their SLA, breaches.
+   */
+  uint32_t cases_opened;
+  uint32_t cases_resolved;
+  uint32_t cases_resolved_within_sla;
+  uint32_t sla_breaches;
+  /*
+   * Loyalty: points earned (earn and bonus) and redeemed in the period, and the tier now.
+   */
+  int64_t points_earned;
+  int64_t points_redeemed;
+  char *loyalty_tier;
+  /*
+   * Advocacy: the level now and referrals converted in the period.
+   */
+  char *advocacy_level;
+  uint32_t referrals_converted;
+  /*
+   * The health score now (absent before the first) and its change since the period's start.
+   */
+  Cx__V1__HealthScoreRecord *score;
+  double score_change;
+  /*
+   * Onboarding: steps done of the program's steps.
+   */
+  uint32_t onboarding_steps_done;
+  uint32_t onboarding_steps_total;
+  /*
+   * When the report was made, Unix epoch ms.
+   */
+  int64_t generated_at_ms;
+};
+#define CX__V1__VALUE_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__value_report__descriptor) \
+    , NULL, NULL, 0, 0, 0,NULL, 0, 0, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, NULL, 0, 0, 0, 0 }
+
+
+/*
+ * Reply to "health.GetValueReport".
+ */
+struct  Cx__V1__GetValueReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The report.
+   */
+  Cx__V1__ValueReport *report;
+};
+#define CX__V1__GET_VALUE_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_value_report_response__descriptor) \
+    , NULL }
 
 
 /* Cx__V1__Account methods */
@@ -2098,6 +2349,177 @@ Cx__V1__ListReviewsDueResponse *
 void   cx__v1__list_reviews_due_response__free_unpacked
                      (Cx__V1__ListReviewsDueResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__FactorWeight methods */
+void   cx__v1__factor_weight__init
+                     (Cx__V1__FactorWeight         *message);
+size_t cx__v1__factor_weight__get_packed_size
+                     (const Cx__V1__FactorWeight   *message);
+size_t cx__v1__factor_weight__pack
+                     (const Cx__V1__FactorWeight   *message,
+                      uint8_t             *out);
+size_t cx__v1__factor_weight__pack_to_buffer
+                     (const Cx__V1__FactorWeight   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FactorWeight *
+       cx__v1__factor_weight__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__factor_weight__free_unpacked
+                     (Cx__V1__FactorWeight *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoringModel methods */
+void   cx__v1__scoring_model__init
+                     (Cx__V1__ScoringModel         *message);
+size_t cx__v1__scoring_model__get_packed_size
+                     (const Cx__V1__ScoringModel   *message);
+size_t cx__v1__scoring_model__pack
+                     (const Cx__V1__ScoringModel   *message,
+                      uint8_t             *out);
+size_t cx__v1__scoring_model__pack_to_buffer
+                     (const Cx__V1__ScoringModel   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoringModel *
+       cx__v1__scoring_model__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__scoring_model__free_unpacked
+                     (Cx__V1__ScoringModel *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetScoringModelRequest methods */
+void   cx__v1__get_scoring_model_request__init
+                     (Cx__V1__GetScoringModelRequest         *message);
+size_t cx__v1__get_scoring_model_request__get_packed_size
+                     (const Cx__V1__GetScoringModelRequest   *message);
+size_t cx__v1__get_scoring_model_request__pack
+                     (const Cx__V1__GetScoringModelRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_scoring_model_request__pack_to_buffer
+                     (const Cx__V1__GetScoringModelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetScoringModelRequest *
+       cx__v1__get_scoring_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_scoring_model_request__free_unpacked
+                     (Cx__V1__GetScoringModelRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoringModelResponse methods */
+void   cx__v1__scoring_model_response__init
+                     (Cx__V1__ScoringModelResponse         *message);
+size_t cx__v1__scoring_model_response__get_packed_size
+                     (const Cx__V1__ScoringModelResponse   *message);
+size_t cx__v1__scoring_model_response__pack
+                     (const Cx__V1__ScoringModelResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__scoring_model_response__pack_to_buffer
+                     (const Cx__V1__ScoringModelResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoringModelResponse *
+       cx__v1__scoring_model_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__scoring_model_response__free_unpacked
+                     (Cx__V1__ScoringModelResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetScoringModelRequest methods */
+void   cx__v1__set_scoring_model_request__init
+                     (Cx__V1__SetScoringModelRequest         *message);
+size_t cx__v1__set_scoring_model_request__get_packed_size
+                     (const Cx__V1__SetScoringModelRequest   *message);
+size_t cx__v1__set_scoring_model_request__pack
+                     (const Cx__V1__SetScoringModelRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_scoring_model_request__pack_to_buffer
+                     (const Cx__V1__SetScoringModelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetScoringModelRequest *
+       cx__v1__set_scoring_model_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_scoring_model_request__free_unpacked
+                     (Cx__V1__SetScoringModelRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetValueReportRequest methods */
+void   cx__v1__get_value_report_request__init
+                     (Cx__V1__GetValueReportRequest         *message);
+size_t cx__v1__get_value_report_request__get_packed_size
+                     (const Cx__V1__GetValueReportRequest   *message);
+size_t cx__v1__get_value_report_request__pack
+                     (const Cx__V1__GetValueReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_value_report_request__pack_to_buffer
+                     (const Cx__V1__GetValueReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetValueReportRequest *
+       cx__v1__get_value_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_value_report_request__free_unpacked
+                     (Cx__V1__GetValueReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__FeatureUse methods */
+void   cx__v1__feature_use__init
+                     (Cx__V1__FeatureUse         *message);
+size_t cx__v1__feature_use__get_packed_size
+                     (const Cx__V1__FeatureUse   *message);
+size_t cx__v1__feature_use__pack
+                     (const Cx__V1__FeatureUse   *message,
+                      uint8_t             *out);
+size_t cx__v1__feature_use__pack_to_buffer
+                     (const Cx__V1__FeatureUse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__FeatureUse *
+       cx__v1__feature_use__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__feature_use__free_unpacked
+                     (Cx__V1__FeatureUse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ValueReport methods */
+void   cx__v1__value_report__init
+                     (Cx__V1__ValueReport         *message);
+size_t cx__v1__value_report__get_packed_size
+                     (const Cx__V1__ValueReport   *message);
+size_t cx__v1__value_report__pack
+                     (const Cx__V1__ValueReport   *message,
+                      uint8_t             *out);
+size_t cx__v1__value_report__pack_to_buffer
+                     (const Cx__V1__ValueReport   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ValueReport *
+       cx__v1__value_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__value_report__free_unpacked
+                     (Cx__V1__ValueReport *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetValueReportResponse methods */
+void   cx__v1__get_value_report_response__init
+                     (Cx__V1__GetValueReportResponse         *message);
+size_t cx__v1__get_value_report_response__get_packed_size
+                     (const Cx__V1__GetValueReportResponse   *message);
+size_t cx__v1__get_value_report_response__pack
+                     (const Cx__V1__GetValueReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_value_report_response__pack_to_buffer
+                     (const Cx__V1__GetValueReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetValueReportResponse *
+       cx__v1__get_value_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_value_report_response__free_unpacked
+                     (Cx__V1__GetValueReportResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -2235,6 +2657,33 @@ typedef void (*Cx__V1__ReviewDue_Closure)
 typedef void (*Cx__V1__ListReviewsDueResponse_Closure)
                  (const Cx__V1__ListReviewsDueResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__FactorWeight_Closure)
+                 (const Cx__V1__FactorWeight *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoringModel_Closure)
+                 (const Cx__V1__ScoringModel *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetScoringModelRequest_Closure)
+                 (const Cx__V1__GetScoringModelRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoringModelResponse_Closure)
+                 (const Cx__V1__ScoringModelResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetScoringModelRequest_Closure)
+                 (const Cx__V1__SetScoringModelRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetValueReportRequest_Closure)
+                 (const Cx__V1__GetValueReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__FeatureUse_Closure)
+                 (const Cx__V1__FeatureUse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ValueReport_Closure)
+                 (const Cx__V1__ValueReport *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetValueReportResponse_Closure)
+                 (const Cx__V1__GetValueReportResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2289,6 +2738,15 @@ extern const ProtobufCMessageDescriptor cx__v1__record_business_review_response_
 extern const ProtobufCMessageDescriptor cx__v1__list_reviews_due_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__review_due__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__list_reviews_due_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__factor_weight__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__scoring_model__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_scoring_model_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__scoring_model_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_scoring_model_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_value_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__feature_use__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__value_report__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_value_report_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
