@@ -562,6 +562,43 @@ def write_conversions(out, schema, message):
             out.line("return cMessage")
 
 
+def write_json(out, schema, message):
+    """Conforms a message to ProtoJSON: its fields in .proto order under their .proto names."""
+    plain, oneofs = schema.fields(message)
+    with out.block(f"extension {message.swift_name}: ProtoJSON"):
+        with out.block("public var jsonValue: JSONValue"):
+            if not plain and not oneofs:
+                out.line(".object([])")
+                return
+            out.line("var members: [JSONMember] = []")
+            for member in plain:
+                source = f"self.{swift_identifier(member.swift_name)}"
+                if member.repeated:
+                    value = f".array({source}.map {{ JSONValue($0) }})"
+                elif member.kind == "message":
+                    value = f"{source}.map {{ JSONValue($0) }} ?? .null"
+                else:
+                    value = f"JSONValue({source})"
+                out.line(f'members.append(JSONMember("{member.descriptor.name}", {value}))')
+            for oneof in oneofs:
+                with out.block(f"switch self.{swift_identifier(oneof.swift_name)}"):
+                    for member in oneof.members:
+                        out.line(f"case .{swift_identifier(member.swift_name)}(let value):")
+                        out.line(f'    members.append(JSONMember("{member.descriptor.name}", JSONValue(value)))')
+                    out.line("case nil:")
+                    out.line("    break")
+            out.line("return .object(members)")
+
+
+def write_enum_json(out, enum):
+    """Conforms an enum to ProtoJSONEnum: each case's value name in the .proto file."""
+    with out.block(f"extension {enum.swift_name}: ProtoJSONEnum"):
+        with out.block("public var protoValueName: String?"), out.block("switch self"):
+            for name, _, index in enum_cases(enum):
+                out.line(f'case .{swift_identifier(name)}: "{enum.descriptor.value[index].name}"')
+            out.line("case .unrecognized: nil")
+
+
 def write_enum_conversions(out, enum):
     """Converts an enum to and from the C enum protoc-c generated, whose raw value is a C int type."""
     with out.block(f"extension {enum.swift_name}"):
@@ -596,8 +633,12 @@ def render_file(schema, proto_file):
         out.line()
         if proto_type.is_enum:
             write_enum_conversions(out, proto_type)
+            out.line()
+            write_enum_json(out, proto_type)
         else:
             write_conversions(out, schema, proto_type)
+            out.line()
+            write_json(out, schema, proto_type)
     return out.text()
 
 

@@ -24,7 +24,7 @@ struct AccountCommand: AsyncParsableCommand {
                     customer: CustomerId(value: customer),
                     window: TimeRange(fromMs: now - Int64(days) * 86_400_000, untilMs: now)))
             let report = reply.report ?? ValueReport()
-            if json { return Output.json(Names.json(report)) }
+            if json { return Output.json(report) }
             print(Names.describe(report))
         }
     }
@@ -73,20 +73,4 @@ extension Names {
             """
     }
 
-    static func json(_ report: ValueReport) -> [String: Any] {
-        [
-            "account": json(report.account ?? Account()),
-            "window": ["from_ms": report.window?.fromMs ?? 0, "until_ms": report.window?.untilMs ?? 0],
-            "usage_events": report.usageEvents, "active_days": report.activeDays,
-            "top_features": report.topFeatures.map { ["feature": $0.feature, "count": $0.count] as [String: Any] },
-            "nps_answers": report.npsAnswers, "latest_nps": report.latestNps, "cases_opened": report.casesOpened,
-            "cases_resolved": report.casesResolved, "cases_resolved_within_sla": report.casesResolvedWithinSla,
-            "sla_breaches": report.slaBreaches, "points_earned": report.pointsEarned,
-            "points_redeemed": report.pointsRedeemed, "loyalty_tier": report.loyaltyTier,
-            "advocacy_level": report.advocacyLevel, "referrals_converted": report.referralsConverted,
-            "score": report.score.map(json) ?? NSNull(), "score_change": report.scoreChange,
-            "onboarding_steps_done": report.onboardingStepsDone,
-            "onboarding_steps_total": report.onboardingStepsTotal, "generated_at_ms": report.generatedAtMs,
-        ]
-    }
 }

@@ -29,7 +29,7 @@ struct AccountsCommand: AsyncParsableCommand {
             if let stage { request.stage = try Names.stage(stage) }
             let reply: ListAccountsResponse = try await Health.call("ListAccounts", request)
             if json {
-                return Output.json(["accounts": reply.accounts.map(Names.json), "page": Names.json(reply.page)])
+                return Output.json(reply)
             }
             var rows = [["CUSTOMER", "NAME", "SEGMENT", "STAGE", "MRR", "LAST SEEN"]]
             for account in reply.accounts {
@@ -54,7 +54,7 @@ struct AccountsCommand: AsyncParsableCommand {
             let reply: GetAccountResponse = try await Health.call(
                 "GetAccount", GetAccountRequest(customer: CustomerId(value: customer)))
             guard let account = reply.account else { return }
-            if json { return Output.json(Names.json(account)) }
+            if json { return Output.json(account) }
             print(
                 Output.table([
                     ["customer", account.customer?.value ?? ""], ["name", account.name],
@@ -85,12 +85,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let reply: GetHealthScoreResponse = try await Health.call(
             "GetHealthScore", GetHealthScoreRequest(customer: CustomerId(value: customer), historyLimit: history))
         guard let current = reply.current else { return }
-        if json {
-            return Output.json([
-                "current": Names.json(current), "history": reply.history.map(Names.json),
-                "change_since_previous": reply.changeSincePrevious,
-            ])
-        }
+        if json { return Output.json(reply) }
         print(
             String(
                 format: "%@: %.1f (%@), %+.1f since last time; churn risk %.0f%%; model %@", customer, current.score,
@@ -133,7 +128,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reply: BacktestResponse = try await Health.call("Backtest", BacktestRequest(window: window.range))
-        if json { return Output.json(Names.json(reply)) }
+        if json { return Output.json(reply) }
         print(Names.describe(reply))
     }
 }
@@ -148,13 +143,7 @@ struct FitCommand: AsyncParsableCommand {
     func run() async throws {
         let reply: FitChurnModelResponse = try await Health.call(
             "FitChurnModel", FitChurnModelRequest(window: window.range, apply: apply))
-        if json {
-            return Output.json([
-                "intercept": reply.intercept, "samples": reply.samples,
-                "coefficients": reply.coefficients.map { ["factor": $0.factor, "coefficient": $0.coefficient] },
-                "in_sample": Names.json(reply.inSample ?? BacktestResponse()),
-            ])
-        }
+        if json { return Output.json(reply) }
         var rows = [["FACTOR", "COEFFICIENT"], ["(intercept)", String(format: "%+.3f", reply.intercept)]]
         rows += reply.coefficients.map { [$0.factor, String(format: "%+.3f", $0.coefficient)] }
         print(Output.table(rows))
@@ -178,14 +167,6 @@ struct WindowOptions: ParsableArguments {
 }
 
 extension Names {
-    static func json(_ result: BacktestResponse) -> [String: Any] {
-        [
-            "accounts": result.accounts, "churners": result.churners, "auc": result.auc,
-            "worst_decile_churn_rate": result.worstDecileChurnRate, "overall_churn_rate": result.overallChurnRate,
-            "lift_worst_decile": result.liftWorstDecile,
-        ]
-    }
-
     static func describe(_ result: BacktestResponse) -> String {
         let verdict =
             result.auc >= 0.8

@@ -16,7 +16,7 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             let reply: ScoringModelResponse = try await Health.call("GetScoringModel", GetScoringModelRequest())
             let model = reply.model ?? ScoringModel()
-            if json { return Output.json(Names.json(model)) }
+            if json { return Output.json(model) }
             print(Names.describe(model))
         }
     }
@@ -58,18 +58,6 @@ struct ModelCommand: AsyncParsableCommand {
 }
 
 extension Names {
-    static func json(_ model: ScoringModel) -> [String: Any] {
-        [
-            "version": model.version, "good_above": model.goodAbove, "poor_at_or_below": model.poorAtOrBelow,
-            "poor_factor_caps_band": model.poorFactorCapsBand, "updated_at_ms": model.updatedAtMs,
-            "weights": model.weights.map { ["factor": $0.factor, "weight": $0.weight] as [String: Any] },
-            "churn_intercept": model.churnIntercept,
-            "churn_coefficients": model.churnCoefficients.map {
-                ["factor": $0.factor, "coefficient": $0.coefficient] as [String: Any]
-            },
-        ]
-    }
-
     static func describe(_ model: ScoringModel) -> String {
         let changed = model.updatedAtMs == 0 ? "built in" : "set \(time(model.updatedAtMs))"
         var rows = [["FACTOR", "WEIGHT", "CHURN COEFFICIENT"]]

@@ -13,9 +13,9 @@ enum Output {
         }.joined(separator: "\n")
     }
 
-    static func json(_ object: Any) {
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+    /// The message with its .proto field names (see `JSONValue` for the mapping).
+    static func json(_ message: some ProtoMessage) {
+        print(message.jsonValue.serialized())
     }
 }
 
@@ -53,35 +53,4 @@ enum Names {
         return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 
-    static func json(_ account: Account) -> [String: Any] {
-        [
-            "customer": ["value": account.customer?.value ?? ""], "name": account.name,
-            "segment": name(account.segment),
-            "plan": account.plan,
-            "mrr": ["minor_units": account.mrr?.minorUnits ?? 0, "currency": account.mrr?.currency ?? ""],
-            "signup_ms": account.signupMs, "account_manager": account.accountManager,
-            "referral_code": account.referralCode, "stage": name(account.stage),
-            "cancelled_at_ms": account.cancelledAtMs, "cancellation_reason": account.cancellationReason,
-            "reactivations": account.reactivations, "last_seen_ms": account.lastSeenMs,
-            "updated_at_ms": account.updatedAtMs,
-        ]
-    }
-
-    static func json(_ page: PageInfo?) -> [String: Any] {
-        ["next_page_token": page?.nextPageToken ?? "", "total_count": page?.totalCount ?? 0]
-    }
-
-    static func json(_ record: HealthScoreRecord) -> [String: Any] {
-        [
-            "customer": ["value": record.customer?.value ?? ""], "score": record.score, "band": name(record.band),
-            "model_version": record.modelVersion, "computed_at_ms": record.computedAtMs,
-            "churn_probability": record.churnProbability,
-            "factors": record.factors.map {
-                [
-                    "factor": $0.factor, "value": $0.value, "weight": $0.weight, "contribution": $0.contribution,
-                    "known": $0.known,
-                ] as [String: Any]
-            },
-        ]
-    }
 }

@@ -63,29 +63,21 @@ enum StatusReport {
         return Output.table(rows)
     }
 
+    /// Each service's Status with its .proto field names, plus whether it is up (and why not).
     static func json(_ results: [(String, Result<StatusResponse, ClientError>)]) -> String {
-        let services: [[String: Any]] = results.map { service, result in
+        let services: [JSONValue] = results.map { service, result in
             switch result {
             case .success(let status):
-                return [
-                    "service": status.service, "up": true, "version": status.version,
-                    "started_at_ms": status.startedAtMs, "uptime_ms": status.uptimeMs, "latest_seq": status.latestSeq,
-                    "database_bytes": status.databaseBytes, "requests_served": status.requestsServed,
-                    "listen": status.listen, "publish": status.publish,
-                    "subscriptions": status.subscriptions.map {
-                        [
-                            "source": $0.source, "applied_seq": $0.appliedSeq, "source_latest_seq": $0.sourceLatestSeq,
-                            "lag": $0.lag, "last_heard_ms": $0.lastHeardMs,
-                        ] as [String: Any]
-                    },
-                ]
+                guard case .object(let members) = status.jsonValue else { return status.jsonValue }
+                return .object([JSONMember("up", .bool(true))] + members)
             case .failure(let error):
-                return ["service": service, "up": false, "error": error.message, "code": "\(error.code)"]
+                return .object([
+                    JSONMember("service", .string(service)), JSONMember("up", .bool(false)),
+                    JSONMember("error", .string(error.message)), JSONMember("code", .string("\(error.code)")),
+                ])
             }
         }
-        let data = try! JSONSerialization.data(
-            withJSONObject: ["services": services], options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return JSONValue.object([JSONMember("services", .array(services))]).serialized()
     }
 
     private static func reason(_ error: ClientError) -> String {

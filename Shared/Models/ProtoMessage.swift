@@ -13,7 +13,7 @@
 ///   trip through an older build.
 /// - A singular float or double field holding -0.0 is not encoded (protobuf-c treats it as the
 ///   default 0), so it decodes as +0.0. Repeated fields and oneof members keep it.
-public protocol ProtoMessage: Sendable, Hashable {
+public protocol ProtoMessage: Sendable, Hashable, ProtoJSON {
     /// The message's full proto name, e.g. "cx.v1.Request".
     static var protoName: String { get }
 

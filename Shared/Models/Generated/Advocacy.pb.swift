@@ -155,6 +155,18 @@ extension AdvocacyIncentives: CMessageConvertible {
     }
 }
 
+extension AdvocacyIncentives: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("free_support", JSONValue(self.freeSupport)))
+        members.append(JSONMember("priority_support", JSONValue(self.prioritySupport)))
+        members.append(JSONMember("free_hosting_months", JSONValue(self.freeHostingMonths)))
+        members.append(JSONMember("managed_services", JSONValue(self.managedServices)))
+        members.append(JSONMember("early_promotion_notice", JSONValue(self.earlyPromotionNotice)))
+        return .object(members)
+    }
+}
+
 extension AdvocacyLevelChanged: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__AdvocacyLevelChanged {
         var cMessage = Cx__V1__AdvocacyLevelChanged()
@@ -188,6 +200,21 @@ extension AdvocacyLevelChanged: CMessageConvertible {
     }
 }
 
+extension AdvocacyLevelChanged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("from_level", JSONValue(self.fromLevel)))
+        members.append(JSONMember("to_level", JSONValue(self.toLevel)))
+        members.append(JSONMember("level_rank", JSONValue(self.levelRank)))
+        members.append(JSONMember("level_count", JSONValue(self.levelCount)))
+        members.append(JSONMember("incentives", self.incentives.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points_last_12_months", JSONValue(self.pointsLast12Months)))
+        members.append(JSONMember("changed_at_ms", JSONValue(self.changedAtMs)))
+        return .object(members)
+    }
+}
+
 extension ReferralConverted: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ReferralConverted {
         var cMessage = Cx__V1__ReferralConverted()
@@ -210,5 +237,16 @@ extension ReferralConverted: CMessageConvertible {
         cMessage.referral_code = arena.cString(self.referralCode)
         cMessage.converted_at_ms = self.convertedAtMs
         return cMessage
+    }
+}
+
+extension ReferralConverted: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("referred", self.referred.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        members.append(JSONMember("converted_at_ms", JSONValue(self.convertedAtMs)))
+        return .object(members)
     }
 }

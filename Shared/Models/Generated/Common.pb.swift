@@ -192,6 +192,14 @@ extension CustomerId: CMessageConvertible {
     }
 }
 
+extension CustomerId: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("value", JSONValue(self.value)))
+        return .object(members)
+    }
+}
+
 extension Money: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__Money {
         var cMessage = Cx__V1__Money()
@@ -210,6 +218,15 @@ extension Money: CMessageConvertible {
         cMessage.minor_units = self.minorUnits
         cMessage.currency = arena.cString(self.currency)
         return cMessage
+    }
+}
+
+extension Money: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("minor_units", JSONValue(self.minorUnits)))
+        members.append(JSONMember("currency", JSONValue(self.currency)))
+        return .object(members)
     }
 }
 
@@ -234,6 +251,15 @@ extension TimeRange: CMessageConvertible {
     }
 }
 
+extension TimeRange: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("from_ms", JSONValue(self.fromMs)))
+        members.append(JSONMember("until_ms", JSONValue(self.untilMs)))
+        return .object(members)
+    }
+}
+
 extension PageRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__PageRequest {
         var cMessage = Cx__V1__PageRequest()
@@ -252,6 +278,15 @@ extension PageRequest: CMessageConvertible {
         cMessage.page_size = self.pageSize
         cMessage.page_token = arena.cString(self.pageToken)
         return cMessage
+    }
+}
+
+extension PageRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("page_size", JSONValue(self.pageSize)))
+        members.append(JSONMember("page_token", JSONValue(self.pageToken)))
+        return .object(members)
     }
 }
 
@@ -276,6 +311,15 @@ extension PageInfo: CMessageConvertible {
     }
 }
 
+extension PageInfo: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("next_page_token", JSONValue(self.nextPageToken)))
+        members.append(JSONMember("total_count", JSONValue(self.totalCount)))
+        return .object(members)
+    }
+}
+
 extension OptionalInt64: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OptionalInt64 {
         var cMessage = Cx__V1__OptionalInt64()
@@ -292,6 +336,14 @@ extension OptionalInt64: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.value = self.value
         return cMessage
+    }
+}
+
+extension OptionalInt64: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("value", JSONValue(self.value)))
+        return .object(members)
     }
 }
 
@@ -314,6 +366,14 @@ extension OptionalString: CMessageConvertible {
     }
 }
 
+extension OptionalString: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("value", JSONValue(self.value)))
+        return .object(members)
+    }
+}
+
 extension OptionalBool: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OptionalBool {
         var cMessage = Cx__V1__OptionalBool()
@@ -330,5 +390,13 @@ extension OptionalBool: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.value = self.value ? 1 : 0
         return cMessage
+    }
+}
+
+extension OptionalBool: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("value", JSONValue(self.value)))
+        return .object(members)
     }
 }

@@ -329,6 +329,52 @@ extension ConformanceSample: CMessageConvertible {
     }
 }
 
+extension ConformanceSample: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("int32_value", JSONValue(self.int32Value)))
+        members.append(JSONMember("int64_value", JSONValue(self.int64Value)))
+        members.append(JSONMember("uint32_value", JSONValue(self.uint32Value)))
+        members.append(JSONMember("uint64_value", JSONValue(self.uint64Value)))
+        members.append(JSONMember("sint32_value", JSONValue(self.sint32Value)))
+        members.append(JSONMember("sint64_value", JSONValue(self.sint64Value)))
+        members.append(JSONMember("fixed32_value", JSONValue(self.fixed32Value)))
+        members.append(JSONMember("fixed64_value", JSONValue(self.fixed64Value)))
+        members.append(JSONMember("sfixed32_value", JSONValue(self.sfixed32Value)))
+        members.append(JSONMember("sfixed64_value", JSONValue(self.sfixed64Value)))
+        members.append(JSONMember("float_value", JSONValue(self.floatValue)))
+        members.append(JSONMember("double_value", JSONValue(self.doubleValue)))
+        members.append(JSONMember("bool_value", JSONValue(self.boolValue)))
+        members.append(JSONMember("string_value", JSONValue(self.stringValue)))
+        members.append(JSONMember("bytes_value", JSONValue(self.bytesValue)))
+        members.append(JSONMember("colour", JSONValue(self.colour)))
+        members.append(JSONMember("money", self.money.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("inner", self.inner.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("tags", .array(self.tags.map { JSONValue($0) })))
+        members.append(JSONMember("numbers", .array(self.numbers.map { JSONValue($0) })))
+        members.append(JSONMember("inners", .array(self.inners.map { JSONValue($0) })))
+        members.append(JSONMember("blobs", .array(self.blobs.map { JSONValue($0) })))
+        members.append(JSONMember("colours", .array(self.colours.map { JSONValue($0) })))
+        members.append(JSONMember("flags", .array(self.flags.map { JSONValue($0) })))
+        members.append(JSONMember("ratios", .array(self.ratios.map { JSONValue($0) })))
+        switch self.choice {
+        case .choiceText(let value):
+            members.append(JSONMember("choice_text", JSONValue(value)))
+        case .choiceNumber(let value):
+            members.append(JSONMember("choice_number", JSONValue(value)))
+        case .choiceInner(let value):
+            members.append(JSONMember("choice_inner", JSONValue(value)))
+        case .choiceColour(let value):
+            members.append(JSONMember("choice_colour", JSONValue(value)))
+        case .choiceBytes(let value):
+            members.append(JSONMember("choice_bytes", JSONValue(value)))
+        case nil:
+            break
+        }
+        return .object(members)
+    }
+}
+
 extension ConformanceSample.Inner: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ConformanceSample__Inner {
         var cMessage = Cx__V1__ConformanceSample__Inner()
@@ -351,6 +397,15 @@ extension ConformanceSample.Inner: CMessageConvertible {
     }
 }
 
+extension ConformanceSample.Inner: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("label", JSONValue(self.label)))
+        members.append(JSONMember("values", .array(self.values.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension ConformanceSample.Colour {
     init(cValue: Cx__V1__ConformanceSample__Colour) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -358,5 +413,16 @@ extension ConformanceSample.Colour {
 
     var cValue: Cx__V1__ConformanceSample__Colour {
         Cx__V1__ConformanceSample__Colour(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ConformanceSample.Colour: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "COLOUR_UNSPECIFIED"
+        case .red: "COLOUR_RED"
+        case .green: "COLOUR_GREEN"
+        case .unrecognized: nil
+        }
     }
 }

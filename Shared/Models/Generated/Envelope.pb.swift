@@ -270,6 +270,19 @@ extension Request: CMessageConvertible {
     }
 }
 
+extension Request: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("method", JSONValue(self.method)))
+        members.append(JSONMember("request_id", JSONValue(self.requestId)))
+        members.append(JSONMember("idempotency_key", JSONValue(self.idempotencyKey)))
+        members.append(JSONMember("auth_token", JSONValue(self.authToken)))
+        members.append(JSONMember("deadline_ms", JSONValue(self.deadlineMs)))
+        members.append(JSONMember("body", JSONValue(self.body)))
+        return .object(members)
+    }
+}
+
 extension Response: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__Response {
         var cMessage = Cx__V1__Response()
@@ -294,6 +307,18 @@ extension Response: CMessageConvertible {
         cMessage.request_id = arena.cString(self.requestId)
         cMessage.field = arena.cString(self.field)
         return cMessage
+    }
+}
+
+extension Response: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("code", JSONValue(self.code)))
+        members.append(JSONMember("message", JSONValue(self.message)))
+        members.append(JSONMember("body", JSONValue(self.body)))
+        members.append(JSONMember("request_id", JSONValue(self.requestId)))
+        members.append(JSONMember("field", JSONValue(self.field)))
+        return .object(members)
     }
 }
 
@@ -328,6 +353,20 @@ extension Event: CMessageConvertible {
     }
 }
 
+extension Event: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("source", JSONValue(self.source)))
+        members.append(JSONMember("seq", JSONValue(self.seq)))
+        members.append(JSONMember("event_id", JSONValue(self.eventId)))
+        members.append(JSONMember("type", JSONValue(self.type)))
+        members.append(JSONMember("customer_id", JSONValue(self.customerId)))
+        members.append(JSONMember("occurred_at_ms", JSONValue(self.occurredAtMs)))
+        members.append(JSONMember("body", JSONValue(self.body)))
+        return .object(members)
+    }
+}
+
 extension Heartbeat: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__Heartbeat {
         var cMessage = Cx__V1__Heartbeat()
@@ -351,6 +390,16 @@ extension Heartbeat: CMessageConvertible {
     }
 }
 
+extension Heartbeat: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("source", JSONValue(self.source)))
+        members.append(JSONMember("latest_seq", JSONValue(self.latestSeq)))
+        members.append(JSONMember("sent_at_ms", JSONValue(self.sentAtMs)))
+        return .object(members)
+    }
+}
+
 extension StatusCode {
     init(cValue: Cx__V1__StatusCode) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -358,5 +407,24 @@ extension StatusCode {
 
     var cValue: Cx__V1__StatusCode {
         Cx__V1__StatusCode(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension StatusCode: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .ok: "STATUS_CODE_OK"
+        case .invalidArgument: "STATUS_CODE_INVALID_ARGUMENT"
+        case .notFound: "STATUS_CODE_NOT_FOUND"
+        case .alreadyExists: "STATUS_CODE_ALREADY_EXISTS"
+        case .failedPrecondition: "STATUS_CODE_FAILED_PRECONDITION"
+        case .unauthenticated: "STATUS_CODE_UNAUTHENTICATED"
+        case .permissionDenied: "STATUS_CODE_PERMISSION_DENIED"
+        case .resourceExhausted: "STATUS_CODE_RESOURCE_EXHAUSTED"
+        case .unavailable: "STATUS_CODE_UNAVAILABLE"
+        case .deadlineExceeded: "STATUS_CODE_DEADLINE_EXCEEDED"
+        case .`internal`: "STATUS_CODE_INTERNAL"
+        case .unrecognized: nil
+        }
     }
 }

@@ -394,6 +394,28 @@ extension SupportCase: CMessageConvertible {
     }
 }
 
+extension SupportCase: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("external_id", JSONValue(self.externalId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("level", JSONValue(self.level)))
+        members.append(JSONMember("origin", JSONValue(self.origin)))
+        members.append(JSONMember("title", JSONValue(self.title)))
+        members.append(JSONMember("assignee", JSONValue(self.assignee)))
+        members.append(JSONMember("opened_at_ms", JSONValue(self.openedAtMs)))
+        members.append(JSONMember("first_response_at_ms", JSONValue(self.firstResponseAtMs)))
+        members.append(JSONMember("resolved_at_ms", JSONValue(self.resolvedAtMs)))
+        members.append(JSONMember("first_response_due_ms", JSONValue(self.firstResponseDueMs)))
+        members.append(JSONMember("resolution_due_ms", JSONValue(self.resolutionDueMs)))
+        members.append(JSONMember("sla_met", JSONValue(self.slaMet)))
+        return .object(members)
+    }
+}
+
 extension CaseChanged: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__CaseChanged {
         var cMessage = Cx__V1__CaseChanged()
@@ -410,6 +432,14 @@ extension CaseChanged: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.support_case = self.supportCase.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension CaseChanged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("support_case", self.supportCase.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -444,6 +474,20 @@ extension SlaBreached: CMessageConvertible {
     }
 }
 
+extension SlaBreached: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("target", JSONValue(self.target)))
+        members.append(JSONMember("due_at_ms", JSONValue(self.dueAtMs)))
+        members.append(JSONMember("breached_at_ms", JSONValue(self.breachedAtMs)))
+        members.append(JSONMember("level", JSONValue(self.level)))
+        return .object(members)
+    }
+}
+
 extension Severity {
     init(cValue: Cx__V1__Severity) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -451,6 +495,19 @@ extension Severity {
 
     var cValue: Cx__V1__Severity {
         Cx__V1__Severity(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension Severity: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "SEVERITY_UNSPECIFIED"
+        case .s1: "SEVERITY_S1"
+        case .s2: "SEVERITY_S2"
+        case .s3: "SEVERITY_S3"
+        case .s4: "SEVERITY_S4"
+        case .unrecognized: nil
+        }
     }
 }
 
@@ -464,6 +521,20 @@ extension CaseStatus {
     }
 }
 
+extension CaseStatus: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "CASE_STATUS_UNSPECIFIED"
+        case .`open`: "CASE_STATUS_OPEN"
+        case .pending: "CASE_STATUS_PENDING"
+        case .escalated: "CASE_STATUS_ESCALATED"
+        case .resolved: "CASE_STATUS_RESOLVED"
+        case .closed: "CASE_STATUS_CLOSED"
+        case .unrecognized: nil
+        }
+    }
+}
+
 extension EscalationLevel {
     init(cValue: Cx__V1__EscalationLevel) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -471,6 +542,19 @@ extension EscalationLevel {
 
     var cValue: Cx__V1__EscalationLevel {
         Cx__V1__EscalationLevel(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension EscalationLevel: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "ESCALATION_LEVEL_UNSPECIFIED"
+        case .support: "ESCALATION_LEVEL_SUPPORT"
+        case .engineering: "ESCALATION_LEVEL_ENGINEERING"
+        case .accountManager: "ESCALATION_LEVEL_ACCOUNT_MANAGER"
+        case .executive: "ESCALATION_LEVEL_EXECUTIVE"
+        case .unrecognized: nil
+        }
     }
 }
 
@@ -484,6 +568,17 @@ extension SlaTarget {
     }
 }
 
+extension SlaTarget: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "SLA_TARGET_UNSPECIFIED"
+        case .firstResponse: "SLA_TARGET_FIRST_RESPONSE"
+        case .resolution: "SLA_TARGET_RESOLUTION"
+        case .unrecognized: nil
+        }
+    }
+}
+
 extension CaseOrigin {
     init(cValue: Cx__V1__CaseOrigin) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -491,5 +586,17 @@ extension CaseOrigin {
 
     var cValue: Cx__V1__CaseOrigin {
         Cx__V1__CaseOrigin(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension CaseOrigin: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "CASE_ORIGIN_UNSPECIFIED"
+        case .api: "CASE_ORIGIN_API"
+        case .detractorFollowUp: "CASE_ORIGIN_DETRACTOR_FOLLOW_UP"
+        case .inactivityOutreach: "CASE_ORIGIN_INACTIVITY_OUTREACH"
+        case .unrecognized: nil
+        }
     }
 }

@@ -260,6 +260,25 @@ extension SurveyResponse: CMessageConvertible {
     }
 }
 
+extension SurveyResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("response_id", JSONValue(self.responseId)))
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("touchpoint", JSONValue(self.touchpoint)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("score", JSONValue(self.score)))
+        members.append(JSONMember("comment", JSONValue(self.comment)))
+        members.append(JSONMember("channel", JSONValue(self.channel)))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("nps_category", JSONValue(self.npsCategory)))
+        members.append(JSONMember("answered_at_ms", JSONValue(self.answeredAtMs)))
+        members.append(JSONMember("cancellation_reason", JSONValue(self.cancellationReason)))
+        return .object(members)
+    }
+}
+
 extension ResponseRecorded: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ResponseRecorded {
         var cMessage = Cx__V1__ResponseRecorded()
@@ -279,6 +298,14 @@ extension ResponseRecorded: CMessageConvertible {
     }
 }
 
+extension ResponseRecorded: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("response", self.response.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension SurveyKind {
     init(cValue: Cx__V1__SurveyKind) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -286,6 +313,18 @@ extension SurveyKind {
 
     var cValue: Cx__V1__SurveyKind {
         Cx__V1__SurveyKind(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension SurveyKind: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "SURVEY_KIND_UNSPECIFIED"
+        case .nps: "SURVEY_KIND_NPS"
+        case .csat: "SURVEY_KIND_CSAT"
+        case .ces: "SURVEY_KIND_CES"
+        case .unrecognized: nil
+        }
     }
 }
 
@@ -299,6 +338,21 @@ extension Touchpoint {
     }
 }
 
+extension Touchpoint: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "TOUCHPOINT_UNSPECIFIED"
+        case .onboarding: "TOUCHPOINT_ONBOARDING"
+        case .supportCaseResolved: "TOUCHPOINT_SUPPORT_CASE_RESOLVED"
+        case .businessReview: "TOUCHPOINT_BUSINESS_REVIEW"
+        case .offboarding: "TOUCHPOINT_OFFBOARDING"
+        case .relationship: "TOUCHPOINT_RELATIONSHIP"
+        case .inApp: "TOUCHPOINT_IN_APP"
+        case .unrecognized: nil
+        }
+    }
+}
+
 extension NpsCategory {
     init(cValue: Cx__V1__NpsCategory) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -306,5 +360,17 @@ extension NpsCategory {
 
     var cValue: Cx__V1__NpsCategory {
         Cx__V1__NpsCategory(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension NpsCategory: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "NPS_CATEGORY_UNSPECIFIED"
+        case .promoter: "NPS_CATEGORY_PROMOTER"
+        case .passive: "NPS_CATEGORY_PASSIVE"
+        case .detractor: "NPS_CATEGORY_DETRACTOR"
+        case .unrecognized: nil
+        }
     }
 }

@@ -1742,6 +1742,27 @@ extension Account: CMessageConvertible {
     }
 }
 
+extension Account: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("name", JSONValue(self.name)))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("plan", JSONValue(self.plan)))
+        members.append(JSONMember("mrr", self.mrr.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("signup_ms", JSONValue(self.signupMs)))
+        members.append(JSONMember("account_manager", JSONValue(self.accountManager)))
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        members.append(JSONMember("stage", JSONValue(self.stage)))
+        members.append(JSONMember("cancelled_at_ms", JSONValue(self.cancelledAtMs)))
+        members.append(JSONMember("cancellation_reason", JSONValue(self.cancellationReason)))
+        members.append(JSONMember("reactivations", JSONValue(self.reactivations)))
+        members.append(JSONMember("last_seen_ms", JSONValue(self.lastSeenMs)))
+        members.append(JSONMember("updated_at_ms", JSONValue(self.updatedAtMs)))
+        return .object(members)
+    }
+}
+
 extension UpsertAccountRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__UpsertAccountRequest {
         var cMessage = Cx__V1__UpsertAccountRequest()
@@ -1758,6 +1779,14 @@ extension UpsertAccountRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = self.account.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension UpsertAccountRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -1782,6 +1811,15 @@ extension UpsertAccountResponse: CMessageConvertible {
     }
 }
 
+extension UpsertAccountResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("created", JSONValue(self.created)))
+        return .object(members)
+    }
+}
+
 extension GetAccountRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetAccountRequest {
         var cMessage = Cx__V1__GetAccountRequest()
@@ -1801,6 +1839,14 @@ extension GetAccountRequest: CMessageConvertible {
     }
 }
 
+extension GetAccountRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension GetAccountResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetAccountResponse {
         var cMessage = Cx__V1__GetAccountResponse()
@@ -1817,6 +1863,14 @@ extension GetAccountResponse: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = self.account.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension GetAccountResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -1843,6 +1897,16 @@ extension ListAccountsRequest: CMessageConvertible {
     }
 }
 
+extension ListAccountsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("stage", JSONValue(self.stage)))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension ListAccountsResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ListAccountsResponse {
         var cMessage = Cx__V1__ListAccountsResponse()
@@ -1862,6 +1926,15 @@ extension ListAccountsResponse: CMessageConvertible {
         cMessage.accounts = arena.array(self.accounts) { arena.message($0) }
         cMessage.page = self.page.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension ListAccountsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("accounts", .array(self.accounts.map { JSONValue($0) })))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -1888,6 +1961,16 @@ extension CancelAccountRequest: CMessageConvertible {
     }
 }
 
+extension CancelAccountRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("cancelled_at_ms", JSONValue(self.cancelledAtMs)))
+        return .object(members)
+    }
+}
+
 extension AccountLifecycleResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__AccountLifecycleResponse {
         var cMessage = Cx__V1__AccountLifecycleResponse()
@@ -1909,6 +1992,15 @@ extension AccountLifecycleResponse: CMessageConvertible {
     }
 }
 
+extension AccountLifecycleResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("changed", JSONValue(self.changed)))
+        return .object(members)
+    }
+}
+
 extension ReactivateAccountRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ReactivateAccountRequest {
         var cMessage = Cx__V1__ReactivateAccountRequest()
@@ -1925,6 +2017,14 @@ extension ReactivateAccountRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.customer = self.customer.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension ReactivateAccountRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -1955,6 +2055,18 @@ extension UsageEvent: CMessageConvertible {
     }
 }
 
+extension UsageEvent: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("usage_id", JSONValue(self.usageId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("feature", JSONValue(self.feature)))
+        members.append(JSONMember("count", JSONValue(self.count)))
+        members.append(JSONMember("occurred_at_ms", JSONValue(self.occurredAtMs)))
+        return .object(members)
+    }
+}
+
 extension RecordUsageRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__RecordUsageRequest {
         var cMessage = Cx__V1__RecordUsageRequest()
@@ -1972,6 +2084,14 @@ extension RecordUsageRequest: CMessageConvertible {
         cMessage.n_events = self.events.count
         cMessage.events = arena.array(self.events) { arena.message($0) }
         return cMessage
+    }
+}
+
+extension RecordUsageRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("events", .array(self.events.map { JSONValue($0) })))
+        return .object(members)
     }
 }
 
@@ -1996,6 +2116,15 @@ extension RecordUsageResponse: CMessageConvertible {
     }
 }
 
+extension RecordUsageResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("recorded", JSONValue(self.recorded)))
+        members.append(JSONMember("duplicates", JSONValue(self.duplicates)))
+        return .object(members)
+    }
+}
+
 extension GetUsageRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetUsageRequest {
         var cMessage = Cx__V1__GetUsageRequest()
@@ -2014,6 +2143,15 @@ extension GetUsageRequest: CMessageConvertible {
         cMessage.customer = self.customer.map { arena.message($0) }
         cMessage.range = self.range.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension GetUsageRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("range", self.range.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2040,6 +2178,16 @@ extension DailyUsage: CMessageConvertible {
     }
 }
 
+extension DailyUsage: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("day_ms", JSONValue(self.dayMs)))
+        members.append(JSONMember("feature", JSONValue(self.feature)))
+        members.append(JSONMember("count", JSONValue(self.count)))
+        return .object(members)
+    }
+}
+
 extension GetUsageResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetUsageResponse {
         var cMessage = Cx__V1__GetUsageResponse()
@@ -2062,6 +2210,15 @@ extension GetUsageResponse: CMessageConvertible {
     }
 }
 
+extension GetUsageResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("days", .array(self.days.map { JSONValue($0) })))
+        members.append(JSONMember("last_seen_ms", JSONValue(self.lastSeenMs)))
+        return .object(members)
+    }
+}
+
 extension AccountChanged: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__AccountChanged {
         var cMessage = Cx__V1__AccountChanged()
@@ -2078,6 +2235,14 @@ extension AccountChanged: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = self.account.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension AccountChanged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2108,6 +2273,18 @@ extension InactivityAlert: CMessageConvertible {
     }
 }
 
+extension InactivityAlert: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("silent_since_ms", JSONValue(self.silentSinceMs)))
+        members.append(JSONMember("days_silent", JSONValue(self.daysSilent)))
+        members.append(JSONMember("threshold_days", JSONValue(self.thresholdDays)))
+        return .object(members)
+    }
+}
+
 extension FactorContribution: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__FactorContribution {
         var cMessage = Cx__V1__FactorContribution()
@@ -2132,6 +2309,18 @@ extension FactorContribution: CMessageConvertible {
         cMessage.contribution = self.contribution
         cMessage.known = self.known ? 1 : 0
         return cMessage
+    }
+}
+
+extension FactorContribution: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("factor", JSONValue(self.factor)))
+        members.append(JSONMember("value", JSONValue(self.value)))
+        members.append(JSONMember("weight", JSONValue(self.weight)))
+        members.append(JSONMember("contribution", JSONValue(self.contribution)))
+        members.append(JSONMember("known", JSONValue(self.known)))
+        return .object(members)
     }
 }
 
@@ -2169,6 +2358,20 @@ extension HealthScoreRecord: CMessageConvertible {
     }
 }
 
+extension HealthScoreRecord: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("score", JSONValue(self.score)))
+        members.append(JSONMember("band", JSONValue(self.band)))
+        members.append(JSONMember("factors", .array(self.factors.map { JSONValue($0) })))
+        members.append(JSONMember("model_version", JSONValue(self.modelVersion)))
+        members.append(JSONMember("computed_at_ms", JSONValue(self.computedAtMs)))
+        members.append(JSONMember("churn_probability", JSONValue(self.churnProbability)))
+        return .object(members)
+    }
+}
+
 extension GetHealthScoreRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetHealthScoreRequest {
         var cMessage = Cx__V1__GetHealthScoreRequest()
@@ -2187,6 +2390,15 @@ extension GetHealthScoreRequest: CMessageConvertible {
         cMessage.customer = self.customer.map { arena.message($0) }
         cMessage.history_limit = self.historyLimit
         return cMessage
+    }
+}
+
+extension GetHealthScoreRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("history_limit", JSONValue(self.historyLimit)))
+        return .object(members)
     }
 }
 
@@ -2216,6 +2428,16 @@ extension GetHealthScoreResponse: CMessageConvertible {
     }
 }
 
+extension GetHealthScoreResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("current", self.current.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("history", .array(self.history.map { JSONValue($0) })))
+        members.append(JSONMember("change_since_previous", JSONValue(self.changeSincePrevious)))
+        return .object(members)
+    }
+}
+
 extension RescoreAccountsRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__RescoreAccountsRequest {
         var cMessage = Cx__V1__RescoreAccountsRequest()
@@ -2238,6 +2460,14 @@ extension RescoreAccountsRequest: CMessageConvertible {
     }
 }
 
+extension RescoreAccountsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customers", .array(self.customers.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension RescoreAccountsResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__RescoreAccountsResponse {
         var cMessage = Cx__V1__RescoreAccountsResponse()
@@ -2256,6 +2486,15 @@ extension RescoreAccountsResponse: CMessageConvertible {
         cMessage.scored = self.scored
         cMessage.band_changes = self.bandChanges
         return cMessage
+    }
+}
+
+extension RescoreAccountsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("scored", JSONValue(self.scored)))
+        members.append(JSONMember("band_changes", JSONValue(self.bandChanges)))
+        return .object(members)
     }
 }
 
@@ -2282,6 +2521,16 @@ extension ScoreChanged: CMessageConvertible {
     }
 }
 
+extension ScoreChanged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("score", self.score.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("previous_band", JSONValue(self.previousBand)))
+        members.append(JSONMember("previous_score", JSONValue(self.previousScore)))
+        return .object(members)
+    }
+}
+
 extension BacktestRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__BacktestRequest {
         var cMessage = Cx__V1__BacktestRequest()
@@ -2298,6 +2547,14 @@ extension BacktestRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.window = self.window.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension BacktestRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2330,6 +2587,19 @@ extension BacktestResponse: CMessageConvertible {
     }
 }
 
+extension BacktestResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("accounts", JSONValue(self.accounts)))
+        members.append(JSONMember("churners", JSONValue(self.churners)))
+        members.append(JSONMember("auc", JSONValue(self.auc)))
+        members.append(JSONMember("worst_decile_churn_rate", JSONValue(self.worstDecileChurnRate)))
+        members.append(JSONMember("overall_churn_rate", JSONValue(self.overallChurnRate)))
+        members.append(JSONMember("lift_worst_decile", JSONValue(self.liftWorstDecile)))
+        return .object(members)
+    }
+}
+
 extension FitChurnModelRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__FitChurnModelRequest {
         var cMessage = Cx__V1__FitChurnModelRequest()
@@ -2351,6 +2621,15 @@ extension FitChurnModelRequest: CMessageConvertible {
     }
 }
 
+extension FitChurnModelRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("apply", JSONValue(self.apply)))
+        return .object(members)
+    }
+}
+
 extension FactorCoefficient: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__FactorCoefficient {
         var cMessage = Cx__V1__FactorCoefficient()
@@ -2369,6 +2648,15 @@ extension FactorCoefficient: CMessageConvertible {
         cMessage.factor = arena.cString(self.factor)
         cMessage.coefficient = self.coefficient
         return cMessage
+    }
+}
+
+extension FactorCoefficient: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("factor", JSONValue(self.factor)))
+        members.append(JSONMember("coefficient", JSONValue(self.coefficient)))
+        return .object(members)
     }
 }
 
@@ -2400,6 +2688,17 @@ extension FitChurnModelResponse: CMessageConvertible {
     }
 }
 
+extension FitChurnModelResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("intercept", JSONValue(self.intercept)))
+        members.append(JSONMember("coefficients", .array(self.coefficients.map { JSONValue($0) })))
+        members.append(JSONMember("samples", JSONValue(self.samples)))
+        members.append(JSONMember("in_sample", self.inSample.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension OnboardingStep: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OnboardingStep {
         var cMessage = Cx__V1__OnboardingStep()
@@ -2425,6 +2724,17 @@ extension OnboardingStep: CMessageConvertible {
     }
 }
 
+extension OnboardingStep: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("key", JSONValue(self.key)))
+        members.append(JSONMember("title", JSONValue(self.title)))
+        members.append(JSONMember("due_day", JSONValue(self.dueDay)))
+        members.append(JSONMember("usage_feature", JSONValue(self.usageFeature)))
+        return .object(members)
+    }
+}
+
 extension CompleteOnboardingStepRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__CompleteOnboardingStepRequest {
         var cMessage = Cx__V1__CompleteOnboardingStepRequest()
@@ -2445,6 +2755,16 @@ extension CompleteOnboardingStepRequest: CMessageConvertible {
         cMessage.step = arena.cString(self.step)
         cMessage.completed_at_ms = self.completedAtMs
         return cMessage
+    }
+}
+
+extension CompleteOnboardingStepRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("step", JSONValue(self.step)))
+        members.append(JSONMember("completed_at_ms", JSONValue(self.completedAtMs)))
+        return .object(members)
     }
 }
 
@@ -2473,6 +2793,17 @@ extension OnboardingStepStatus: CMessageConvertible {
     }
 }
 
+extension OnboardingStepStatus: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("step", self.step.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("due_ms", JSONValue(self.dueMs)))
+        members.append(JSONMember("completed_at_ms", JSONValue(self.completedAtMs)))
+        members.append(JSONMember("overdue", JSONValue(self.overdue)))
+        return .object(members)
+    }
+}
+
 extension GetOnboardingRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetOnboardingRequest {
         var cMessage = Cx__V1__GetOnboardingRequest()
@@ -2489,6 +2820,14 @@ extension GetOnboardingRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.customer = self.customer.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension GetOnboardingRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2518,6 +2857,17 @@ extension GetOnboardingResponse: CMessageConvertible {
     }
 }
 
+extension GetOnboardingResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("steps", .array(self.steps.map { JSONValue($0) })))
+        members.append(JSONMember("completion", JSONValue(self.completion)))
+        members.append(JSONMember("completed_at_ms", JSONValue(self.completedAtMs)))
+        return .object(members)
+    }
+}
+
 extension OnboardingReportRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OnboardingReportRequest {
         var cMessage = Cx__V1__OnboardingReportRequest()
@@ -2534,6 +2884,14 @@ extension OnboardingReportRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.signups = self.signups.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension OnboardingReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("signups", self.signups.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2562,6 +2920,17 @@ extension OnboardingCohort: CMessageConvertible {
     }
 }
 
+extension OnboardingCohort: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("name", JSONValue(self.name)))
+        members.append(JSONMember("accounts", JSONValue(self.accounts)))
+        members.append(JSONMember("completed", JSONValue(self.completed)))
+        members.append(JSONMember("completion_rate", JSONValue(self.completionRate)))
+        return .object(members)
+    }
+}
+
 extension OverdueStep: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OverdueStep {
         var cMessage = Cx__V1__OverdueStep()
@@ -2582,6 +2951,16 @@ extension OverdueStep: CMessageConvertible {
         cMessage.step = arena.cString(self.step)
         cMessage.due_ms = self.dueMs
         return cMessage
+    }
+}
+
+extension OverdueStep: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("step", JSONValue(self.step)))
+        members.append(JSONMember("due_ms", JSONValue(self.dueMs)))
+        return .object(members)
     }
 }
 
@@ -2615,6 +2994,16 @@ extension OnboardingReportResponse: CMessageConvertible {
     }
 }
 
+extension OnboardingReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("by_segment", .array(self.bySegment.map { JSONValue($0) })))
+        members.append(JSONMember("by_cohort", .array(self.byCohort.map { JSONValue($0) })))
+        members.append(JSONMember("overdue", .array(self.overdue.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension OnboardingCompleted: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__OnboardingCompleted {
         var cMessage = Cx__V1__OnboardingCompleted()
@@ -2635,6 +3024,16 @@ extension OnboardingCompleted: CMessageConvertible {
         cMessage.completed_at_ms = self.completedAtMs
         cMessage.days = self.days
         return cMessage
+    }
+}
+
+extension OnboardingCompleted: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("completed_at_ms", JSONValue(self.completedAtMs)))
+        members.append(JSONMember("days", JSONValue(self.days)))
+        return .object(members)
     }
 }
 
@@ -2661,6 +3060,16 @@ extension RecordBusinessReviewRequest: CMessageConvertible {
     }
 }
 
+extension RecordBusinessReviewRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("held_at_ms", JSONValue(self.heldAtMs)))
+        members.append(JSONMember("notes", JSONValue(self.notes)))
+        return .object(members)
+    }
+}
+
 extension RecordBusinessReviewResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__RecordBusinessReviewResponse {
         var cMessage = Cx__V1__RecordBusinessReviewResponse()
@@ -2677,6 +3086,14 @@ extension RecordBusinessReviewResponse: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.next_due_ms = self.nextDueMs
         return cMessage
+    }
+}
+
+extension RecordBusinessReviewResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("next_due_ms", JSONValue(self.nextDueMs)))
+        return .object(members)
     }
 }
 
@@ -2698,6 +3115,15 @@ extension ListReviewsDueRequest: CMessageConvertible {
         cMessage.due_before_ms = self.dueBeforeMs
         cMessage.segment = self.segment.cValue
         return cMessage
+    }
+}
+
+extension ListReviewsDueRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("due_before_ms", JSONValue(self.dueBeforeMs)))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        return .object(members)
     }
 }
 
@@ -2730,6 +3156,19 @@ extension ReviewDue: CMessageConvertible {
     }
 }
 
+extension ReviewDue: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("last_review_ms", JSONValue(self.lastReviewMs)))
+        members.append(JSONMember("due_ms", JSONValue(self.dueMs)))
+        members.append(JSONMember("overdue", JSONValue(self.overdue)))
+        members.append(JSONMember("account_manager", JSONValue(self.accountManager)))
+        return .object(members)
+    }
+}
+
 extension ListReviewsDueResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ListReviewsDueResponse {
         var cMessage = Cx__V1__ListReviewsDueResponse()
@@ -2747,6 +3186,14 @@ extension ListReviewsDueResponse: CMessageConvertible {
         cMessage.n_reviews = self.reviews.count
         cMessage.reviews = arena.array(self.reviews) { arena.message($0) }
         return cMessage
+    }
+}
+
+extension ListReviewsDueResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("reviews", .array(self.reviews.map { JSONValue($0) })))
+        return .object(members)
     }
 }
 
@@ -2768,6 +3215,15 @@ extension FactorWeight: CMessageConvertible {
         cMessage.factor = arena.cString(self.factor)
         cMessage.weight = self.weight
         return cMessage
+    }
+}
+
+extension FactorWeight: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("factor", JSONValue(self.factor)))
+        members.append(JSONMember("weight", JSONValue(self.weight)))
+        return .object(members)
     }
 }
 
@@ -2808,6 +3264,21 @@ extension ScoringModel: CMessageConvertible {
     }
 }
 
+extension ScoringModel: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("version", JSONValue(self.version)))
+        members.append(JSONMember("weights", .array(self.weights.map { JSONValue($0) })))
+        members.append(JSONMember("good_above", JSONValue(self.goodAbove)))
+        members.append(JSONMember("poor_at_or_below", JSONValue(self.poorAtOrBelow)))
+        members.append(JSONMember("poor_factor_caps_band", JSONValue(self.poorFactorCapsBand)))
+        members.append(JSONMember("churn_intercept", JSONValue(self.churnIntercept)))
+        members.append(JSONMember("churn_coefficients", .array(self.churnCoefficients.map { JSONValue($0) })))
+        members.append(JSONMember("updated_at_ms", JSONValue(self.updatedAtMs)))
+        return .object(members)
+    }
+}
+
 extension GetScoringModelRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetScoringModelRequest {
         var cMessage = Cx__V1__GetScoringModelRequest()
@@ -2821,6 +3292,12 @@ extension GetScoringModelRequest: CMessageConvertible {
 
     func makeCMessage(in arena: CArena) -> Cx__V1__GetScoringModelRequest {
         Self.makeDefaultCMessage()
+    }
+}
+
+extension GetScoringModelRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
     }
 }
 
@@ -2845,6 +3322,15 @@ extension ScoringModelResponse: CMessageConvertible {
     }
 }
 
+extension ScoringModelResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("model", self.model.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("accounts_to_rescore", JSONValue(self.accountsToRescore)))
+        return .object(members)
+    }
+}
+
 extension SetScoringModelRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__SetScoringModelRequest {
         var cMessage = Cx__V1__SetScoringModelRequest()
@@ -2861,6 +3347,14 @@ extension SetScoringModelRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.model = self.model.map { arena.message($0) }
         return cMessage
+    }
+}
+
+extension SetScoringModelRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("model", self.model.map { JSONValue($0) } ?? .null))
+        return .object(members)
     }
 }
 
@@ -2885,6 +3379,15 @@ extension GetValueReportRequest: CMessageConvertible {
     }
 }
 
+extension GetValueReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension FeatureUse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__FeatureUse {
         var cMessage = Cx__V1__FeatureUse()
@@ -2903,6 +3406,15 @@ extension FeatureUse: CMessageConvertible {
         cMessage.feature = arena.cString(self.feature)
         cMessage.count = self.count
         return cMessage
+    }
+}
+
+extension FeatureUse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("feature", JSONValue(self.feature)))
+        members.append(JSONMember("count", JSONValue(self.count)))
+        return .object(members)
     }
 }
 
@@ -2968,6 +3480,34 @@ extension ValueReport: CMessageConvertible {
     }
 }
 
+extension ValueReport: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("usage_events", JSONValue(self.usageEvents)))
+        members.append(JSONMember("active_days", JSONValue(self.activeDays)))
+        members.append(JSONMember("top_features", .array(self.topFeatures.map { JSONValue($0) })))
+        members.append(JSONMember("nps_answers", JSONValue(self.npsAnswers)))
+        members.append(JSONMember("latest_nps", JSONValue(self.latestNps)))
+        members.append(JSONMember("cases_opened", JSONValue(self.casesOpened)))
+        members.append(JSONMember("cases_resolved", JSONValue(self.casesResolved)))
+        members.append(JSONMember("cases_resolved_within_sla", JSONValue(self.casesResolvedWithinSla)))
+        members.append(JSONMember("sla_breaches", JSONValue(self.slaBreaches)))
+        members.append(JSONMember("points_earned", JSONValue(self.pointsEarned)))
+        members.append(JSONMember("points_redeemed", JSONValue(self.pointsRedeemed)))
+        members.append(JSONMember("loyalty_tier", JSONValue(self.loyaltyTier)))
+        members.append(JSONMember("advocacy_level", JSONValue(self.advocacyLevel)))
+        members.append(JSONMember("referrals_converted", JSONValue(self.referralsConverted)))
+        members.append(JSONMember("score", self.score.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("score_change", JSONValue(self.scoreChange)))
+        members.append(JSONMember("onboarding_steps_done", JSONValue(self.onboardingStepsDone)))
+        members.append(JSONMember("onboarding_steps_total", JSONValue(self.onboardingStepsTotal)))
+        members.append(JSONMember("generated_at_ms", JSONValue(self.generatedAtMs)))
+        return .object(members)
+    }
+}
+
 extension GetValueReportResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__GetValueReportResponse {
         var cMessage = Cx__V1__GetValueReportResponse()
@@ -2987,6 +3527,14 @@ extension GetValueReportResponse: CMessageConvertible {
     }
 }
 
+extension GetValueReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("report", self.report.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
 extension Segment {
     init(cValue: Cx__V1__Segment) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -2994,6 +3542,19 @@ extension Segment {
 
     var cValue: Cx__V1__Segment {
         Cx__V1__Segment(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension Segment: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "SEGMENT_UNSPECIFIED"
+        case .small: "SEGMENT_SMALL"
+        case .midMarket: "SEGMENT_MID_MARKET"
+        case .enterprise: "SEGMENT_ENTERPRISE"
+        case .key: "SEGMENT_KEY"
+        case .unrecognized: nil
+        }
     }
 }
 
@@ -3007,6 +3568,20 @@ extension LifecycleStage {
     }
 }
 
+extension LifecycleStage: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "LIFECYCLE_STAGE_UNSPECIFIED"
+        case .onboarding: "LIFECYCLE_STAGE_ONBOARDING"
+        case .adopting: "LIFECYCLE_STAGE_ADOPTING"
+        case .mature: "LIFECYCLE_STAGE_MATURE"
+        case .atRenewal: "LIFECYCLE_STAGE_AT_RENEWAL"
+        case .cancelled: "LIFECYCLE_STAGE_CANCELLED"
+        case .unrecognized: nil
+        }
+    }
+}
+
 extension HealthScoreBand {
     init(cValue: Cx__V1__HealthScoreBand) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -3014,5 +3589,17 @@ extension HealthScoreBand {
 
     var cValue: Cx__V1__HealthScoreBand {
         Cx__V1__HealthScoreBand(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension HealthScoreBand: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "HEALTH_SCORE_BAND_UNSPECIFIED"
+        case .good: "HEALTH_SCORE_BAND_GOOD"
+        case .average: "HEALTH_SCORE_BAND_AVERAGE"
+        case .poor: "HEALTH_SCORE_BAND_POOR"
+        case .unrecognized: nil
+        }
     }
 }

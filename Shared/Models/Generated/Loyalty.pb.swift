@@ -207,6 +207,16 @@ extension TierBenefits: CMessageConvertible {
     }
 }
 
+extension TierBenefits: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("discount_percent", JSONValue(self.discountPercent)))
+        members.append(JSONMember("priority_support", JSONValue(self.prioritySupport)))
+        members.append(JSONMember("free_products", .array(self.freeProducts.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension PointsPosted: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__PointsPosted {
         var cMessage = Cx__V1__PointsPosted()
@@ -235,6 +245,20 @@ extension PointsPosted: CMessageConvertible {
         cMessage.reward_id = arena.cString(self.rewardId)
         cMessage.posted_at_ms = self.postedAtMs
         return cMessage
+    }
+}
+
+extension PointsPosted: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("entry_id", JSONValue(self.entryId)))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("balance_after", JSONValue(self.balanceAfter)))
+        members.append(JSONMember("reward_id", JSONValue(self.rewardId)))
+        members.append(JSONMember("posted_at_ms", JSONValue(self.postedAtMs)))
+        return .object(members)
     }
 }
 
@@ -271,6 +295,21 @@ extension TierChanged: CMessageConvertible {
     }
 }
 
+extension TierChanged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("from_tier", JSONValue(self.fromTier)))
+        members.append(JSONMember("to_tier", JSONValue(self.toTier)))
+        members.append(JSONMember("tier_rank", JSONValue(self.tierRank)))
+        members.append(JSONMember("tier_count", JSONValue(self.tierCount)))
+        members.append(JSONMember("benefits", self.benefits.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("changed_at_ms", JSONValue(self.changedAtMs)))
+        return .object(members)
+    }
+}
+
 extension LedgerEntryKind {
     init(cValue: Cx__V1__LedgerEntryKind) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -278,5 +317,20 @@ extension LedgerEntryKind {
 
     var cValue: Cx__V1__LedgerEntryKind {
         Cx__V1__LedgerEntryKind(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension LedgerEntryKind: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "LEDGER_ENTRY_KIND_UNSPECIFIED"
+        case .earn: "LEDGER_ENTRY_KIND_EARN"
+        case .bonus: "LEDGER_ENTRY_KIND_BONUS"
+        case .redeem: "LEDGER_ENTRY_KIND_REDEEM"
+        case .expire: "LEDGER_ENTRY_KIND_EXPIRE"
+        case .adjust: "LEDGER_ENTRY_KIND_ADJUST"
+        case .reverse: "LEDGER_ENTRY_KIND_REVERSE"
+        case .unrecognized: nil
+        }
     }
 }

@@ -226,6 +226,14 @@ extension PingRequest: CMessageConvertible {
     }
 }
 
+extension PingRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("nonce", JSONValue(self.nonce)))
+        return .object(members)
+    }
+}
+
 extension PingResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__PingResponse {
         var cMessage = Cx__V1__PingResponse()
@@ -249,6 +257,16 @@ extension PingResponse: CMessageConvertible {
     }
 }
 
+extension PingResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("nonce", JSONValue(self.nonce)))
+        members.append(JSONMember("service", JSONValue(self.service)))
+        members.append(JSONMember("now_ms", JSONValue(self.nowMs)))
+        return .object(members)
+    }
+}
+
 extension StatusRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__StatusRequest {
         var cMessage = Cx__V1__StatusRequest()
@@ -262,6 +280,12 @@ extension StatusRequest: CMessageConvertible {
 
     func makeCMessage(in arena: CArena) -> Cx__V1__StatusRequest {
         Self.makeDefaultCMessage()
+    }
+}
+
+extension StatusRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
     }
 }
 
@@ -289,6 +313,18 @@ extension SubscriptionStatus: CMessageConvertible {
         cMessage.lag = self.lag
         cMessage.last_heard_ms = self.lastHeardMs
         return cMessage
+    }
+}
+
+extension SubscriptionStatus: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("source", JSONValue(self.source)))
+        members.append(JSONMember("applied_seq", JSONValue(self.appliedSeq)))
+        members.append(JSONMember("source_latest_seq", JSONValue(self.sourceLatestSeq)))
+        members.append(JSONMember("lag", JSONValue(self.lag)))
+        members.append(JSONMember("last_heard_ms", JSONValue(self.lastHeardMs)))
+        return .object(members)
     }
 }
 
@@ -334,6 +370,23 @@ extension StatusResponse: CMessageConvertible {
     }
 }
 
+extension StatusResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("service", JSONValue(self.service)))
+        members.append(JSONMember("version", JSONValue(self.version)))
+        members.append(JSONMember("started_at_ms", JSONValue(self.startedAtMs)))
+        members.append(JSONMember("uptime_ms", JSONValue(self.uptimeMs)))
+        members.append(JSONMember("latest_seq", JSONValue(self.latestSeq)))
+        members.append(JSONMember("subscriptions", .array(self.subscriptions.map { JSONValue($0) })))
+        members.append(JSONMember("database_bytes", JSONValue(self.databaseBytes)))
+        members.append(JSONMember("requests_served", JSONValue(self.requestsServed)))
+        members.append(JSONMember("listen", .array(self.listen.map { JSONValue($0) })))
+        members.append(JSONMember("publish", .array(self.publish.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension ReplayEventsRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__ReplayEventsRequest {
         var cMessage = Cx__V1__ReplayEventsRequest()
@@ -352,6 +405,15 @@ extension ReplayEventsRequest: CMessageConvertible {
         cMessage.after_seq = self.afterSeq
         cMessage.limit = self.limit
         return cMessage
+    }
+}
+
+extension ReplayEventsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("after_seq", JSONValue(self.afterSeq)))
+        members.append(JSONMember("limit", JSONValue(self.limit)))
+        return .object(members)
     }
 }
 
@@ -374,5 +436,14 @@ extension ReplayEventsResponse: CMessageConvertible {
         cMessage.events = arena.array(self.events) { arena.message($0) }
         cMessage.latest_seq = self.latestSeq
         return cMessage
+    }
+}
+
+extension ReplayEventsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("events", .array(self.events.map { JSONValue($0) })))
+        members.append(JSONMember("latest_seq", JSONValue(self.latestSeq)))
+        return .object(members)
     }
 }

@@ -221,6 +221,18 @@ extension LedgerAppendRequest: CMessageConvertible {
     }
 }
 
+extension LedgerAppendRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry_id", JSONValue(self.entryId)))
+        members.append(JSONMember("account", JSONValue(self.account)))
+        members.append(JSONMember("amount", JSONValue(self.amount)))
+        members.append(JSONMember("hold_ms", JSONValue(self.holdMs)))
+        members.append(JSONMember("copies", JSONValue(self.copies)))
+        return .object(members)
+    }
+}
+
 extension LedgerAppendResponse: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__LedgerAppendResponse {
         var cMessage = Cx__V1__LedgerAppendResponse()
@@ -244,6 +256,16 @@ extension LedgerAppendResponse: CMessageConvertible {
     }
 }
 
+extension LedgerAppendResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry_id", JSONValue(self.entryId)))
+        members.append(JSONMember("balance", JSONValue(self.balance)))
+        members.append(JSONMember("event_seq", JSONValue(self.eventSeq)))
+        return .object(members)
+    }
+}
+
 extension LedgerBalanceRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__LedgerBalanceRequest {
         var cMessage = Cx__V1__LedgerBalanceRequest()
@@ -260,6 +282,14 @@ extension LedgerBalanceRequest: CMessageConvertible {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = arena.cString(self.account)
         return cMessage
+    }
+}
+
+extension LedgerBalanceRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", JSONValue(self.account)))
+        return .object(members)
     }
 }
 
@@ -288,6 +318,17 @@ extension LedgerBalanceResponse: CMessageConvertible {
     }
 }
 
+extension LedgerBalanceResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("account", JSONValue(self.account)))
+        members.append(JSONMember("balance", JSONValue(self.balance)))
+        members.append(JSONMember("entries", JSONValue(self.entries)))
+        members.append(JSONMember("holding", JSONValue(self.holding)))
+        return .object(members)
+    }
+}
+
 extension LedgerEntryAppended: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__LedgerEntryAppended {
         var cMessage = Cx__V1__LedgerEntryAppended()
@@ -311,6 +352,16 @@ extension LedgerEntryAppended: CMessageConvertible {
     }
 }
 
+extension LedgerEntryAppended: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry_id", JSONValue(self.entryId)))
+        members.append(JSONMember("account", JSONValue(self.account)))
+        members.append(JSONMember("amount", JSONValue(self.amount)))
+        return .object(members)
+    }
+}
+
 extension LedgerMirrorRequest: CMessageConvertible {
     static func makeDefaultCMessage() -> Cx__V1__LedgerMirrorRequest {
         var cMessage = Cx__V1__LedgerMirrorRequest()
@@ -324,6 +375,12 @@ extension LedgerMirrorRequest: CMessageConvertible {
 
     func makeCMessage(in arena: CArena) -> Cx__V1__LedgerMirrorRequest {
         Self.makeDefaultCMessage()
+    }
+}
+
+extension LedgerMirrorRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
     }
 }
 
@@ -349,5 +406,16 @@ extension LedgerMirrorResponse: CMessageConvertible {
         cMessage.duplicates = self.duplicates
         cMessage.applied_seq = self.appliedSeq
         return cMessage
+    }
+}
+
+extension LedgerMirrorResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("applied_events", JSONValue(self.appliedEvents)))
+        members.append(JSONMember("applied_total", JSONValue(self.appliedTotal)))
+        members.append(JSONMember("duplicates", JSONValue(self.duplicates)))
+        members.append(JSONMember("applied_seq", JSONValue(self.appliedSeq)))
+        return .object(members)
     }
 }
