@@ -7,5 +7,7 @@ struct CxCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cxctl",
         abstract: "Administer the Anchorage customer-experience suite.",
-        subcommands: [StatusCommand.self, HealthCommand.self, AccountCommand.self, EventsCommand.self])
+        subcommands: [
+            StatusCommand.self, HealthCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
+        ])
 }

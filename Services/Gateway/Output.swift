@@ -28,7 +28,7 @@ enum Names {
 
     static func segment(_ text: String) throws -> Segment {
         guard let match = Segment.allCases.first(where: { name($0) == text }) else {
-            throw CommandError("--segment: expected small, mid-market, enterprise or key, got \"\(text)\"")
+            throw CommandError("expected small, mid-market, enterprise or key, got \"\(text)\"")
         }
         return match
     }
@@ -36,7 +36,7 @@ enum Names {
     static func stage(_ text: String) throws -> LifecycleStage {
         guard let match = LifecycleStage.allCases.first(where: { name($0) == text }) else {
             throw CommandError(
-                "--stage: expected onboarding, adopting, mature, at-renewal or cancelled, got \"\(text)\"")
+                "expected onboarding, adopting, mature, at-renewal or cancelled, got \"\(text)\"")
         }
         return match
     }

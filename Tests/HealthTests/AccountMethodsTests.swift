@@ -31,6 +31,19 @@ struct AccountMethodsTests {
         #expect(try await health.events().map(\.type) == ["account.upserted", "account.upserted"])
     }
 
+    @Test("upserting an account exactly as stored changes nothing and publishes nothing")
+    func unchangedUpsert() async throws {
+        let health = try InProcessService(HealthService.definition)
+        let first: UpsertAccountResponse = try await health.call(
+            "UpsertAccount", UpsertAccountRequest(account: Self.account("acme")))
+        health.clock.advance(byMs: 60_000)
+        let again: UpsertAccountResponse = try await health.call(
+            "UpsertAccount", UpsertAccountRequest(account: Self.account("acme")))
+        #expect(first.created && first.changed)
+        #expect(!again.created && !again.changed && again.account == first.account)
+        #expect(try await health.events().count == 1)
+    }
+
     @Test("bad account fields are INVALID_ARGUMENT naming the field, and nothing is stored")
     func badAccountsAreRefused() async throws {
         let health = try InProcessService(HealthService.definition)

@@ -174,7 +174,7 @@ enum Samples {
             LedgerMirrorResponse(appliedEvents: .max, appliedTotal: .min, duplicates: 0, appliedSeq: .max)),
         MessageSample("Account/full", fullAccount),
         MessageSample("UpsertAccountRequest/full", UpsertAccountRequest(account: fullAccount)),
-        MessageSample("UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true)),
+        MessageSample("UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true, changed: true)),
         MessageSample("GetAccountRequest/full", GetAccountRequest(customer: .init(value: unicode))),
         MessageSample("GetAccountResponse/full", GetAccountResponse(account: fullAccount)),
         MessageSample(

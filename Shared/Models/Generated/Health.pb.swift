@@ -114,16 +114,22 @@ public struct UpsertAccountResponse: ProtoMessage {
     /// True when this call created it.
     public var created: Bool = false
 
+    /// False when the account was stored exactly so already: nothing was written and no event
+    /// published (a re-run import changes nothing).
+    public var changed: Bool = false
+
     /// Creates a message with every field at its proto3 default.
     public init() {}
 
     /// Creates a message from its fields; a field left out keeps its proto3 default.
     public init(
         account: Account? = nil,
-        created: Bool = false
+        created: Bool = false,
+        changed: Bool = false
     ) {
         self.account = account
         self.created = created
+        self.changed = changed
     }
 }
 
@@ -1801,12 +1807,14 @@ extension UpsertAccountResponse: CMessageConvertible {
         self.init()
         self.account = cMessage.account.map { Account(cMessageAt: $0) }
         self.created = cMessage.created != 0
+        self.changed = cMessage.changed != 0
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__UpsertAccountResponse {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.account = self.account.map { arena.message($0) }
         cMessage.created = self.created ? 1 : 0
+        cMessage.changed = self.changed ? 1 : 0
         return cMessage
     }
 }
@@ -1816,6 +1824,7 @@ extension UpsertAccountResponse: ProtoJSON {
         var members: [JSONMember] = []
         members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
         members.append(JSONMember("created", JSONValue(self.created)))
+        members.append(JSONMember("changed", JSONValue(self.changed)))
         return .object(members)
     }
 }

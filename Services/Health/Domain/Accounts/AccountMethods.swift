@@ -21,11 +21,15 @@ enum AccountMethods {
             account.cancellationReason = existing?.cancellationReason ?? ""
             account.reactivations = existing?.reactivations ?? 0
             account.lastSeenMs = existing?.lastSeenMs ?? 0
+            account.updatedAtMs = existing?.updatedAtMs ?? 0
+            if let existing, existing == account {
+                return UpsertAccountResponse(account: existing, created: false, changed: false)
+            }
             account.updatedAtMs = write.nowMs
             try AccountStore.save(account, in: write.db)
             try HealthScorer.markDirty(id, in: write.db)
             try write.emit("account.upserted", customerID: id, AccountChanged(account: account))
-            return UpsertAccountResponse(account: account, created: existing == nil)
+            return UpsertAccountResponse(account: account, created: existing == nil, changed: true)
         }
 
         router.read("GetAccount", role: .reader) { (request: GetAccountRequest, _) in

@@ -2682,7 +2682,7 @@ const ProtobufCMessageDescriptor cx__v1__upsert_account_request__descriptor =
   (ProtobufCMessageInit) cx__v1__upsert_account_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__upsert_account_response__field_descriptors[2] =
+static const ProtobufCFieldDescriptor cx__v1__upsert_account_response__field_descriptors[3] =
 {
   {
     "account",
@@ -2708,15 +2708,28 @@ static const ProtobufCFieldDescriptor cx__v1__upsert_account_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "changed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertAccountResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__upsert_account_response__field_indices_by_name[] = {
   0,   /* field[0] = account */
+  2,   /* field[2] = changed */
   1,   /* field[1] = created */
 };
 static const ProtobufCIntRange cx__v1__upsert_account_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor cx__v1__upsert_account_response__descriptor =
 {
@@ -2726,7 +2739,7 @@ const ProtobufCMessageDescriptor cx__v1__upsert_account_response__descriptor =
   "Cx__V1__UpsertAccountResponse",
   "cx.v1",
   sizeof(Cx__V1__UpsertAccountResponse),
-  2,
+  3,
   cx__v1__upsert_account_response__field_descriptors,
   cx__v1__upsert_account_response__field_indices_by_name,
   1,  cx__v1__upsert_account_response__number_ranges,

@@ -254,10 +254,15 @@ struct  Cx__V1__UpsertAccountResponse
    * True when this call created it.
    */
   protobuf_c_boolean created;
+  /*
+   * False when the account was stored exactly so already: nothing was written and no event
+   * published (a re-run import changes nothing).
+   */
+  protobuf_c_boolean changed;
 };
 #define CX__V1__UPSERT_ACCOUNT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_account_response__descriptor) \
-    , NULL, 0 }
+    , NULL, 0, 0 }
 
 
 /*
