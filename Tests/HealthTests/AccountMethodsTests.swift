@@ -89,13 +89,13 @@ struct AccountMethodsTests {
         // An upsert does not bring a cancelled account back; reactivation does.
         let upserted: UpsertAccountResponse = try await health.call(
             "UpsertAccount", UpsertAccountRequest(account: Self.account("acme")))
-        #expect(upserted.account!.stage == .cancelled)
+        #expect(upserted.account!.stage == .cancelled && !upserted.changed, "the same fields: nothing to publish")
         let back: AccountLifecycleResponse = try await health.call(
             "ReactivateAccount", ReactivateAccountRequest(customer: .init(value: "acme")))
         #expect(back.changed && back.account!.stage == .adopting && back.account!.reactivations == 1)
         #expect(
             try await health.events().map(\.type)
-                == ["account.upserted", "account.cancelled", "account.upserted", "account.reactivated"])
+                == ["account.upserted", "account.cancelled", "account.reactivated"])
         let missing = await #expect(throws: RPCError.self) {
             let _: AccountLifecycleResponse = try await health.call(
                 "CancelAccount", CancelAccountRequest(customer: .init(value: "nobody"), reason: "x"))
