@@ -11,7 +11,8 @@ run: deps
 
 # Benchmarks print figures (release build); see the README for the last ones and their machine.
 bench: deps
-	$(SWIFT) build -c release --product health-bench
+	$(SWIFT) build -c release
+	.build/release/suite-bench 3
 	.build/release/health-bench 100000 200000
 
 .PHONY: deps build run test bench generate check-generated format lint clean

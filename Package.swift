@@ -65,6 +65,11 @@ let package = Package(
             ],
             path: "Services/Gateway"),
         // Benchmarks print figures; they are never timed tests (make bench).
+        // The transport baseline: a raw NNG echo in C, no Swift layers (make bench compares with it).
+        .executableTarget(
+            name: "nng-echo", path: "Benchmarks/NNGEcho", linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
+        .executableTarget(
+            name: "suite-bench", dependencies: ["Client", "Messaging", "Models"], path: "Benchmarks/SuiteBench"),
         .executableTarget(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),

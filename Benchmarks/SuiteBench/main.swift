@@ -1,0 +1,131 @@
+import Client
+import Foundation
+import Messaging
+import Models
+
+// suite-bench: the suite measured against the transport it stands on. It starts real service
+// processes (release builds beside this executable) and a raw NNG echo in C (nng-echo), drives them
+// from this process, and prints one table: every figure beside its baseline and the target.
+//   swift build -c release && .build/release/suite-bench [seconds-per-measure]
+
+let seconds = Double(CommandLine.arguments.dropFirst().first ?? "3") ?? 3
+let duration = Duration.milliseconds(Int(seconds * 1000))
+let token = "bench-admin-secret-0123456789"
+var report = Report()
+
+/// The payload of the read path's reply, so the echo moves the same bytes.
+let sampleAccount = Account(
+    customer: CustomerId(value: "acme-hosting-4711"), name: "ACME Hosting GmbH", segment: .enterprise,
+    plan: "pro-annual", mrr: Money(minorUnits: 49_900, currency: "EUR"), signupMs: 1_735_689_600_000,
+    accountManager: "ana.lopez@example.com", stage: .mature, lastSeenMs: 1_767_225_600_000,
+    updatedAtMs: 1_767_225_600_000)
+let payloadBytes = GetAccountResponse(account: sampleAccount).serializedBytes().count
+FileHandle.standardError.write(Data("suite-bench: \(seconds) s per measure, \(payloadBytes)-byte payload\n".utf8))
+
+// 1. The transport baseline: raw NNG req/rep echo, C API only.
+var echo: [String: RoundTrips] = [:]
+let scratch = try Bench.temporaryDirectory("suite-bench")
+defer { try? FileManager.default.removeItem(atPath: scratch) }
+for (transport, url) in [
+    ("ipc", "ipc://\(scratch)/echo.sock"), ("tcp", "tcp://127.0.0.1:\(Int.random(in: 20_000...40_000))"),
+] {
+    let server = try Child("nng-echo", ["serve", url])
+    _ = server.firstLine()
+    for inFlight in [1, 16, 64] {
+        let client = try Child("nng-echo", ["run", url, "\(payloadBytes)", "\(inFlight)", "\(seconds)"])
+        let trips = RoundTrips(echoLine: client.waitForOutput())
+        echo["\(transport)/\(inFlight)"] = trips
+        report.add(
+            "raw NNG echo, \(transport), \(inFlight) in flight",
+            "\(format(trips.rate))/s, p50 \(format(trips.p50Microseconds)) µs, p99 \(format(trips.p99Microseconds)) µs")
+    }
+    server.stop()
+}
+
+// 2–4. A real service in its own process: reads, acknowledged writes, ingestion.
+let healthData = try Bench.temporaryDirectory("suite-bench-health")
+defer { try? FileManager.default.removeItem(atPath: healthData) }
+let health = try Child("cx-health", environment: ["CX_DATA_DIR": healthData, "CX_TOKEN": "admin:bench:\(token)"])
+defer { health.stop() }
+let client = try ServiceClient(
+    service: "health", endpoints: [Endpoint(LocalSuite.requestURL(service: "health", dataDirectory: healthData))],
+    token: token, maxInFlight: 64)
+defer { client.close() }
+while (try? await client.ping(timeout: .milliseconds(200))) == nil { try await Task.sleep(for: .milliseconds(20)) }
+let account = {
+    var account = sampleAccount
+    account.stage = .unspecified
+    account.lastSeenMs = 0
+    account.updatedAtMs = 0
+    account.signupMs = Int64(Date().timeIntervalSince1970 * 1000) - 400 * 86_400_000
+    return account
+}()
+let customer = account.customer
+let _: UpsertAccountResponse = try await client.call("UpsertAccount", UpsertAccountRequest(account: account))
+
+let readRequest = GetAccountRequest(customer: account.customer)
+var reads: [Int: RoundTrips] = [:]
+for inFlight in [1, 16, 64] {
+    reads[inFlight] = try await RoundTrips.measure(inFlight: inFlight, for: duration) { _ in
+        let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
+    }
+}
+let echoSequential = echo["ipc/1"]!
+report.add(
+    "read health.GetAccount, sequential, p50", "\(format(reads[1]!.p50Microseconds)) µs",
+    baseline: "\(format(echoSequential.p50Microseconds)) µs",
+    ratio: format(reads[1]!.p50Microseconds / echoSequential.p50Microseconds, 2) + "×", target: "≤ 1.3×")
+for inFlight in [16, 64] {
+    let baseline = echo["ipc/\(inFlight)"]!
+    report.add(
+        "read health.GetAccount, \(inFlight) in flight", "\(format(reads[inFlight]!.rate))/s",
+        baseline: "\(format(baseline.rate))/s", ratio: format(reads[inFlight]!.rate / baseline.rate, 2) + "×",
+        target: inFlight == 64 ? "≥ 0.5×" : "")
+}
+
+let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+let writes = try await RoundTrips.measure(inFlight: 64, for: duration) { sequence in
+    let event = UsageEvent(
+        usageId: "w-\(sequence)", customer: customer, feature: "dns", count: 1, occurredAtMs: nowMs)
+    let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: [event]))
+}
+report.add(
+    "write health.RecordUsage (1 event), 64 in flight, durable",
+    "\(format(writes.rate))/s, p99 \(format(writes.p99Microseconds / 1000, 1)) ms", target: "≥ 20,000/s")
+
+let batch = 1000
+let ingestion = try await RoundTrips.measure(inFlight: 4, for: duration) { sequence in
+    let events = (0..<batch).map { index in
+        UsageEvent(
+            usageId: "i-\(sequence)-\(index)", customer: customer, feature: "feature-\(index % 20)", count: 1,
+            occurredAtMs: nowMs - Int64(index) * 1000)
+    }
+    let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: events))
+}
+report.add(
+    "ingest health.RecordUsage, batches of \(batch), 4 in flight", "\(format(ingestion.rate * Double(batch))) events/s",
+    target: "≥ 200,000/s")
+health.stop()
+
+// 7. Footprint: each service from start to its first answer, and its resident memory idle.
+for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] {
+    let data = try Bench.temporaryDirectory("suite-bench-\(service)")
+    defer { try? FileManager.default.removeItem(atPath: data) }
+    let started = ContinuousClock.now
+    let process = try Child("cx-\(service)", environment: ["CX_DATA_DIR": data, "CX_TOKEN": "admin:bench:\(token)"])
+    let probe = try ServiceClient(
+        service: service, endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: data))],
+        token: token)
+    while (try? await probe.ping(timeout: .milliseconds(50))) == nil { try await Task.sleep(for: .milliseconds(2)) }
+    let ready = ContinuousClock.now - started
+    probe.close()
+    try await Task.sleep(for: .seconds(1))
+    report.add(
+        "cx-\(service): ready after start, idle RSS",
+        "\(format(Double(ready.components.attoseconds) / 1e15 + Double(ready.components.seconds) * 1000)) ms, "
+            + "\(format(process.residentMiB, 1)) MiB", target: "≤ 300 ms, ≤ 30 MiB")
+    process.stop()
+}
+
+print(report.printed())
+print("(event propagation and 1M-account rescoring: not in this table yet; rescoring: make bench runs health-bench)")
