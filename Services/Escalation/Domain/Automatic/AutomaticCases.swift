@@ -39,12 +39,11 @@ enum AutomaticCases {
             let desk = CaseDesk(db: db, nowMs: event.occurredAtMs, policy: policy)
             switch event.type {
             case "score.changed":
+                // The projection holds the new band already; cases whose band differs are re-targeted.
                 guard let change = try? ScoreChanged(serializedBytes: event.body),
-                    let score = change.score, let customer = score.customer?.value,
-                    score.band != change.previousBand
+                    let customer = change.score?.customer?.value
                 else { return }
-                let from = change.previousBand == .unspecified ? "unscored" : change.previousBand.displayName
-                try desk.retarget(customerID: customer, reason: "health band \(from) → \(score.band.displayName)")
+                try desk.retarget(customerID: customer)
             case "inactivity.alert":
                 guard let alert = try? InactivityAlert(serializedBytes: event.body),
                     let customer = alert.customer?.value, !customer.isEmpty

@@ -155,10 +155,11 @@ struct CaseDesk {
     }
 
     /// Applies the matrix cell the customer's current health band and entitlement choose to each of
-    /// its active cases whose cell changed, and writes why in each case's audit.
-    /// - Returns: the cases re-targeted.
+    /// its active cases whose cell inputs changed, and writes what changed in each case's audit.
+    /// - Parameter entitlementSource: what granted or withdrew priority support, for the audit.
+    /// - Returns: how many cases were re-targeted.
     @discardableResult
-    func retarget(customerID: String, reason: String) throws -> Int {
+    func retarget(customerID: String, entitlementSource: String = "") throws -> Int {
         let band = try AccountProjection.fetch(customerID, in: db)?.band ?? .unspecified
         let priority = try SupportEntitlements.hasPriority(customerID, in: db)
         let active = try CaseStore.fetchAll(
@@ -166,15 +167,27 @@ struct CaseDesk {
             [customerID, CaseStatus.open.rawValue, CaseStatus.pending.rawValue, CaseStatus.escalated.rawValue])
         var retargeted = 0
         for var record in active where record.band != band || record.prioritySupport != priority {
+            var changes: [String] = []
+            if record.band != band {
+                changes.append("health band \(Self.name(record.band)) → \(Self.name(band))")
+            }
+            if record.prioritySupport != priority {
+                let source = entitlementSource.isEmpty ? "" : " (\(entitlementSource))"
+                changes.append("priority support \(priority ? "granted" : "withdrawn")\(source)")
+            }
             try raiseDueAlarms(&record)  // what fell due under the old targets counts under them
             record.apply(
                 policy.cell(record.severity, band: band, prioritySupport: priority), at: nowMs,
                 on: calendar(of: record), policy: policy)
-            try audit(record, reason: reason)
+            try audit(record, reason: changes.joined(separator: "; "))
             try CaseStore.save(record, in: db)
             retargeted += 1
         }
         return retargeted
+    }
+
+    private static func name(_ band: HealthScoreBand) -> String {
+        band == .unspecified ? "unscored" : band.displayName
     }
 
     func note(_ record: CaseRecord, author: String, text: String, customerReply: Bool = false, key: String? = nil)

@@ -66,7 +66,7 @@ enum SupportEntitlements {
         guard try record(program, grants: grants, customerID: customerID, atMs: event.occurredAtMs, in: db) else {
             return
         }
-        let reason = "priority support \(grants ? "granted" : "withdrawn") (\(why))"
-        try CaseDesk(db: db, nowMs: event.occurredAtMs, policy: policy).retarget(customerID: customerID, reason: reason)
+        try CaseDesk(db: db, nowMs: event.occurredAtMs, policy: policy).retarget(
+            customerID: customerID, entitlementSource: why)
     }
 }
