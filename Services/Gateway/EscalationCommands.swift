@@ -9,7 +9,7 @@ struct EscalationCommand: AsyncParsableCommand {
         commandName: "escalation", abstract: "Support cases, escalation and SLAs.",
         subcommands: [
             CasesCommand.self, OpenCaseCommand.self, CaseStatusCommand.self, EscalateCommand.self,
-            DeescalateCommand.self, SlaReportCommand.self,
+            DeescalateCommand.self, CaseSeverityCommand.self, SlaPoliciesCommand.self, SlaReportCommand.self,
         ])
 }
 
@@ -177,6 +177,45 @@ struct DeescalateCommand: AsyncParsableCommand {
         let reply: CaseResponse = try await EscalationAPI.call(
             "DeescalateCase", ChangeLevelRequest(caseId: caseID, reason: reason))
         print(Names.summary(reply.supportCase))
+    }
+}
+
+struct CaseSeverityCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "severity", abstract: "Give a case another severity (its SLA targets follow).")
+    @Argument(help: "The case id.") var caseID: String
+    @Argument(help: "S1, S2, S3 or S4.") var severity: String
+    @Option(help: "Why.") var reason: String
+
+    func run() async throws {
+        let reply: CaseResponse = try await EscalationAPI.call(
+            "SetCaseSeverity",
+            SetCaseSeverityRequest(caseId: caseID, severity: try Names.severity(severity), reason: reason))
+        print(Names.summary(reply.supportCase))
+    }
+}
+
+struct SlaPoliciesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policies", abstract: "The SLA matrix (severity × health band × priority) and calendars.")
+
+    func run() async throws {
+        let reply: GetSlaPoliciesResponse = try await EscalationAPI.call("GetSlaPolicies", GetSlaPoliciesRequest())
+        var rows = [["POLICY", "FIRST RESPONSE", "RESOLUTION"]]
+        for row in reply.policies {
+            rows.append([
+                row.policy, Names.duration(row.firstResponseTargetDurationMs),
+                Names.duration(row.resolutionTargetDurationMs),
+            ])
+        }
+        print(Output.table(rows))
+        print(
+            "\nbusiness hours: "
+                + reply.calendars.map { "\(Names.name($0.segment)) \($0.calendar)" }.joined(separator: "; "))
+        print(
+            String(
+                format: "warning when %.0f%% of a target's time is left; one detractor follow-up per %d days",
+                reply.warningShare * 100, Int(reply.detractorFollowUpDays)))
     }
 }
 

@@ -8,7 +8,8 @@ extension Samples {
             SlaPolicyApplied.self, CaseNote.self, OpenCaseRequest.self, OpenCaseResponse.self, GetCaseRequest.self,
             GetCaseResponse.self, ListCasesRequest.self, ListCasesResponse.self, SetCaseStatusRequest.self,
             CaseResponse.self, AddCaseNoteRequest.self, AssignCaseRequest.self, ChangeLevelRequest.self,
-            GetSlaReportRequest.self, BreachCount.self, GetSlaReportResponse.self,
+            GetSlaReportRequest.self, BreachCount.self, GetSlaReportResponse.self, SetCaseSeverityRequest.self,
+            GetSlaPoliciesRequest.self, SlaPolicyRow.self, SegmentCalendar.self, GetSlaPoliciesResponse.self,
         ]
     }
 
@@ -87,5 +88,20 @@ extension Samples {
                 breachesBySeverity: [BreachCount(key: "S1", breaches: 1)],
                 breachesBySegment: [BreachCount(key: "key", breaches: 1)],
                 breachesByLevel: [BreachCount(key: "support", breaches: 1)], atRisk: [SupportCase(caseId: "C3")])),
+        MessageSample(
+            "SetCaseSeverityRequest/full", SetCaseSeverityRequest(caseId: "C1", severity: .s1, reason: "outage")),
+        MessageSample("GetSlaPoliciesRequest/empty", GetSlaPoliciesRequest()),
+        MessageSample(
+            "SlaPolicyRow/full",
+            SlaPolicyRow(
+                policy: "S1/poor/priority", severity: .s1, band: .poor, prioritySupport: true,
+                firstResponseTargetDurationMs: 900_000, resolutionTargetDurationMs: .max)),
+        MessageSample("SegmentCalendar/full", SegmentCalendar(segment: .small, calendar: "Mon–Fri 08:00–18:00 UTC")),
+        MessageSample(
+            "GetSlaPoliciesResponse/full",
+            GetSlaPoliciesResponse(
+                policies: [SlaPolicyRow(policy: "S4/good/standard", severity: .s4, band: .good)],
+                calendars: [SegmentCalendar(segment: .key, calendar: "24x7")], warningShare: 0.25,
+                detractorFollowUpDays: 30)),
     ]
 }

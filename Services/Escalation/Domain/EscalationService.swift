@@ -22,6 +22,7 @@ public enum EscalationService {
                 CaseMethods.register(on: router, policy: policy)
                 CaseLifecycleMethods.register(on: router, policy: policy)
                 SlaReportMethods.register(on: router, policy: policy)
+                SlaPolicyMethods.register(on: router, policy: policy)
             })
     }
 }

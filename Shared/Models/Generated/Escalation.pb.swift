@@ -756,6 +756,140 @@ public struct GetSlaReportResponse: ProtoMessage {
     }
 }
 
+/// Body of "escalation.SetCaseSeverity" (role writer): the case turned out more or less severe. Its
+/// targets follow the matrix from now on (time already used counts) and the change is in its audit.
+/// FAILED_PRECONDITION on a resolved or closed case or when the severity is the same.
+public struct SetCaseSeverityRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetCaseSeverityRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// S1–S4.
+    public var severity: Severity = .unspecified
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        severity: Severity = .unspecified,
+        reason: String = ""
+    ) {
+        self.caseId = caseId
+        self.severity = severity
+        self.reason = reason
+    }
+}
+
+/// Body of "escalation.GetSlaPolicies" (role reader): the SLA matrix and calendars in force.
+public struct GetSlaPoliciesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaPoliciesRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// One cell of the SLA matrix.
+public struct SlaPolicyRow: ProtoMessage {
+    public static let protoName = "cx.v1.SlaPolicyRow"
+
+    /// The cell's name, e.g. "S2/poor/priority".
+    public var policy: String = ""
+
+    /// The cell's inputs.
+    public var severity: Severity = .unspecified
+
+    public var band: HealthScoreBand = .unspecified
+
+    public var prioritySupport: Bool = false
+
+    /// Its targets, in business time of the segment's calendar.
+    public var firstResponseTargetDurationMs: Int64 = 0
+
+    public var resolutionTargetDurationMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        policy: String = "",
+        severity: Severity = .unspecified,
+        band: HealthScoreBand = .unspecified,
+        prioritySupport: Bool = false,
+        firstResponseTargetDurationMs: Int64 = 0,
+        resolutionTargetDurationMs: Int64 = 0
+    ) {
+        self.policy = policy
+        self.severity = severity
+        self.band = band
+        self.prioritySupport = prioritySupport
+        self.firstResponseTargetDurationMs = firstResponseTargetDurationMs
+        self.resolutionTargetDurationMs = resolutionTargetDurationMs
+    }
+}
+
+/// The business-hours calendar a segment's cases run on.
+public struct SegmentCalendar: ProtoMessage {
+    public static let protoName = "cx.v1.SegmentCalendar"
+
+    /// The segment.
+    public var segment: Segment = .unspecified
+
+    /// "24x7" or the opening hours, e.g. "Mon–Fri 08:00–18:00 UTC".
+    public var calendar: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        calendar: String = ""
+    ) {
+        self.segment = segment
+        self.calendar = calendar
+    }
+}
+
+/// Reply to "escalation.GetSlaPolicies".
+public struct GetSlaPoliciesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaPoliciesResponse"
+
+    /// Every cell: S1–S4 × good, average, poor × standard, priority (an unscored account counts as average).
+    public var policies: [SlaPolicyRow] = []
+
+    /// The calendar of each segment.
+    public var calendars: [SegmentCalendar] = []
+
+    /// A warning is raised when this share of a target's time is left, 0–1.
+    public var warningShare: Double = 0
+
+    /// At most one detractor follow-up case per customer in this many days.
+    public var detractorFollowUpDays: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        policies: [SlaPolicyRow] = [],
+        calendars: [SegmentCalendar] = [],
+        warningShare: Double = 0,
+        detractorFollowUpDays: Int64 = 0
+    ) {
+        self.policies = policies
+        self.calendars = calendars
+        self.warningShare = warningShare
+        self.detractorFollowUpDays = detractorFollowUpDays
+    }
+}
+
 /// How bad the problem is for the customer.
 public enum Severity: ProtoEnum {
     /// Not given; refused.
@@ -1522,6 +1656,124 @@ extension GetSlaReportResponse: CMessageConvertible {
         cMessage.breaches_by_level = arena.array(self.breachesByLevel) { arena.message($0) }
         cMessage.n_at_risk = self.atRisk.count
         cMessage.at_risk = arena.array(self.atRisk) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SetCaseSeverityRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetCaseSeverityRequest {
+        var cMessage = Cx__V1__SetCaseSeverityRequest()
+        cx__v1__set_case_severity_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetCaseSeverityRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetCaseSeverityRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.severity = self.severity.cValue
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension GetSlaPoliciesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaPoliciesRequest {
+        var cMessage = Cx__V1__GetSlaPoliciesRequest()
+        cx__v1__get_sla_policies_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaPoliciesRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaPoliciesRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension SlaPolicyRow: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SlaPolicyRow {
+        var cMessage = Cx__V1__SlaPolicyRow()
+        cx__v1__sla_policy_row__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SlaPolicyRow) {
+        self.init()
+        self.policy = String(protobufCString: cMessage.policy)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.band = HealthScoreBand(cValue: cMessage.band)
+        self.prioritySupport = cMessage.priority_support != 0
+        self.firstResponseTargetDurationMs = cMessage.first_response_target_duration_ms
+        self.resolutionTargetDurationMs = cMessage.resolution_target_duration_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SlaPolicyRow {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.policy = arena.cString(self.policy)
+        cMessage.severity = self.severity.cValue
+        cMessage.band = self.band.cValue
+        cMessage.priority_support = self.prioritySupport ? 1 : 0
+        cMessage.first_response_target_duration_ms = self.firstResponseTargetDurationMs
+        cMessage.resolution_target_duration_ms = self.resolutionTargetDurationMs
+        return cMessage
+    }
+}
+
+extension SegmentCalendar: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SegmentCalendar {
+        var cMessage = Cx__V1__SegmentCalendar()
+        cx__v1__segment_calendar__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SegmentCalendar) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.calendar = String(protobufCString: cMessage.calendar)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SegmentCalendar {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.calendar = arena.cString(self.calendar)
+        return cMessage
+    }
+}
+
+extension GetSlaPoliciesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaPoliciesResponse {
+        var cMessage = Cx__V1__GetSlaPoliciesResponse()
+        cx__v1__get_sla_policies_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaPoliciesResponse) {
+        self.init()
+        self.policies = Array(cElements: cMessage.policies, count: cMessage.n_policies) { SlaPolicyRow(cMessageAt: $0) }
+        self.calendars = Array(cElements: cMessage.calendars, count: cMessage.n_calendars) {
+            SegmentCalendar(cMessageAt: $0)
+        }
+        self.warningShare = cMessage.warning_share
+        self.detractorFollowUpDays = cMessage.detractor_follow_up_days
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaPoliciesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_policies = self.policies.count
+        cMessage.policies = arena.array(self.policies) { arena.message($0) }
+        cMessage.n_calendars = self.calendars.count
+        cMessage.calendars = arena.array(self.calendars) { arena.message($0) }
+        cMessage.warning_share = self.warningShare
+        cMessage.detractor_follow_up_days = self.detractorFollowUpDays
         return cMessage
     }
 }

@@ -175,15 +175,34 @@ struct CaseDesk {
                 let source = entitlementSource.isEmpty ? "" : " (\(entitlementSource))"
                 changes.append("priority support \(priority ? "granted" : "withdrawn")\(source)")
             }
-            try raiseDueAlarms(&record)  // what fell due under the old targets counts under them
-            record.apply(
-                policy.cell(record.severity, band: band, prioritySupport: priority), at: nowMs,
-                on: calendar(of: record), policy: policy)
-            try audit(record, reason: changes.joined(separator: "; "))
+            try reapplyPolicy(
+                &record, severity: record.severity, band: band, prioritySupport: priority,
+                reason: changes.joined(separator: "; "))
             try CaseStore.save(record, in: db)
             retargeted += 1
         }
         return retargeted
+    }
+
+    /// The case turned out more or less severe: the matrix's targets for the new severity apply.
+    func changeSeverity(_ record: inout CaseRecord, to severity: Severity, reason: String) throws {
+        let from = record.severity
+        try reapplyPolicy(
+            &record, severity: severity, band: record.band, prioritySupport: record.prioritySupport,
+            reason: "severity \(from.displayName) → \(severity.displayName): \(reason)")
+    }
+
+    /// Applies the matrix cell of the inputs and writes why in the audit; what fell due under the old
+    /// targets is raised first, so it counts under them.
+    private func reapplyPolicy(
+        _ record: inout CaseRecord, severity: Severity, band: HealthScoreBand, prioritySupport: Bool, reason: String
+    ) throws {
+        try raiseDueAlarms(&record)
+        record.severity = severity
+        record.apply(
+            policy.cell(severity, band: band, prioritySupport: prioritySupport), at: nowMs, on: calendar(of: record),
+            policy: policy)
+        try audit(record, reason: reason)
     }
 
     private static func name(_ band: HealthScoreBand) -> String {

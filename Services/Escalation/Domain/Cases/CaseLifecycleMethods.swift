@@ -1,7 +1,7 @@
 import Models
 import ServiceKit
 
-/// escalation.SetCaseStatus, AddCaseNote, AssignCase, EscalateCase and DeescalateCase: the changes
+/// escalation.SetCaseStatus, SetCaseSeverity, AddCaseNote, AssignCase, EscalateCase and DeescalateCase: the changes
 /// people make to a case. A change a case's state does not allow is FAILED_PRECONDITION and leaves
 /// the case as it was.
 enum CaseLifecycleMethods {
@@ -26,6 +26,26 @@ enum CaseLifecycleMethods {
                 if !request.reason.isEmpty {
                     try desk.note(record, author: "status", text: "\(request.status.displayName): \(request.reason)")
                 }
+            }
+            return CaseResponse(supportCase: record.supportCase)
+        }
+
+        router.write(
+            "SetCaseSeverity",
+            validate: { (request: SetCaseSeverityRequest, _) in
+                try checkCaseID(request.caseId)
+                try CaseMethods.checkSeverity(request.severity, policy: policy)
+                try Check.text(request.reason, field: "reason", min: 1, max: 500)
+            }
+        ) { request, write in
+            let desk = CaseDesk(db: write.db, nowMs: write.nowMs, policy: policy)
+            let record = try desk.change(request.caseId) { record in
+                try requireActive(record, to: "given another severity")
+                guard record.severity != request.severity else {
+                    throw RPCError.failedPrecondition(
+                        "case \(record.caseID) is \(record.severity.displayName) already")
+                }
+                try desk.changeSeverity(&record, to: request.severity, reason: request.reason)
             }
             return CaseResponse(supportCase: record.supportCase)
         }

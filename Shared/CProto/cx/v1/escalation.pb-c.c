@@ -952,6 +952,231 @@ void   cx__v1__get_sla_report_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__get_sla_report_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__set_case_severity_request__init
+                     (Cx__V1__SetCaseSeverityRequest         *message)
+{
+  static const Cx__V1__SetCaseSeverityRequest init_value = CX__V1__SET_CASE_SEVERITY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_case_severity_request__get_packed_size
+                     (const Cx__V1__SetCaseSeverityRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_case_severity_request__pack
+                     (const Cx__V1__SetCaseSeverityRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_case_severity_request__pack_to_buffer
+                     (const Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetCaseSeverityRequest *
+       cx__v1__set_case_severity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetCaseSeverityRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_case_severity_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_case_severity_request__free_unpacked
+                     (Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_policies_request__init
+                     (Cx__V1__GetSlaPoliciesRequest         *message)
+{
+  static const Cx__V1__GetSlaPoliciesRequest init_value = CX__V1__GET_SLA_POLICIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_policies_request__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_policies_request__pack
+                     (const Cx__V1__GetSlaPoliciesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_policies_request__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaPoliciesRequest *
+       cx__v1__get_sla_policies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaPoliciesRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_policies_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_policies_request__free_unpacked
+                     (Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__sla_policy_row__init
+                     (Cx__V1__SlaPolicyRow         *message)
+{
+  static const Cx__V1__SlaPolicyRow init_value = CX__V1__SLA_POLICY_ROW__INIT;
+  *message = init_value;
+}
+size_t cx__v1__sla_policy_row__get_packed_size
+                     (const Cx__V1__SlaPolicyRow *message)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__sla_policy_row__pack
+                     (const Cx__V1__SlaPolicyRow *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__sla_policy_row__pack_to_buffer
+                     (const Cx__V1__SlaPolicyRow *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SlaPolicyRow *
+       cx__v1__sla_policy_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SlaPolicyRow *)
+     protobuf_c_message_unpack (&cx__v1__sla_policy_row__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__sla_policy_row__free_unpacked
+                     (Cx__V1__SlaPolicyRow *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__segment_calendar__init
+                     (Cx__V1__SegmentCalendar         *message)
+{
+  static const Cx__V1__SegmentCalendar init_value = CX__V1__SEGMENT_CALENDAR__INIT;
+  *message = init_value;
+}
+size_t cx__v1__segment_calendar__get_packed_size
+                     (const Cx__V1__SegmentCalendar *message)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__segment_calendar__pack
+                     (const Cx__V1__SegmentCalendar *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__segment_calendar__pack_to_buffer
+                     (const Cx__V1__SegmentCalendar *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SegmentCalendar *
+       cx__v1__segment_calendar__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SegmentCalendar *)
+     protobuf_c_message_unpack (&cx__v1__segment_calendar__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__segment_calendar__free_unpacked
+                     (Cx__V1__SegmentCalendar *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_policies_response__init
+                     (Cx__V1__GetSlaPoliciesResponse         *message)
+{
+  static const Cx__V1__GetSlaPoliciesResponse init_value = CX__V1__GET_SLA_POLICIES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_policies_response__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_policies_response__pack
+                     (const Cx__V1__GetSlaPoliciesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_policies_response__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaPoliciesResponse *
+       cx__v1__get_sla_policies_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaPoliciesResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_policies_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_policies_response__free_unpacked
+                     (Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__support_case__field_descriptors[15] =
 {
   {
@@ -2762,6 +2987,319 @@ const ProtobufCMessageDescriptor cx__v1__get_sla_report_response__descriptor =
   cx__v1__get_sla_report_response__field_indices_by_name,
   1,  cx__v1__get_sla_report_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__get_sla_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_case_severity_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_case_severity_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = severity */
+};
+static const ProtobufCIntRange cx__v1__set_case_severity_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_case_severity_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetCaseSeverityRequest",
+  "SetCaseSeverityRequest",
+  "Cx__V1__SetCaseSeverityRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetCaseSeverityRequest),
+  3,
+  cx__v1__set_case_severity_request__field_descriptors,
+  cx__v1__set_case_severity_request__field_indices_by_name,
+  1,  cx__v1__set_case_severity_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_case_severity_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_sla_policies_request__field_descriptors NULL
+#define cx__v1__get_sla_policies_request__field_indices_by_name NULL
+#define cx__v1__get_sla_policies_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_sla_policies_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaPoliciesRequest",
+  "GetSlaPoliciesRequest",
+  "Cx__V1__GetSlaPoliciesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaPoliciesRequest),
+  0,
+  cx__v1__get_sla_policies_request__field_descriptors,
+  cx__v1__get_sla_policies_request__field_indices_by_name,
+  0,  cx__v1__get_sla_policies_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_policies_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__sla_policy_row__field_descriptors[6] =
+{
+  {
+    "policy",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, policy),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "band",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, band),
+    &cx__v1__health_score_band__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority_support",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, priority_support),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_response_target_duration_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, first_response_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resolution_target_duration_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, resolution_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__sla_policy_row__field_indices_by_name[] = {
+  2,   /* field[2] = band */
+  4,   /* field[4] = first_response_target_duration_ms */
+  0,   /* field[0] = policy */
+  3,   /* field[3] = priority_support */
+  5,   /* field[5] = resolution_target_duration_ms */
+  1,   /* field[1] = severity */
+};
+static const ProtobufCIntRange cx__v1__sla_policy_row__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__sla_policy_row__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SlaPolicyRow",
+  "SlaPolicyRow",
+  "Cx__V1__SlaPolicyRow",
+  "cx.v1",
+  sizeof(Cx__V1__SlaPolicyRow),
+  6,
+  cx__v1__sla_policy_row__field_descriptors,
+  cx__v1__sla_policy_row__field_indices_by_name,
+  1,  cx__v1__sla_policy_row__number_ranges,
+  (ProtobufCMessageInit) cx__v1__sla_policy_row__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__segment_calendar__field_descriptors[2] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentCalendar, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendar",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentCalendar, calendar),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__segment_calendar__field_indices_by_name[] = {
+  1,   /* field[1] = calendar */
+  0,   /* field[0] = segment */
+};
+static const ProtobufCIntRange cx__v1__segment_calendar__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__segment_calendar__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SegmentCalendar",
+  "SegmentCalendar",
+  "Cx__V1__SegmentCalendar",
+  "cx.v1",
+  sizeof(Cx__V1__SegmentCalendar),
+  2,
+  cx__v1__segment_calendar__field_descriptors,
+  cx__v1__segment_calendar__field_indices_by_name,
+  1,  cx__v1__segment_calendar__number_ranges,
+  (ProtobufCMessageInit) cx__v1__segment_calendar__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_sla_policies_response__field_descriptors[4] =
+{
+  {
+    "policies",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaPoliciesResponse, n_policies),
+    offsetof(Cx__V1__GetSlaPoliciesResponse, policies),
+    &cx__v1__sla_policy_row__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendars",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaPoliciesResponse, n_calendars),
+    offsetof(Cx__V1__GetSlaPoliciesResponse, calendars),
+    &cx__v1__segment_calendar__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "warning_share",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaPoliciesResponse, warning_share),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detractor_follow_up_days",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaPoliciesResponse, detractor_follow_up_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_sla_policies_response__field_indices_by_name[] = {
+  1,   /* field[1] = calendars */
+  3,   /* field[3] = detractor_follow_up_days */
+  0,   /* field[0] = policies */
+  2,   /* field[2] = warning_share */
+};
+static const ProtobufCIntRange cx__v1__get_sla_policies_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_sla_policies_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaPoliciesResponse",
+  "GetSlaPoliciesResponse",
+  "Cx__V1__GetSlaPoliciesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaPoliciesResponse),
+  4,
+  cx__v1__get_sla_policies_response__field_descriptors,
+  cx__v1__get_sla_policies_response__field_indices_by_name,
+  1,  cx__v1__get_sla_policies_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_policies_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__severity__enum_values_by_number[5] =

@@ -38,6 +38,11 @@ typedef struct Cx__V1__ChangeLevelRequest Cx__V1__ChangeLevelRequest;
 typedef struct Cx__V1__GetSlaReportRequest Cx__V1__GetSlaReportRequest;
 typedef struct Cx__V1__BreachCount Cx__V1__BreachCount;
 typedef struct Cx__V1__GetSlaReportResponse Cx__V1__GetSlaReportResponse;
+typedef struct Cx__V1__SetCaseSeverityRequest Cx__V1__SetCaseSeverityRequest;
+typedef struct Cx__V1__GetSlaPoliciesRequest Cx__V1__GetSlaPoliciesRequest;
+typedef struct Cx__V1__SlaPolicyRow Cx__V1__SlaPolicyRow;
+typedef struct Cx__V1__SegmentCalendar Cx__V1__SegmentCalendar;
+typedef struct Cx__V1__GetSlaPoliciesResponse Cx__V1__GetSlaPoliciesResponse;
 
 
 /* --- enums --- */
@@ -761,6 +766,121 @@ struct  Cx__V1__GetSlaReportResponse
     , 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
 
 
+/*
+ * Body of "escalation.SetCaseSeverity" (role writer): the case turned out more or less severe. Its
+ * targets follow the matrix from now on (time already used counts) and the change is in its audit.
+ * FAILED_PRECONDITION on a resolved or closed case or when the severity is the same.
+ */
+struct  Cx__V1__SetCaseSeverityRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * S1–S4.
+   */
+  Cx__V1__Severity severity;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__SET_CASE_SEVERITY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_case_severity_request__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "escalation.GetSlaPolicies" (role reader): the SLA matrix and calendars in force.
+ */
+struct  Cx__V1__GetSlaPoliciesRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_SLA_POLICIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_policies_request__descriptor) \
+     }
+
+
+/*
+ * One cell of the SLA matrix.
+ */
+struct  Cx__V1__SlaPolicyRow
+{
+  ProtobufCMessage base;
+  /*
+   * The cell's name, e.g. "S2/poor/priority".
+   */
+  char *policy;
+  /*
+   * The cell's inputs.
+   */
+  Cx__V1__Severity severity;
+  Cx__V1__HealthScoreBand band;
+  protobuf_c_boolean priority_support;
+  /*
+   * Its targets, in business time of the segment's calendar.
+   */
+  int64_t first_response_target_duration_ms;
+  int64_t resolution_target_duration_ms;
+};
+#define CX__V1__SLA_POLICY_ROW__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__sla_policy_row__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0, 0, 0 }
+
+
+/*
+ * The business-hours calendar a segment's cases run on.
+ */
+struct  Cx__V1__SegmentCalendar
+{
+  ProtobufCMessage base;
+  /*
+   * The segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * "24x7" or the opening hours, e.g. "Mon–Fri 08:00–18:00 UTC".
+   */
+  char *calendar;
+};
+#define CX__V1__SEGMENT_CALENDAR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__segment_calendar__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "escalation.GetSlaPolicies".
+ */
+struct  Cx__V1__GetSlaPoliciesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every cell: S1–S4 × good, average, poor × standard, priority (an unscored account counts as average).
+   */
+  size_t n_policies;
+  Cx__V1__SlaPolicyRow **policies;
+  /*
+   * The calendar of each segment.
+   */
+  size_t n_calendars;
+  Cx__V1__SegmentCalendar **calendars;
+  /*
+   * A warning is raised when this share of a target's time is left, 0–1.
+   */
+  double warning_share;
+  /*
+   * At most one detractor follow-up case per customer in this many days.
+   */
+  int64_t detractor_follow_up_days;
+};
+#define CX__V1__GET_SLA_POLICIES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_policies_response__descriptor) \
+    , 0,NULL, 0,NULL, 0, 0 }
+
+
 /* Cx__V1__SupportCase methods */
 void   cx__v1__support_case__init
                      (Cx__V1__SupportCase         *message);
@@ -1160,6 +1280,101 @@ Cx__V1__GetSlaReportResponse *
 void   cx__v1__get_sla_report_response__free_unpacked
                      (Cx__V1__GetSlaReportResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__SetCaseSeverityRequest methods */
+void   cx__v1__set_case_severity_request__init
+                     (Cx__V1__SetCaseSeverityRequest         *message);
+size_t cx__v1__set_case_severity_request__get_packed_size
+                     (const Cx__V1__SetCaseSeverityRequest   *message);
+size_t cx__v1__set_case_severity_request__pack
+                     (const Cx__V1__SetCaseSeverityRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_case_severity_request__pack_to_buffer
+                     (const Cx__V1__SetCaseSeverityRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetCaseSeverityRequest *
+       cx__v1__set_case_severity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_case_severity_request__free_unpacked
+                     (Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaPoliciesRequest methods */
+void   cx__v1__get_sla_policies_request__init
+                     (Cx__V1__GetSlaPoliciesRequest         *message);
+size_t cx__v1__get_sla_policies_request__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesRequest   *message);
+size_t cx__v1__get_sla_policies_request__pack
+                     (const Cx__V1__GetSlaPoliciesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_policies_request__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaPoliciesRequest *
+       cx__v1__get_sla_policies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_policies_request__free_unpacked
+                     (Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SlaPolicyRow methods */
+void   cx__v1__sla_policy_row__init
+                     (Cx__V1__SlaPolicyRow         *message);
+size_t cx__v1__sla_policy_row__get_packed_size
+                     (const Cx__V1__SlaPolicyRow   *message);
+size_t cx__v1__sla_policy_row__pack
+                     (const Cx__V1__SlaPolicyRow   *message,
+                      uint8_t             *out);
+size_t cx__v1__sla_policy_row__pack_to_buffer
+                     (const Cx__V1__SlaPolicyRow   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SlaPolicyRow *
+       cx__v1__sla_policy_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__sla_policy_row__free_unpacked
+                     (Cx__V1__SlaPolicyRow *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SegmentCalendar methods */
+void   cx__v1__segment_calendar__init
+                     (Cx__V1__SegmentCalendar         *message);
+size_t cx__v1__segment_calendar__get_packed_size
+                     (const Cx__V1__SegmentCalendar   *message);
+size_t cx__v1__segment_calendar__pack
+                     (const Cx__V1__SegmentCalendar   *message,
+                      uint8_t             *out);
+size_t cx__v1__segment_calendar__pack_to_buffer
+                     (const Cx__V1__SegmentCalendar   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SegmentCalendar *
+       cx__v1__segment_calendar__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__segment_calendar__free_unpacked
+                     (Cx__V1__SegmentCalendar *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaPoliciesResponse methods */
+void   cx__v1__get_sla_policies_response__init
+                     (Cx__V1__GetSlaPoliciesResponse         *message);
+size_t cx__v1__get_sla_policies_response__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesResponse   *message);
+size_t cx__v1__get_sla_policies_response__pack
+                     (const Cx__V1__GetSlaPoliciesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_policies_response__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaPoliciesResponse *
+       cx__v1__get_sla_policies_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_policies_response__free_unpacked
+                     (Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__SupportCase_Closure)
@@ -1225,6 +1440,21 @@ typedef void (*Cx__V1__BreachCount_Closure)
 typedef void (*Cx__V1__GetSlaReportResponse_Closure)
                  (const Cx__V1__GetSlaReportResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__SetCaseSeverityRequest_Closure)
+                 (const Cx__V1__SetCaseSeverityRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaPoliciesRequest_Closure)
+                 (const Cx__V1__GetSlaPoliciesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SlaPolicyRow_Closure)
+                 (const Cx__V1__SlaPolicyRow *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SegmentCalendar_Closure)
+                 (const Cx__V1__SegmentCalendar *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaPoliciesResponse_Closure)
+                 (const Cx__V1__GetSlaPoliciesResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1257,6 +1487,11 @@ extern const ProtobufCMessageDescriptor cx__v1__change_level_request__descriptor
 extern const ProtobufCMessageDescriptor cx__v1__get_sla_report_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__breach_count__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_sla_report_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_case_severity_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_policies_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__sla_policy_row__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__segment_calendar__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_policies_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
