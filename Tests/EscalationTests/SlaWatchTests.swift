@@ -12,7 +12,8 @@ struct SlaWatchTests {
     func escalatesOnceEach() async throws {
         let service = try await makeService()
         let start = service.clock.nowMs
-        _ = try await service.openCase(severity: .s2)  // first response 4 h (warn at 3 h), resolution 24 h (warn at 18 h)
+        // S2: first response 4 h (warning at 3 h), resolution 24 h (warning at 18 h).
+        _ = try await service.openCase(severity: .s2)
 
         try await service.watch(atOffset: 3 * hourMs - 1, from: start)
         #expect(try await service.getCase("C1").supportCase?.level == .support)

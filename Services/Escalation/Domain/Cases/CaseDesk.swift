@@ -56,7 +56,10 @@ struct CaseDesk {
     /// Raises the warnings and breaches that fell due up to now, in time order, each once; each one
     /// escalates the case one rung (unless it is at the top already).
     func raiseDueAlarms(_ record: inout CaseRecord) throws {
-        let due = record.pendingAlarms.filter { $0.atMs <= nowMs }.sorted { $0.atMs < $1.atMs }
+        // A warning and its breach can fall due at the same instant (a target used up by a re-target):
+        // the warning goes first.
+        let due = record.pendingAlarms.filter { $0.atMs <= nowMs }
+            .sorted { ($0.atMs, $0.alarm.rawValue) < ($1.atMs, $1.alarm.rawValue) }
         for alarm in due {
             record.alarms.insert(alarm.alarm)
             let dueAtMs = alarm.target == .firstResponse ? record.firstResponseDueMs : record.resolutionDueMs
