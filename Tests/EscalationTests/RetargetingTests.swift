@@ -51,6 +51,9 @@ struct RetargetingTests {
         #expect(try await service.getCase("C1").supportCase?.firstResponseDueMs == start + 3 * hourMs - 1)
         try await service.watch(atOffset: 3 * hourMs - 1, from: start)
         #expect(try await service.events("sla.breached", as: SlaBreached.self).map(\.target) == [.firstResponse])
+        let alarms = try await service.eventTypes().filter { $0.hasPrefix("sla.") }
+        #expect(alarms == ["sla.warning", "sla.breached"], "the warning goes first when both fall due at once")
+        #expect(try await service.getCase("C1").supportCase?.level == .accountManager)
     }
 
     @Test("priority support from loyalty or advocacy halves the targets; the case keeps it while either grants it")
