@@ -61,8 +61,11 @@ public struct EscalationPolicy: Sendable {
     public func knows(_ severity: Severity) -> Bool { baseTargets[severity] != nil }
 
     /// The matrix cell for a case.
+    /// - Important: `severity` must be one the matrix ``knows(_:)``.
     public func cell(_ severity: Severity, band: HealthScoreBand, prioritySupport: Bool) -> SlaPolicyCell {
-        let base = baseTargets[severity] ?? baseTargets[.s4]!
+        guard let base = baseTargets[severity] else {
+            preconditionFailure("no SLA targets for \(severity); methods refuse such a severity before this")
+        }
         let effectiveBand = band == .unspecified ? HealthScoreBand.average : band
         let factor = (bandFactors[effectiveBand] ?? 1) * (prioritySupport ? priorityFactor : 1)
         let targets = SlaTargets(
