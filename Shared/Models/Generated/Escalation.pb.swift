@@ -148,6 +148,748 @@ public struct SlaBreached: ProtoMessage {
     }
 }
 
+/// Body of the event "escalation.sla.warning": a target is about to be missed (emitted once per
+/// case and target, the policy's warning ahead of its due time).
+public struct SlaWarning: ProtoMessage {
+    public static let protoName = "cx.v1.SlaWarning"
+
+    /// The case and its customer.
+    public var caseId: String = ""
+
+    public var customer: CustomerId? = nil
+
+    /// Its severity and the target at risk.
+    public var severity: Severity = .unspecified
+
+    public var target: SlaTarget = .unspecified
+
+    /// When it is due and when the warning was raised, Unix epoch ms.
+    public var dueAtMs: Int64 = 0
+
+    public var warnedAtMs: Int64 = 0
+
+    /// The ladder level the case was at.
+    public var level: EscalationLevel = .unspecified
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        customer: CustomerId? = nil,
+        severity: Severity = .unspecified,
+        target: SlaTarget = .unspecified,
+        dueAtMs: Int64 = 0,
+        warnedAtMs: Int64 = 0,
+        level: EscalationLevel = .unspecified
+    ) {
+        self.caseId = caseId
+        self.customer = customer
+        self.severity = severity
+        self.target = target
+        self.dueAtMs = dueAtMs
+        self.warnedAtMs = warnedAtMs
+        self.level = level
+    }
+}
+
+/// Body of the event "escalation.outreach.requested": a case reached the account-manager level, so
+/// the account manager is asked to contact the customer proactively.
+public struct OutreachRequested: ProtoMessage {
+    public static let protoName = "cx.v1.OutreachRequested"
+
+    /// The case and its customer.
+    public var caseId: String = ""
+
+    public var customer: CustomerId? = nil
+
+    /// Who should call: the account's manager as health knows it ("" when unknown).
+    public var accountManager: String = ""
+
+    /// The case's severity and title, for the call.
+    public var severity: Severity = .unspecified
+
+    public var title: String = ""
+
+    /// Why the case reached the level: "by hand: …", "first response warning", …
+    public var reason: String = ""
+
+    /// When it was asked, Unix epoch ms.
+    public var requestedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        customer: CustomerId? = nil,
+        accountManager: String = "",
+        severity: Severity = .unspecified,
+        title: String = "",
+        reason: String = "",
+        requestedAtMs: Int64 = 0
+    ) {
+        self.caseId = caseId
+        self.customer = customer
+        self.accountManager = accountManager
+        self.severity = severity
+        self.title = title
+        self.reason = reason
+        self.requestedAtMs = requestedAtMs
+    }
+}
+
+/// One application of an SLA policy to a case: when the case opened, and every time the account's
+/// health band, its priority-support entitlement or the case's severity changed the targets.
+public struct SlaPolicyApplied: ProtoMessage {
+    public static let protoName = "cx.v1.SlaPolicyApplied"
+
+    /// When it was applied, Unix epoch ms.
+    public var appliedAtMs: Int64 = 0
+
+    /// Why: "opened", "health band average → poor", "priority support granted", …
+    public var reason: String = ""
+
+    /// The matrix cell used: severity × the account's health band × priority support.
+    public var severity: Severity = .unspecified
+
+    public var band: HealthScoreBand = .unspecified
+
+    public var prioritySupport: Bool = false
+
+    /// The cell's name, e.g. "S2/poor/priority".
+    public var policy: String = ""
+
+    /// The targets, in SLA time (business hours of the segment's calendar, pauses excluded).
+    public var firstResponseTargetDurationMs: Int64 = 0
+
+    public var resolutionTargetDurationMs: Int64 = 0
+
+    /// The due times they gave, Unix epoch ms (0 for a target already met).
+    public var firstResponseDueMs: Int64 = 0
+
+    public var resolutionDueMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        appliedAtMs: Int64 = 0,
+        reason: String = "",
+        severity: Severity = .unspecified,
+        band: HealthScoreBand = .unspecified,
+        prioritySupport: Bool = false,
+        policy: String = "",
+        firstResponseTargetDurationMs: Int64 = 0,
+        resolutionTargetDurationMs: Int64 = 0,
+        firstResponseDueMs: Int64 = 0,
+        resolutionDueMs: Int64 = 0
+    ) {
+        self.appliedAtMs = appliedAtMs
+        self.reason = reason
+        self.severity = severity
+        self.band = band
+        self.prioritySupport = prioritySupport
+        self.policy = policy
+        self.firstResponseTargetDurationMs = firstResponseTargetDurationMs
+        self.resolutionTargetDurationMs = resolutionTargetDurationMs
+        self.firstResponseDueMs = firstResponseDueMs
+        self.resolutionDueMs = resolutionDueMs
+    }
+}
+
+/// A note on a case.
+public struct CaseNote: ProtoMessage {
+    public static let protoName = "cx.v1.CaseNote"
+
+    /// Who wrote it.
+    public var author: String = ""
+
+    /// The text, 1–4000 bytes.
+    public var text: String = ""
+
+    /// True when it was a reply to the customer (the first one stops the first-response clock).
+    public var customerReply: Bool = false
+
+    /// When it was added, Unix epoch ms.
+    public var addedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        author: String = "",
+        text: String = "",
+        customerReply: Bool = false,
+        addedAtMs: Int64 = 0
+    ) {
+        self.author = author
+        self.text = text
+        self.customerReply = customerReply
+        self.addedAtMs = addedAtMs
+    }
+}
+
+/// Body of "escalation.OpenCase" (role writer): opens a case from a support system. Idempotent by
+/// external_id: opening again with the same one returns the case and changes nothing.
+public struct OpenCaseRequest: ProtoMessage {
+    public static let protoName = "cx.v1.OpenCaseRequest"
+
+    /// The support system's id of the case, 1–128 bytes. Required.
+    public var externalId: String = ""
+
+    /// The customer; the account must be known (from health).
+    public var customer: CustomerId? = nil
+
+    /// S1–S4. Required.
+    public var severity: Severity = .unspecified
+
+    /// A one-line summary, 1–200 bytes.
+    public var title: String = ""
+
+    /// Who works on it, 0–200 bytes.
+    public var assignee: String = ""
+
+    /// A first note (the problem as reported), 0–4000 bytes.
+    public var details: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        externalId: String = "",
+        customer: CustomerId? = nil,
+        severity: Severity = .unspecified,
+        title: String = "",
+        assignee: String = "",
+        details: String = ""
+    ) {
+        self.externalId = externalId
+        self.customer = customer
+        self.severity = severity
+        self.title = title
+        self.assignee = assignee
+        self.details = details
+    }
+}
+
+/// Reply to "escalation.OpenCase".
+public struct OpenCaseResponse: ProtoMessage {
+    public static let protoName = "cx.v1.OpenCaseResponse"
+
+    /// The case.
+    public var supportCase: SupportCase? = nil
+
+    /// False when a case with this external_id existed already.
+    public var created: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        supportCase: SupportCase? = nil,
+        created: Bool = false
+    ) {
+        self.supportCase = supportCase
+        self.created = created
+    }
+}
+
+/// Body of "escalation.GetCase" (role reader).
+public struct GetCaseRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetCaseRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = ""
+    ) {
+        self.caseId = caseId
+    }
+}
+
+/// Reply to "escalation.GetCase"; NOT_FOUND for an unknown case.
+public struct GetCaseResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetCaseResponse"
+
+    /// The case.
+    public var supportCase: SupportCase? = nil
+
+    /// Its notes, oldest first.
+    public var notes: [CaseNote] = []
+
+    /// Every SLA policy applied to it, oldest first: which targets held when, and why.
+    public var slaAudit: [SlaPolicyApplied] = []
+
+    /// The account's segment and the business-hours calendar its SLA clock runs on.
+    public var segment: Segment = .unspecified
+
+    public var calendar: String = ""
+
+    /// Time spent pending (clock paused) so far, ms.
+    public var pausedDurationMs: Int64 = 0
+
+    /// The targets missed so far.
+    public var breached: [SlaTarget] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        supportCase: SupportCase? = nil,
+        notes: [CaseNote] = [],
+        slaAudit: [SlaPolicyApplied] = [],
+        segment: Segment = .unspecified,
+        calendar: String = "",
+        pausedDurationMs: Int64 = 0,
+        breached: [SlaTarget] = []
+    ) {
+        self.supportCase = supportCase
+        self.notes = notes
+        self.slaAudit = slaAudit
+        self.segment = segment
+        self.calendar = calendar
+        self.pausedDurationMs = pausedDurationMs
+        self.breached = breached
+    }
+}
+
+/// Body of "escalation.ListCases" (role reader): cases newest first, filtered.
+public struct ListCasesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListCasesRequest"
+
+    /// Only this customer's cases, when set.
+    public var customer: CustomerId? = nil
+
+    /// Only cases in this status, when set.
+    public var status: CaseStatus = .unspecified
+
+    /// Only cases not resolved or closed (open, pending, escalated).
+    public var activeOnly: Bool = false
+
+    /// Paging; total_count is given.
+    public var page: PageRequest? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        status: CaseStatus = .unspecified,
+        activeOnly: Bool = false,
+        page: PageRequest? = nil
+    ) {
+        self.customer = customer
+        self.status = status
+        self.activeOnly = activeOnly
+        self.page = page
+    }
+}
+
+/// Reply to "escalation.ListCases".
+public struct ListCasesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListCasesResponse"
+
+    /// The page of cases.
+    public var cases: [SupportCase] = []
+
+    /// Where the next page starts.
+    public var page: PageInfo? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        cases: [SupportCase] = [],
+        page: PageInfo? = nil
+    ) {
+        self.cases = cases
+        self.page = page
+    }
+}
+
+/// Body of "escalation.SetCaseStatus" (role writer): the case's life. Allowed: open or escalated →
+/// pending (clock paused); pending → open (clock resumes; escalated again when above support);
+/// open, pending or escalated → resolved; resolved → closed. Anything else is FAILED_PRECONDITION
+/// and changes nothing; escalation has its own methods.
+public struct SetCaseStatusRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetCaseStatusRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// The new status: open, pending, resolved or closed.
+    public var status: CaseStatus = .unspecified
+
+    /// Why, 0–500 bytes; kept as a note.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        status: CaseStatus = .unspecified,
+        reason: String = ""
+    ) {
+        self.caseId = caseId
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// Reply to the methods that change one case.
+public struct CaseResponse: ProtoMessage {
+    public static let protoName = "cx.v1.CaseResponse"
+
+    /// The case after the change.
+    public var supportCase: SupportCase? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        supportCase: SupportCase? = nil
+    ) {
+        self.supportCase = supportCase
+    }
+}
+
+/// Body of "escalation.AddCaseNote" (role writer). A repeat with the same note_id is ignored.
+public struct AddCaseNoteRequest: ProtoMessage {
+    public static let protoName = "cx.v1.AddCaseNoteRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// The caller's id of the note, 1–128 bytes (idempotency).
+    public var noteId: String = ""
+
+    /// Who wrote it, 1–200 bytes.
+    public var author: String = ""
+
+    /// 1–4000 bytes.
+    public var text: String = ""
+
+    /// A reply to the customer: the first one records the first response.
+    public var customerReply: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        noteId: String = "",
+        author: String = "",
+        text: String = "",
+        customerReply: Bool = false
+    ) {
+        self.caseId = caseId
+        self.noteId = noteId
+        self.author = author
+        self.text = text
+        self.customerReply = customerReply
+    }
+}
+
+/// Body of "escalation.AssignCase" (role writer).
+public struct AssignCaseRequest: ProtoMessage {
+    public static let protoName = "cx.v1.AssignCaseRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// The new assignee, 1–200 bytes.
+    public var assignee: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        assignee: String = ""
+    ) {
+        self.caseId = caseId
+        self.assignee = assignee
+    }
+}
+
+/// Body of "escalation.EscalateCase" and "escalation.DeescalateCase" (role writer): one rung up or
+/// down the ladder, by hand. FAILED_PRECONDITION past the top or bottom, or on a resolved or
+/// closed case.
+public struct ChangeLevelRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ChangeLevelRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// Why, 1–500 bytes; kept as a note.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        reason: String = ""
+    ) {
+        self.caseId = caseId
+        self.reason = reason
+    }
+}
+
+/// Body of "escalation.GetSlaReport" (role reader).
+public struct GetSlaReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaReportRequest"
+
+    /// Cases resolved, replied to and breaches seen in this window; the last 30 days when unset.
+    public var window: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        window: TimeRange? = nil
+    ) {
+        self.window = window
+    }
+}
+
+/// A count of breaches under one key (a severity, segment or level name).
+public struct BreachCount: ProtoMessage {
+    public static let protoName = "cx.v1.BreachCount"
+
+    /// "S1", "enterprise", "account-manager", …
+    public var key: String = ""
+
+    /// Breaches (a case can breach both targets).
+    public var breaches: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        key: String = "",
+        breaches: UInt32 = 0
+    ) {
+        self.key = key
+        self.breaches = breaches
+    }
+}
+
+/// Reply to "escalation.GetSlaReport".
+public struct GetSlaReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaReportResponse"
+
+    /// Cases resolved in the window, and the share of them that met both targets, 0–100.
+    public var resolved: UInt32 = 0
+
+    public var attainmentPercent: Double = 0
+
+    /// First reply time (opened → first reply) of cases replied to in the window, ms.
+    public var medianFirstResponseDurationMs: Int64 = 0
+
+    public var p90FirstResponseDurationMs: Int64 = 0
+
+    /// Resolution time (opened → resolved, pending time excluded) of cases resolved in the window, ms.
+    public var medianResolutionDurationMs: Int64 = 0
+
+    public var p90ResolutionDurationMs: Int64 = 0
+
+    /// Breaches seen in the window, by the case's severity, segment and ladder level at the time.
+    public var breachesBySeverity: [BreachCount] = []
+
+    public var breachesBySegment: [BreachCount] = []
+
+    public var breachesByLevel: [BreachCount] = []
+
+    /// Cases not yet resolved that have had a warning or a breach, soonest due first.
+    public var atRisk: [SupportCase] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        resolved: UInt32 = 0,
+        attainmentPercent: Double = 0,
+        medianFirstResponseDurationMs: Int64 = 0,
+        p90FirstResponseDurationMs: Int64 = 0,
+        medianResolutionDurationMs: Int64 = 0,
+        p90ResolutionDurationMs: Int64 = 0,
+        breachesBySeverity: [BreachCount] = [],
+        breachesBySegment: [BreachCount] = [],
+        breachesByLevel: [BreachCount] = [],
+        atRisk: [SupportCase] = []
+    ) {
+        self.resolved = resolved
+        self.attainmentPercent = attainmentPercent
+        self.medianFirstResponseDurationMs = medianFirstResponseDurationMs
+        self.p90FirstResponseDurationMs = p90FirstResponseDurationMs
+        self.medianResolutionDurationMs = medianResolutionDurationMs
+        self.p90ResolutionDurationMs = p90ResolutionDurationMs
+        self.breachesBySeverity = breachesBySeverity
+        self.breachesBySegment = breachesBySegment
+        self.breachesByLevel = breachesByLevel
+        self.atRisk = atRisk
+    }
+}
+
+/// Body of "escalation.SetCaseSeverity" (role writer): the case turned out more or less severe. Its
+/// targets follow the matrix from now on (time already used counts) and the change is in its audit.
+/// FAILED_PRECONDITION on a resolved or closed case or when the severity is the same.
+public struct SetCaseSeverityRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetCaseSeverityRequest"
+
+    /// The case. Required.
+    public var caseId: String = ""
+
+    /// S1–S4.
+    public var severity: Severity = .unspecified
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        caseId: String = "",
+        severity: Severity = .unspecified,
+        reason: String = ""
+    ) {
+        self.caseId = caseId
+        self.severity = severity
+        self.reason = reason
+    }
+}
+
+/// Body of "escalation.GetSlaPolicies" (role reader): the SLA matrix and calendars in force.
+public struct GetSlaPoliciesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaPoliciesRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// One cell of the SLA matrix.
+public struct SlaPolicyRow: ProtoMessage {
+    public static let protoName = "cx.v1.SlaPolicyRow"
+
+    /// The cell's name, e.g. "S2/poor/priority".
+    public var policy: String = ""
+
+    /// The cell's inputs.
+    public var severity: Severity = .unspecified
+
+    public var band: HealthScoreBand = .unspecified
+
+    public var prioritySupport: Bool = false
+
+    /// Its targets, in business time of the segment's calendar.
+    public var firstResponseTargetDurationMs: Int64 = 0
+
+    public var resolutionTargetDurationMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        policy: String = "",
+        severity: Severity = .unspecified,
+        band: HealthScoreBand = .unspecified,
+        prioritySupport: Bool = false,
+        firstResponseTargetDurationMs: Int64 = 0,
+        resolutionTargetDurationMs: Int64 = 0
+    ) {
+        self.policy = policy
+        self.severity = severity
+        self.band = band
+        self.prioritySupport = prioritySupport
+        self.firstResponseTargetDurationMs = firstResponseTargetDurationMs
+        self.resolutionTargetDurationMs = resolutionTargetDurationMs
+    }
+}
+
+/// The business-hours calendar a segment's cases run on.
+public struct SegmentCalendar: ProtoMessage {
+    public static let protoName = "cx.v1.SegmentCalendar"
+
+    /// The segment.
+    public var segment: Segment = .unspecified
+
+    /// "24x7" or the opening hours, e.g. "Mon–Fri 08:00–18:00 UTC".
+    public var calendar: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        calendar: String = ""
+    ) {
+        self.segment = segment
+        self.calendar = calendar
+    }
+}
+
+/// Reply to "escalation.GetSlaPolicies".
+public struct GetSlaPoliciesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetSlaPoliciesResponse"
+
+    /// Every cell: S1–S4 × good, average, poor × standard, priority (an unscored account counts as average).
+    public var policies: [SlaPolicyRow] = []
+
+    /// The calendar of each segment.
+    public var calendars: [SegmentCalendar] = []
+
+    /// A warning is raised when this share of a target's time is left, 0–1.
+    public var warningShare: Double = 0
+
+    /// At most one detractor follow-up case per customer in this many days.
+    public var detractorFollowUpDays: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        policies: [SlaPolicyRow] = [],
+        calendars: [SegmentCalendar] = [],
+        warningShare: Double = 0,
+        detractorFollowUpDays: Int64 = 0
+    ) {
+        self.policies = policies
+        self.calendars = calendars
+        self.warningShare = warningShare
+        self.detractorFollowUpDays = detractorFollowUpDays
+    }
+}
+
 /// How bad the problem is for the customer.
 public enum Severity: ProtoEnum {
     /// Not given; refused.
@@ -484,6 +1226,849 @@ extension SlaBreached: ProtoJSON {
         members.append(JSONMember("due_at_ms", JSONValue(self.dueAtMs)))
         members.append(JSONMember("breached_at_ms", JSONValue(self.breachedAtMs)))
         members.append(JSONMember("level", JSONValue(self.level)))
+        return .object(members)
+    }
+}
+
+extension SlaWarning: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SlaWarning {
+        var cMessage = Cx__V1__SlaWarning()
+        cx__v1__sla_warning__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SlaWarning) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.severity = Severity(cValue: cMessage.severity)
+        self.target = SlaTarget(cValue: cMessage.target)
+        self.dueAtMs = cMessage.due_at_ms
+        self.warnedAtMs = cMessage.warned_at_ms
+        self.level = EscalationLevel(cValue: cMessage.level)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SlaWarning {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.severity = self.severity.cValue
+        cMessage.target = self.target.cValue
+        cMessage.due_at_ms = self.dueAtMs
+        cMessage.warned_at_ms = self.warnedAtMs
+        cMessage.level = self.level.cValue
+        return cMessage
+    }
+}
+
+extension SlaWarning: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("target", JSONValue(self.target)))
+        members.append(JSONMember("due_at_ms", JSONValue(self.dueAtMs)))
+        members.append(JSONMember("warned_at_ms", JSONValue(self.warnedAtMs)))
+        members.append(JSONMember("level", JSONValue(self.level)))
+        return .object(members)
+    }
+}
+
+extension OutreachRequested: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OutreachRequested {
+        var cMessage = Cx__V1__OutreachRequested()
+        cx__v1__outreach_requested__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OutreachRequested) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.accountManager = String(protobufCString: cMessage.account_manager)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.title = String(protobufCString: cMessage.title)
+        self.reason = String(protobufCString: cMessage.reason)
+        self.requestedAtMs = cMessage.requested_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OutreachRequested {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.account_manager = arena.cString(self.accountManager)
+        cMessage.severity = self.severity.cValue
+        cMessage.title = arena.cString(self.title)
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.requested_at_ms = self.requestedAtMs
+        return cMessage
+    }
+}
+
+extension OutreachRequested: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("account_manager", JSONValue(self.accountManager)))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("title", JSONValue(self.title)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("requested_at_ms", JSONValue(self.requestedAtMs)))
+        return .object(members)
+    }
+}
+
+extension SlaPolicyApplied: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SlaPolicyApplied {
+        var cMessage = Cx__V1__SlaPolicyApplied()
+        cx__v1__sla_policy_applied__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SlaPolicyApplied) {
+        self.init()
+        self.appliedAtMs = cMessage.applied_at_ms
+        self.reason = String(protobufCString: cMessage.reason)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.band = HealthScoreBand(cValue: cMessage.band)
+        self.prioritySupport = cMessage.priority_support != 0
+        self.policy = String(protobufCString: cMessage.policy)
+        self.firstResponseTargetDurationMs = cMessage.first_response_target_duration_ms
+        self.resolutionTargetDurationMs = cMessage.resolution_target_duration_ms
+        self.firstResponseDueMs = cMessage.first_response_due_ms
+        self.resolutionDueMs = cMessage.resolution_due_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SlaPolicyApplied {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.applied_at_ms = self.appliedAtMs
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.severity = self.severity.cValue
+        cMessage.band = self.band.cValue
+        cMessage.priority_support = self.prioritySupport ? 1 : 0
+        cMessage.policy = arena.cString(self.policy)
+        cMessage.first_response_target_duration_ms = self.firstResponseTargetDurationMs
+        cMessage.resolution_target_duration_ms = self.resolutionTargetDurationMs
+        cMessage.first_response_due_ms = self.firstResponseDueMs
+        cMessage.resolution_due_ms = self.resolutionDueMs
+        return cMessage
+    }
+}
+
+extension SlaPolicyApplied: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("applied_at_ms", JSONValue(self.appliedAtMs)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("band", JSONValue(self.band)))
+        members.append(JSONMember("priority_support", JSONValue(self.prioritySupport)))
+        members.append(JSONMember("policy", JSONValue(self.policy)))
+        members.append(JSONMember("first_response_target_duration_ms", JSONValue(self.firstResponseTargetDurationMs)))
+        members.append(JSONMember("resolution_target_duration_ms", JSONValue(self.resolutionTargetDurationMs)))
+        members.append(JSONMember("first_response_due_ms", JSONValue(self.firstResponseDueMs)))
+        members.append(JSONMember("resolution_due_ms", JSONValue(self.resolutionDueMs)))
+        return .object(members)
+    }
+}
+
+extension CaseNote: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CaseNote {
+        var cMessage = Cx__V1__CaseNote()
+        cx__v1__case_note__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CaseNote) {
+        self.init()
+        self.author = String(protobufCString: cMessage.author)
+        self.text = String(protobufCString: cMessage.text)
+        self.customerReply = cMessage.customer_reply != 0
+        self.addedAtMs = cMessage.added_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CaseNote {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.author = arena.cString(self.author)
+        cMessage.text = arena.cString(self.text)
+        cMessage.customer_reply = self.customerReply ? 1 : 0
+        cMessage.added_at_ms = self.addedAtMs
+        return cMessage
+    }
+}
+
+extension CaseNote: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("author", JSONValue(self.author)))
+        members.append(JSONMember("text", JSONValue(self.text)))
+        members.append(JSONMember("customer_reply", JSONValue(self.customerReply)))
+        members.append(JSONMember("added_at_ms", JSONValue(self.addedAtMs)))
+        return .object(members)
+    }
+}
+
+extension OpenCaseRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OpenCaseRequest {
+        var cMessage = Cx__V1__OpenCaseRequest()
+        cx__v1__open_case_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OpenCaseRequest) {
+        self.init()
+        self.externalId = String(protobufCString: cMessage.external_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.severity = Severity(cValue: cMessage.severity)
+        self.title = String(protobufCString: cMessage.title)
+        self.assignee = String(protobufCString: cMessage.assignee)
+        self.details = String(protobufCString: cMessage.details)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OpenCaseRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.external_id = arena.cString(self.externalId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.severity = self.severity.cValue
+        cMessage.title = arena.cString(self.title)
+        cMessage.assignee = arena.cString(self.assignee)
+        cMessage.details = arena.cString(self.details)
+        return cMessage
+    }
+}
+
+extension OpenCaseRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("external_id", JSONValue(self.externalId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("title", JSONValue(self.title)))
+        members.append(JSONMember("assignee", JSONValue(self.assignee)))
+        members.append(JSONMember("details", JSONValue(self.details)))
+        return .object(members)
+    }
+}
+
+extension OpenCaseResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OpenCaseResponse {
+        var cMessage = Cx__V1__OpenCaseResponse()
+        cx__v1__open_case_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OpenCaseResponse) {
+        self.init()
+        self.supportCase = cMessage.support_case.map { SupportCase(cMessageAt: $0) }
+        self.created = cMessage.created != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OpenCaseResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.support_case = self.supportCase.map { arena.message($0) }
+        cMessage.created = self.created ? 1 : 0
+        return cMessage
+    }
+}
+
+extension OpenCaseResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("support_case", self.supportCase.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("created", JSONValue(self.created)))
+        return .object(members)
+    }
+}
+
+extension GetCaseRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetCaseRequest {
+        var cMessage = Cx__V1__GetCaseRequest()
+        cx__v1__get_case_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetCaseRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetCaseRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        return cMessage
+    }
+}
+
+extension GetCaseRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        return .object(members)
+    }
+}
+
+extension GetCaseResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetCaseResponse {
+        var cMessage = Cx__V1__GetCaseResponse()
+        cx__v1__get_case_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetCaseResponse) {
+        self.init()
+        self.supportCase = cMessage.support_case.map { SupportCase(cMessageAt: $0) }
+        self.notes = Array(cElements: cMessage.notes, count: cMessage.n_notes) { CaseNote(cMessageAt: $0) }
+        self.slaAudit = Array(cElements: cMessage.sla_audit, count: cMessage.n_sla_audit) {
+            SlaPolicyApplied(cMessageAt: $0)
+        }
+        self.segment = Segment(cValue: cMessage.segment)
+        self.calendar = String(protobufCString: cMessage.calendar)
+        self.pausedDurationMs = cMessage.paused_duration_ms
+        self.breached = Array(cElements: cMessage.breached, count: cMessage.n_breached) { SlaTarget(cValue: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetCaseResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.support_case = self.supportCase.map { arena.message($0) }
+        cMessage.n_notes = self.notes.count
+        cMessage.notes = arena.array(self.notes) { arena.message($0) }
+        cMessage.n_sla_audit = self.slaAudit.count
+        cMessage.sla_audit = arena.array(self.slaAudit) { arena.message($0) }
+        cMessage.segment = self.segment.cValue
+        cMessage.calendar = arena.cString(self.calendar)
+        cMessage.paused_duration_ms = self.pausedDurationMs
+        cMessage.n_breached = self.breached.count
+        cMessage.breached = arena.array(self.breached) { $0.cValue }
+        return cMessage
+    }
+}
+
+extension GetCaseResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("support_case", self.supportCase.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("notes", .array(self.notes.map { JSONValue($0) })))
+        members.append(JSONMember("sla_audit", .array(self.slaAudit.map { JSONValue($0) })))
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("calendar", JSONValue(self.calendar)))
+        members.append(JSONMember("paused_duration_ms", JSONValue(self.pausedDurationMs)))
+        members.append(JSONMember("breached", .array(self.breached.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension ListCasesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListCasesRequest {
+        var cMessage = Cx__V1__ListCasesRequest()
+        cx__v1__list_cases_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListCasesRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.status = CaseStatus(cValue: cMessage.status)
+        self.activeOnly = cMessage.active_only != 0
+        self.page = cMessage.page.map { PageRequest(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListCasesRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.status = self.status.cValue
+        cMessage.active_only = self.activeOnly ? 1 : 0
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListCasesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("active_only", JSONValue(self.activeOnly)))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListCasesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListCasesResponse {
+        var cMessage = Cx__V1__ListCasesResponse()
+        cx__v1__list_cases_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListCasesResponse) {
+        self.init()
+        self.cases = Array(cElements: cMessage.cases, count: cMessage.n_cases) { SupportCase(cMessageAt: $0) }
+        self.page = cMessage.page.map { PageInfo(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListCasesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_cases = self.cases.count
+        cMessage.cases = arena.array(self.cases) { arena.message($0) }
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListCasesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("cases", .array(self.cases.map { JSONValue($0) })))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension SetCaseStatusRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetCaseStatusRequest {
+        var cMessage = Cx__V1__SetCaseStatusRequest()
+        cx__v1__set_case_status_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetCaseStatusRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.status = CaseStatus(cValue: cMessage.status)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetCaseStatusRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.status = self.status.cValue
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension SetCaseStatusRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension CaseResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CaseResponse {
+        var cMessage = Cx__V1__CaseResponse()
+        cx__v1__case_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CaseResponse) {
+        self.init()
+        self.supportCase = cMessage.support_case.map { SupportCase(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CaseResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.support_case = self.supportCase.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension CaseResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("support_case", self.supportCase.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension AddCaseNoteRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AddCaseNoteRequest {
+        var cMessage = Cx__V1__AddCaseNoteRequest()
+        cx__v1__add_case_note_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AddCaseNoteRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.noteId = String(protobufCString: cMessage.note_id)
+        self.author = String(protobufCString: cMessage.author)
+        self.text = String(protobufCString: cMessage.text)
+        self.customerReply = cMessage.customer_reply != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AddCaseNoteRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.note_id = arena.cString(self.noteId)
+        cMessage.author = arena.cString(self.author)
+        cMessage.text = arena.cString(self.text)
+        cMessage.customer_reply = self.customerReply ? 1 : 0
+        return cMessage
+    }
+}
+
+extension AddCaseNoteRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("note_id", JSONValue(self.noteId)))
+        members.append(JSONMember("author", JSONValue(self.author)))
+        members.append(JSONMember("text", JSONValue(self.text)))
+        members.append(JSONMember("customer_reply", JSONValue(self.customerReply)))
+        return .object(members)
+    }
+}
+
+extension AssignCaseRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AssignCaseRequest {
+        var cMessage = Cx__V1__AssignCaseRequest()
+        cx__v1__assign_case_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AssignCaseRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.assignee = String(protobufCString: cMessage.assignee)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AssignCaseRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.assignee = arena.cString(self.assignee)
+        return cMessage
+    }
+}
+
+extension AssignCaseRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("assignee", JSONValue(self.assignee)))
+        return .object(members)
+    }
+}
+
+extension ChangeLevelRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ChangeLevelRequest {
+        var cMessage = Cx__V1__ChangeLevelRequest()
+        cx__v1__change_level_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ChangeLevelRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ChangeLevelRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension ChangeLevelRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension GetSlaReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaReportRequest {
+        var cMessage = Cx__V1__GetSlaReportRequest()
+        cx__v1__get_sla_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaReportRequest) {
+        self.init()
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaReportRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.window = self.window.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetSlaReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension BreachCount: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__BreachCount {
+        var cMessage = Cx__V1__BreachCount()
+        cx__v1__breach_count__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__BreachCount) {
+        self.init()
+        self.key = String(protobufCString: cMessage.key)
+        self.breaches = cMessage.breaches
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__BreachCount {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.key = arena.cString(self.key)
+        cMessage.breaches = self.breaches
+        return cMessage
+    }
+}
+
+extension BreachCount: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("key", JSONValue(self.key)))
+        members.append(JSONMember("breaches", JSONValue(self.breaches)))
+        return .object(members)
+    }
+}
+
+extension GetSlaReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaReportResponse {
+        var cMessage = Cx__V1__GetSlaReportResponse()
+        cx__v1__get_sla_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaReportResponse) {
+        self.init()
+        self.resolved = cMessage.resolved
+        self.attainmentPercent = cMessage.attainment_percent
+        self.medianFirstResponseDurationMs = cMessage.median_first_response_duration_ms
+        self.p90FirstResponseDurationMs = cMessage.p90_first_response_duration_ms
+        self.medianResolutionDurationMs = cMessage.median_resolution_duration_ms
+        self.p90ResolutionDurationMs = cMessage.p90_resolution_duration_ms
+        self.breachesBySeverity = Array(
+            cElements: cMessage.breaches_by_severity, count: cMessage.n_breaches_by_severity
+        ) { BreachCount(cMessageAt: $0) }
+        self.breachesBySegment = Array(cElements: cMessage.breaches_by_segment, count: cMessage.n_breaches_by_segment) {
+            BreachCount(cMessageAt: $0)
+        }
+        self.breachesByLevel = Array(cElements: cMessage.breaches_by_level, count: cMessage.n_breaches_by_level) {
+            BreachCount(cMessageAt: $0)
+        }
+        self.atRisk = Array(cElements: cMessage.at_risk, count: cMessage.n_at_risk) { SupportCase(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.resolved = self.resolved
+        cMessage.attainment_percent = self.attainmentPercent
+        cMessage.median_first_response_duration_ms = self.medianFirstResponseDurationMs
+        cMessage.p90_first_response_duration_ms = self.p90FirstResponseDurationMs
+        cMessage.median_resolution_duration_ms = self.medianResolutionDurationMs
+        cMessage.p90_resolution_duration_ms = self.p90ResolutionDurationMs
+        cMessage.n_breaches_by_severity = self.breachesBySeverity.count
+        cMessage.breaches_by_severity = arena.array(self.breachesBySeverity) { arena.message($0) }
+        cMessage.n_breaches_by_segment = self.breachesBySegment.count
+        cMessage.breaches_by_segment = arena.array(self.breachesBySegment) { arena.message($0) }
+        cMessage.n_breaches_by_level = self.breachesByLevel.count
+        cMessage.breaches_by_level = arena.array(self.breachesByLevel) { arena.message($0) }
+        cMessage.n_at_risk = self.atRisk.count
+        cMessage.at_risk = arena.array(self.atRisk) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetSlaReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("resolved", JSONValue(self.resolved)))
+        members.append(JSONMember("attainment_percent", JSONValue(self.attainmentPercent)))
+        members.append(JSONMember("median_first_response_duration_ms", JSONValue(self.medianFirstResponseDurationMs)))
+        members.append(JSONMember("p90_first_response_duration_ms", JSONValue(self.p90FirstResponseDurationMs)))
+        members.append(JSONMember("median_resolution_duration_ms", JSONValue(self.medianResolutionDurationMs)))
+        members.append(JSONMember("p90_resolution_duration_ms", JSONValue(self.p90ResolutionDurationMs)))
+        members.append(JSONMember("breaches_by_severity", .array(self.breachesBySeverity.map { JSONValue($0) })))
+        members.append(JSONMember("breaches_by_segment", .array(self.breachesBySegment.map { JSONValue($0) })))
+        members.append(JSONMember("breaches_by_level", .array(self.breachesByLevel.map { JSONValue($0) })))
+        members.append(JSONMember("at_risk", .array(self.atRisk.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension SetCaseSeverityRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetCaseSeverityRequest {
+        var cMessage = Cx__V1__SetCaseSeverityRequest()
+        cx__v1__set_case_severity_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetCaseSeverityRequest) {
+        self.init()
+        self.caseId = String(protobufCString: cMessage.case_id)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetCaseSeverityRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.case_id = arena.cString(self.caseId)
+        cMessage.severity = self.severity.cValue
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension SetCaseSeverityRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("case_id", JSONValue(self.caseId)))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension GetSlaPoliciesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaPoliciesRequest {
+        var cMessage = Cx__V1__GetSlaPoliciesRequest()
+        cx__v1__get_sla_policies_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaPoliciesRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaPoliciesRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetSlaPoliciesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension SlaPolicyRow: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SlaPolicyRow {
+        var cMessage = Cx__V1__SlaPolicyRow()
+        cx__v1__sla_policy_row__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SlaPolicyRow) {
+        self.init()
+        self.policy = String(protobufCString: cMessage.policy)
+        self.severity = Severity(cValue: cMessage.severity)
+        self.band = HealthScoreBand(cValue: cMessage.band)
+        self.prioritySupport = cMessage.priority_support != 0
+        self.firstResponseTargetDurationMs = cMessage.first_response_target_duration_ms
+        self.resolutionTargetDurationMs = cMessage.resolution_target_duration_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SlaPolicyRow {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.policy = arena.cString(self.policy)
+        cMessage.severity = self.severity.cValue
+        cMessage.band = self.band.cValue
+        cMessage.priority_support = self.prioritySupport ? 1 : 0
+        cMessage.first_response_target_duration_ms = self.firstResponseTargetDurationMs
+        cMessage.resolution_target_duration_ms = self.resolutionTargetDurationMs
+        return cMessage
+    }
+}
+
+extension SlaPolicyRow: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("policy", JSONValue(self.policy)))
+        members.append(JSONMember("severity", JSONValue(self.severity)))
+        members.append(JSONMember("band", JSONValue(self.band)))
+        members.append(JSONMember("priority_support", JSONValue(self.prioritySupport)))
+        members.append(JSONMember("first_response_target_duration_ms", JSONValue(self.firstResponseTargetDurationMs)))
+        members.append(JSONMember("resolution_target_duration_ms", JSONValue(self.resolutionTargetDurationMs)))
+        return .object(members)
+    }
+}
+
+extension SegmentCalendar: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SegmentCalendar {
+        var cMessage = Cx__V1__SegmentCalendar()
+        cx__v1__segment_calendar__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SegmentCalendar) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.calendar = String(protobufCString: cMessage.calendar)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SegmentCalendar {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.calendar = arena.cString(self.calendar)
+        return cMessage
+    }
+}
+
+extension SegmentCalendar: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("calendar", JSONValue(self.calendar)))
+        return .object(members)
+    }
+}
+
+extension GetSlaPoliciesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSlaPoliciesResponse {
+        var cMessage = Cx__V1__GetSlaPoliciesResponse()
+        cx__v1__get_sla_policies_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSlaPoliciesResponse) {
+        self.init()
+        self.policies = Array(cElements: cMessage.policies, count: cMessage.n_policies) { SlaPolicyRow(cMessageAt: $0) }
+        self.calendars = Array(cElements: cMessage.calendars, count: cMessage.n_calendars) {
+            SegmentCalendar(cMessageAt: $0)
+        }
+        self.warningShare = cMessage.warning_share
+        self.detractorFollowUpDays = cMessage.detractor_follow_up_days
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSlaPoliciesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_policies = self.policies.count
+        cMessage.policies = arena.array(self.policies) { arena.message($0) }
+        cMessage.n_calendars = self.calendars.count
+        cMessage.calendars = arena.array(self.calendars) { arena.message($0) }
+        cMessage.warning_share = self.warningShare
+        cMessage.detractor_follow_up_days = self.detractorFollowUpDays
+        return cMessage
+    }
+}
+
+extension GetSlaPoliciesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("policies", .array(self.policies.map { JSONValue($0) })))
+        members.append(JSONMember("calendars", .array(self.calendars.map { JSONValue($0) })))
+        members.append(JSONMember("warning_share", JSONValue(self.warningShare)))
+        members.append(JSONMember("detractor_follow_up_days", JSONValue(self.detractorFollowUpDays)))
         return .object(members)
     }
 }

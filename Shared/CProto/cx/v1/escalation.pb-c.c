@@ -142,6 +142,1041 @@ void   cx__v1__sla_breached__free_unpacked
   assert(message->base.descriptor == &cx__v1__sla_breached__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__sla_warning__init
+                     (Cx__V1__SlaWarning         *message)
+{
+  static const Cx__V1__SlaWarning init_value = CX__V1__SLA_WARNING__INIT;
+  *message = init_value;
+}
+size_t cx__v1__sla_warning__get_packed_size
+                     (const Cx__V1__SlaWarning *message)
+{
+  assert(message->base.descriptor == &cx__v1__sla_warning__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__sla_warning__pack
+                     (const Cx__V1__SlaWarning *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__sla_warning__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__sla_warning__pack_to_buffer
+                     (const Cx__V1__SlaWarning *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__sla_warning__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SlaWarning *
+       cx__v1__sla_warning__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SlaWarning *)
+     protobuf_c_message_unpack (&cx__v1__sla_warning__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__sla_warning__free_unpacked
+                     (Cx__V1__SlaWarning *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__sla_warning__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__outreach_requested__init
+                     (Cx__V1__OutreachRequested         *message)
+{
+  static const Cx__V1__OutreachRequested init_value = CX__V1__OUTREACH_REQUESTED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__outreach_requested__get_packed_size
+                     (const Cx__V1__OutreachRequested *message)
+{
+  assert(message->base.descriptor == &cx__v1__outreach_requested__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__outreach_requested__pack
+                     (const Cx__V1__OutreachRequested *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__outreach_requested__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__outreach_requested__pack_to_buffer
+                     (const Cx__V1__OutreachRequested *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__outreach_requested__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OutreachRequested *
+       cx__v1__outreach_requested__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OutreachRequested *)
+     protobuf_c_message_unpack (&cx__v1__outreach_requested__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__outreach_requested__free_unpacked
+                     (Cx__V1__OutreachRequested *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__outreach_requested__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__sla_policy_applied__init
+                     (Cx__V1__SlaPolicyApplied         *message)
+{
+  static const Cx__V1__SlaPolicyApplied init_value = CX__V1__SLA_POLICY_APPLIED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__sla_policy_applied__get_packed_size
+                     (const Cx__V1__SlaPolicyApplied *message)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_applied__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__sla_policy_applied__pack
+                     (const Cx__V1__SlaPolicyApplied *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_applied__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__sla_policy_applied__pack_to_buffer
+                     (const Cx__V1__SlaPolicyApplied *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_applied__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SlaPolicyApplied *
+       cx__v1__sla_policy_applied__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SlaPolicyApplied *)
+     protobuf_c_message_unpack (&cx__v1__sla_policy_applied__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__sla_policy_applied__free_unpacked
+                     (Cx__V1__SlaPolicyApplied *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__sla_policy_applied__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__case_note__init
+                     (Cx__V1__CaseNote         *message)
+{
+  static const Cx__V1__CaseNote init_value = CX__V1__CASE_NOTE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__case_note__get_packed_size
+                     (const Cx__V1__CaseNote *message)
+{
+  assert(message->base.descriptor == &cx__v1__case_note__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__case_note__pack
+                     (const Cx__V1__CaseNote *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__case_note__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__case_note__pack_to_buffer
+                     (const Cx__V1__CaseNote *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__case_note__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CaseNote *
+       cx__v1__case_note__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CaseNote *)
+     protobuf_c_message_unpack (&cx__v1__case_note__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__case_note__free_unpacked
+                     (Cx__V1__CaseNote *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__case_note__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__open_case_request__init
+                     (Cx__V1__OpenCaseRequest         *message)
+{
+  static const Cx__V1__OpenCaseRequest init_value = CX__V1__OPEN_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__open_case_request__get_packed_size
+                     (const Cx__V1__OpenCaseRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__open_case_request__pack
+                     (const Cx__V1__OpenCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__open_case_request__pack_to_buffer
+                     (const Cx__V1__OpenCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OpenCaseRequest *
+       cx__v1__open_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OpenCaseRequest *)
+     protobuf_c_message_unpack (&cx__v1__open_case_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__open_case_request__free_unpacked
+                     (Cx__V1__OpenCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__open_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__open_case_response__init
+                     (Cx__V1__OpenCaseResponse         *message)
+{
+  static const Cx__V1__OpenCaseResponse init_value = CX__V1__OPEN_CASE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__open_case_response__get_packed_size
+                     (const Cx__V1__OpenCaseResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__open_case_response__pack
+                     (const Cx__V1__OpenCaseResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__open_case_response__pack_to_buffer
+                     (const Cx__V1__OpenCaseResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__open_case_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OpenCaseResponse *
+       cx__v1__open_case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OpenCaseResponse *)
+     protobuf_c_message_unpack (&cx__v1__open_case_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__open_case_response__free_unpacked
+                     (Cx__V1__OpenCaseResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__open_case_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_case_request__init
+                     (Cx__V1__GetCaseRequest         *message)
+{
+  static const Cx__V1__GetCaseRequest init_value = CX__V1__GET_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_case_request__get_packed_size
+                     (const Cx__V1__GetCaseRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_case_request__pack
+                     (const Cx__V1__GetCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_case_request__pack_to_buffer
+                     (const Cx__V1__GetCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetCaseRequest *
+       cx__v1__get_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetCaseRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_case_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_case_request__free_unpacked
+                     (Cx__V1__GetCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_case_response__init
+                     (Cx__V1__GetCaseResponse         *message)
+{
+  static const Cx__V1__GetCaseResponse init_value = CX__V1__GET_CASE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_case_response__get_packed_size
+                     (const Cx__V1__GetCaseResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_case_response__pack
+                     (const Cx__V1__GetCaseResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_case_response__pack_to_buffer
+                     (const Cx__V1__GetCaseResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_case_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetCaseResponse *
+       cx__v1__get_case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetCaseResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_case_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_case_response__free_unpacked
+                     (Cx__V1__GetCaseResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_case_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_cases_request__init
+                     (Cx__V1__ListCasesRequest         *message)
+{
+  static const Cx__V1__ListCasesRequest init_value = CX__V1__LIST_CASES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_cases_request__get_packed_size
+                     (const Cx__V1__ListCasesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_cases_request__pack
+                     (const Cx__V1__ListCasesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_cases_request__pack_to_buffer
+                     (const Cx__V1__ListCasesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListCasesRequest *
+       cx__v1__list_cases_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListCasesRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_cases_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_cases_request__free_unpacked
+                     (Cx__V1__ListCasesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_cases_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_cases_response__init
+                     (Cx__V1__ListCasesResponse         *message)
+{
+  static const Cx__V1__ListCasesResponse init_value = CX__V1__LIST_CASES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_cases_response__get_packed_size
+                     (const Cx__V1__ListCasesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_cases_response__pack
+                     (const Cx__V1__ListCasesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_cases_response__pack_to_buffer
+                     (const Cx__V1__ListCasesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_cases_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListCasesResponse *
+       cx__v1__list_cases_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListCasesResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_cases_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_cases_response__free_unpacked
+                     (Cx__V1__ListCasesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_cases_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_case_status_request__init
+                     (Cx__V1__SetCaseStatusRequest         *message)
+{
+  static const Cx__V1__SetCaseStatusRequest init_value = CX__V1__SET_CASE_STATUS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_case_status_request__get_packed_size
+                     (const Cx__V1__SetCaseStatusRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_status_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_case_status_request__pack
+                     (const Cx__V1__SetCaseStatusRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_status_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_case_status_request__pack_to_buffer
+                     (const Cx__V1__SetCaseStatusRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_status_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetCaseStatusRequest *
+       cx__v1__set_case_status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetCaseStatusRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_case_status_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_case_status_request__free_unpacked
+                     (Cx__V1__SetCaseStatusRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_case_status_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__case_response__init
+                     (Cx__V1__CaseResponse         *message)
+{
+  static const Cx__V1__CaseResponse init_value = CX__V1__CASE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__case_response__get_packed_size
+                     (const Cx__V1__CaseResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__case_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__case_response__pack
+                     (const Cx__V1__CaseResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__case_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__case_response__pack_to_buffer
+                     (const Cx__V1__CaseResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__case_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CaseResponse *
+       cx__v1__case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CaseResponse *)
+     protobuf_c_message_unpack (&cx__v1__case_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__case_response__free_unpacked
+                     (Cx__V1__CaseResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__case_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__add_case_note_request__init
+                     (Cx__V1__AddCaseNoteRequest         *message)
+{
+  static const Cx__V1__AddCaseNoteRequest init_value = CX__V1__ADD_CASE_NOTE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__add_case_note_request__get_packed_size
+                     (const Cx__V1__AddCaseNoteRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__add_case_note_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__add_case_note_request__pack
+                     (const Cx__V1__AddCaseNoteRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__add_case_note_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__add_case_note_request__pack_to_buffer
+                     (const Cx__V1__AddCaseNoteRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__add_case_note_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AddCaseNoteRequest *
+       cx__v1__add_case_note_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AddCaseNoteRequest *)
+     protobuf_c_message_unpack (&cx__v1__add_case_note_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__add_case_note_request__free_unpacked
+                     (Cx__V1__AddCaseNoteRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__add_case_note_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__assign_case_request__init
+                     (Cx__V1__AssignCaseRequest         *message)
+{
+  static const Cx__V1__AssignCaseRequest init_value = CX__V1__ASSIGN_CASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__assign_case_request__get_packed_size
+                     (const Cx__V1__AssignCaseRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__assign_case_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__assign_case_request__pack
+                     (const Cx__V1__AssignCaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__assign_case_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__assign_case_request__pack_to_buffer
+                     (const Cx__V1__AssignCaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__assign_case_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AssignCaseRequest *
+       cx__v1__assign_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AssignCaseRequest *)
+     protobuf_c_message_unpack (&cx__v1__assign_case_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__assign_case_request__free_unpacked
+                     (Cx__V1__AssignCaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__assign_case_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__change_level_request__init
+                     (Cx__V1__ChangeLevelRequest         *message)
+{
+  static const Cx__V1__ChangeLevelRequest init_value = CX__V1__CHANGE_LEVEL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__change_level_request__get_packed_size
+                     (const Cx__V1__ChangeLevelRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__change_level_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__change_level_request__pack
+                     (const Cx__V1__ChangeLevelRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__change_level_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__change_level_request__pack_to_buffer
+                     (const Cx__V1__ChangeLevelRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__change_level_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ChangeLevelRequest *
+       cx__v1__change_level_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ChangeLevelRequest *)
+     protobuf_c_message_unpack (&cx__v1__change_level_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__change_level_request__free_unpacked
+                     (Cx__V1__ChangeLevelRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__change_level_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_report_request__init
+                     (Cx__V1__GetSlaReportRequest         *message)
+{
+  static const Cx__V1__GetSlaReportRequest init_value = CX__V1__GET_SLA_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_report_request__get_packed_size
+                     (const Cx__V1__GetSlaReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_report_request__pack
+                     (const Cx__V1__GetSlaReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_report_request__pack_to_buffer
+                     (const Cx__V1__GetSlaReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaReportRequest *
+       cx__v1__get_sla_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_report_request__free_unpacked
+                     (Cx__V1__GetSlaReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__breach_count__init
+                     (Cx__V1__BreachCount         *message)
+{
+  static const Cx__V1__BreachCount init_value = CX__V1__BREACH_COUNT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__breach_count__get_packed_size
+                     (const Cx__V1__BreachCount *message)
+{
+  assert(message->base.descriptor == &cx__v1__breach_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__breach_count__pack
+                     (const Cx__V1__BreachCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__breach_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__breach_count__pack_to_buffer
+                     (const Cx__V1__BreachCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__breach_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__BreachCount *
+       cx__v1__breach_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__BreachCount *)
+     protobuf_c_message_unpack (&cx__v1__breach_count__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__breach_count__free_unpacked
+                     (Cx__V1__BreachCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__breach_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_report_response__init
+                     (Cx__V1__GetSlaReportResponse         *message)
+{
+  static const Cx__V1__GetSlaReportResponse init_value = CX__V1__GET_SLA_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_report_response__get_packed_size
+                     (const Cx__V1__GetSlaReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_report_response__pack
+                     (const Cx__V1__GetSlaReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_report_response__pack_to_buffer
+                     (const Cx__V1__GetSlaReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaReportResponse *
+       cx__v1__get_sla_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_report_response__free_unpacked
+                     (Cx__V1__GetSlaReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_case_severity_request__init
+                     (Cx__V1__SetCaseSeverityRequest         *message)
+{
+  static const Cx__V1__SetCaseSeverityRequest init_value = CX__V1__SET_CASE_SEVERITY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_case_severity_request__get_packed_size
+                     (const Cx__V1__SetCaseSeverityRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_case_severity_request__pack
+                     (const Cx__V1__SetCaseSeverityRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_case_severity_request__pack_to_buffer
+                     (const Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetCaseSeverityRequest *
+       cx__v1__set_case_severity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetCaseSeverityRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_case_severity_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_case_severity_request__free_unpacked
+                     (Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_case_severity_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_policies_request__init
+                     (Cx__V1__GetSlaPoliciesRequest         *message)
+{
+  static const Cx__V1__GetSlaPoliciesRequest init_value = CX__V1__GET_SLA_POLICIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_policies_request__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_policies_request__pack
+                     (const Cx__V1__GetSlaPoliciesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_policies_request__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaPoliciesRequest *
+       cx__v1__get_sla_policies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaPoliciesRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_policies_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_policies_request__free_unpacked
+                     (Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__sla_policy_row__init
+                     (Cx__V1__SlaPolicyRow         *message)
+{
+  static const Cx__V1__SlaPolicyRow init_value = CX__V1__SLA_POLICY_ROW__INIT;
+  *message = init_value;
+}
+size_t cx__v1__sla_policy_row__get_packed_size
+                     (const Cx__V1__SlaPolicyRow *message)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__sla_policy_row__pack
+                     (const Cx__V1__SlaPolicyRow *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__sla_policy_row__pack_to_buffer
+                     (const Cx__V1__SlaPolicyRow *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SlaPolicyRow *
+       cx__v1__sla_policy_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SlaPolicyRow *)
+     protobuf_c_message_unpack (&cx__v1__sla_policy_row__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__sla_policy_row__free_unpacked
+                     (Cx__V1__SlaPolicyRow *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__sla_policy_row__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__segment_calendar__init
+                     (Cx__V1__SegmentCalendar         *message)
+{
+  static const Cx__V1__SegmentCalendar init_value = CX__V1__SEGMENT_CALENDAR__INIT;
+  *message = init_value;
+}
+size_t cx__v1__segment_calendar__get_packed_size
+                     (const Cx__V1__SegmentCalendar *message)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__segment_calendar__pack
+                     (const Cx__V1__SegmentCalendar *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__segment_calendar__pack_to_buffer
+                     (const Cx__V1__SegmentCalendar *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SegmentCalendar *
+       cx__v1__segment_calendar__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SegmentCalendar *)
+     protobuf_c_message_unpack (&cx__v1__segment_calendar__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__segment_calendar__free_unpacked
+                     (Cx__V1__SegmentCalendar *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__segment_calendar__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_sla_policies_response__init
+                     (Cx__V1__GetSlaPoliciesResponse         *message)
+{
+  static const Cx__V1__GetSlaPoliciesResponse init_value = CX__V1__GET_SLA_POLICIES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_sla_policies_response__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_sla_policies_response__pack
+                     (const Cx__V1__GetSlaPoliciesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_sla_policies_response__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSlaPoliciesResponse *
+       cx__v1__get_sla_policies_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSlaPoliciesResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_sla_policies_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_sla_policies_response__free_unpacked
+                     (Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_sla_policies_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__support_case__field_descriptors[15] =
 {
   {
@@ -514,6 +1549,1757 @@ const ProtobufCMessageDescriptor cx__v1__sla_breached__descriptor =
   cx__v1__sla_breached__field_indices_by_name,
   1,  cx__v1__sla_breached__number_ranges,
   (ProtobufCMessageInit) cx__v1__sla_breached__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__sla_warning__field_descriptors[7] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, target),
+    &cx__v1__sla_target__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, due_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "warned_at_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, warned_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaWarning, level),
+    &cx__v1__escalation_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__sla_warning__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  1,   /* field[1] = customer */
+  4,   /* field[4] = due_at_ms */
+  6,   /* field[6] = level */
+  2,   /* field[2] = severity */
+  3,   /* field[3] = target */
+  5,   /* field[5] = warned_at_ms */
+};
+static const ProtobufCIntRange cx__v1__sla_warning__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__sla_warning__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SlaWarning",
+  "SlaWarning",
+  "Cx__V1__SlaWarning",
+  "cx.v1",
+  sizeof(Cx__V1__SlaWarning),
+  7,
+  cx__v1__sla_warning__field_descriptors,
+  cx__v1__sla_warning__field_indices_by_name,
+  1,  cx__v1__sla_warning__number_ranges,
+  (ProtobufCMessageInit) cx__v1__sla_warning__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__outreach_requested__field_descriptors[7] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_manager",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, account_manager),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requested_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OutreachRequested, requested_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__outreach_requested__field_indices_by_name[] = {
+  2,   /* field[2] = account_manager */
+  0,   /* field[0] = case_id */
+  1,   /* field[1] = customer */
+  5,   /* field[5] = reason */
+  6,   /* field[6] = requested_at_ms */
+  3,   /* field[3] = severity */
+  4,   /* field[4] = title */
+};
+static const ProtobufCIntRange cx__v1__outreach_requested__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__outreach_requested__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OutreachRequested",
+  "OutreachRequested",
+  "Cx__V1__OutreachRequested",
+  "cx.v1",
+  sizeof(Cx__V1__OutreachRequested),
+  7,
+  cx__v1__outreach_requested__field_descriptors,
+  cx__v1__outreach_requested__field_indices_by_name,
+  1,  cx__v1__outreach_requested__number_ranges,
+  (ProtobufCMessageInit) cx__v1__outreach_requested__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__sla_policy_applied__field_descriptors[10] =
+{
+  {
+    "applied_at_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, applied_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "band",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, band),
+    &cx__v1__health_score_band__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority_support",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, priority_support),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policy",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, policy),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_response_target_duration_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, first_response_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resolution_target_duration_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, resolution_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_response_due_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, first_response_due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resolution_due_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyApplied, resolution_due_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__sla_policy_applied__field_indices_by_name[] = {
+  0,   /* field[0] = applied_at_ms */
+  3,   /* field[3] = band */
+  8,   /* field[8] = first_response_due_ms */
+  6,   /* field[6] = first_response_target_duration_ms */
+  5,   /* field[5] = policy */
+  4,   /* field[4] = priority_support */
+  1,   /* field[1] = reason */
+  9,   /* field[9] = resolution_due_ms */
+  7,   /* field[7] = resolution_target_duration_ms */
+  2,   /* field[2] = severity */
+};
+static const ProtobufCIntRange cx__v1__sla_policy_applied__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor cx__v1__sla_policy_applied__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SlaPolicyApplied",
+  "SlaPolicyApplied",
+  "Cx__V1__SlaPolicyApplied",
+  "cx.v1",
+  sizeof(Cx__V1__SlaPolicyApplied),
+  10,
+  cx__v1__sla_policy_applied__field_descriptors,
+  cx__v1__sla_policy_applied__field_indices_by_name,
+  1,  cx__v1__sla_policy_applied__number_ranges,
+  (ProtobufCMessageInit) cx__v1__sla_policy_applied__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__case_note__field_descriptors[4] =
+{
+  {
+    "author",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CaseNote, author),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CaseNote, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer_reply",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CaseNote, customer_reply),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "added_at_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CaseNote, added_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__case_note__field_indices_by_name[] = {
+  3,   /* field[3] = added_at_ms */
+  0,   /* field[0] = author */
+  2,   /* field[2] = customer_reply */
+  1,   /* field[1] = text */
+};
+static const ProtobufCIntRange cx__v1__case_note__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__case_note__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CaseNote",
+  "CaseNote",
+  "Cx__V1__CaseNote",
+  "cx.v1",
+  sizeof(Cx__V1__CaseNote),
+  4,
+  cx__v1__case_note__field_descriptors,
+  cx__v1__case_note__field_indices_by_name,
+  1,  cx__v1__case_note__number_ranges,
+  (ProtobufCMessageInit) cx__v1__case_note__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__open_case_request__field_descriptors[6] =
+{
+  {
+    "external_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignee",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, assignee),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "details",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseRequest, details),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__open_case_request__field_indices_by_name[] = {
+  4,   /* field[4] = assignee */
+  1,   /* field[1] = customer */
+  5,   /* field[5] = details */
+  0,   /* field[0] = external_id */
+  2,   /* field[2] = severity */
+  3,   /* field[3] = title */
+};
+static const ProtobufCIntRange cx__v1__open_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__open_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OpenCaseRequest",
+  "OpenCaseRequest",
+  "Cx__V1__OpenCaseRequest",
+  "cx.v1",
+  sizeof(Cx__V1__OpenCaseRequest),
+  6,
+  cx__v1__open_case_request__field_descriptors,
+  cx__v1__open_case_request__field_indices_by_name,
+  1,  cx__v1__open_case_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__open_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__open_case_response__field_descriptors[2] =
+{
+  {
+    "support_case",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseResponse, support_case),
+    &cx__v1__support_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OpenCaseResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__open_case_response__field_indices_by_name[] = {
+  1,   /* field[1] = created */
+  0,   /* field[0] = support_case */
+};
+static const ProtobufCIntRange cx__v1__open_case_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__open_case_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OpenCaseResponse",
+  "OpenCaseResponse",
+  "Cx__V1__OpenCaseResponse",
+  "cx.v1",
+  sizeof(Cx__V1__OpenCaseResponse),
+  2,
+  cx__v1__open_case_response__field_descriptors,
+  cx__v1__open_case_response__field_indices_by_name,
+  1,  cx__v1__open_case_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__open_case_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_case_request__field_descriptors[1] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetCaseRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_case_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+};
+static const ProtobufCIntRange cx__v1__get_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetCaseRequest",
+  "GetCaseRequest",
+  "Cx__V1__GetCaseRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetCaseRequest),
+  1,
+  cx__v1__get_case_request__field_descriptors,
+  cx__v1__get_case_request__field_indices_by_name,
+  1,  cx__v1__get_case_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_case_response__field_descriptors[7] =
+{
+  {
+    "support_case",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetCaseResponse, support_case),
+    &cx__v1__support_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notes",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetCaseResponse, n_notes),
+    offsetof(Cx__V1__GetCaseResponse, notes),
+    &cx__v1__case_note__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sla_audit",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetCaseResponse, n_sla_audit),
+    offsetof(Cx__V1__GetCaseResponse, sla_audit),
+    &cx__v1__sla_policy_applied__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "segment",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetCaseResponse, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendar",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetCaseResponse, calendar),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "paused_duration_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetCaseResponse, paused_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breached",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Cx__V1__GetCaseResponse, n_breached),
+    offsetof(Cx__V1__GetCaseResponse, breached),
+    &cx__v1__sla_target__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_case_response__field_indices_by_name[] = {
+  6,   /* field[6] = breached */
+  4,   /* field[4] = calendar */
+  1,   /* field[1] = notes */
+  5,   /* field[5] = paused_duration_ms */
+  3,   /* field[3] = segment */
+  2,   /* field[2] = sla_audit */
+  0,   /* field[0] = support_case */
+};
+static const ProtobufCIntRange cx__v1__get_case_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_case_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetCaseResponse",
+  "GetCaseResponse",
+  "Cx__V1__GetCaseResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetCaseResponse),
+  7,
+  cx__v1__get_case_response__field_descriptors,
+  cx__v1__get_case_response__field_indices_by_name,
+  1,  cx__v1__get_case_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_case_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_cases_request__field_descriptors[4] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListCasesRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListCasesRequest, status),
+    &cx__v1__case_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active_only",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListCasesRequest, active_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListCasesRequest, page),
+    &cx__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_cases_request__field_indices_by_name[] = {
+  2,   /* field[2] = active_only */
+  0,   /* field[0] = customer */
+  3,   /* field[3] = page */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange cx__v1__list_cases_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_cases_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListCasesRequest",
+  "ListCasesRequest",
+  "Cx__V1__ListCasesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListCasesRequest),
+  4,
+  cx__v1__list_cases_request__field_descriptors,
+  cx__v1__list_cases_request__field_indices_by_name,
+  1,  cx__v1__list_cases_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_cases_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_cases_response__field_descriptors[2] =
+{
+  {
+    "cases",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListCasesResponse, n_cases),
+    offsetof(Cx__V1__ListCasesResponse, cases),
+    &cx__v1__support_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListCasesResponse, page),
+    &cx__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_cases_response__field_indices_by_name[] = {
+  0,   /* field[0] = cases */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange cx__v1__list_cases_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_cases_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListCasesResponse",
+  "ListCasesResponse",
+  "Cx__V1__ListCasesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListCasesResponse),
+  2,
+  cx__v1__list_cases_response__field_descriptors,
+  cx__v1__list_cases_response__field_indices_by_name,
+  1,  cx__v1__list_cases_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_cases_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_case_status_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseStatusRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseStatusRequest, status),
+    &cx__v1__case_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseStatusRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_case_status_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange cx__v1__set_case_status_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_case_status_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetCaseStatusRequest",
+  "SetCaseStatusRequest",
+  "Cx__V1__SetCaseStatusRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetCaseStatusRequest),
+  3,
+  cx__v1__set_case_status_request__field_descriptors,
+  cx__v1__set_case_status_request__field_indices_by_name,
+  1,  cx__v1__set_case_status_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_case_status_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__case_response__field_descriptors[1] =
+{
+  {
+    "support_case",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CaseResponse, support_case),
+    &cx__v1__support_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__case_response__field_indices_by_name[] = {
+  0,   /* field[0] = support_case */
+};
+static const ProtobufCIntRange cx__v1__case_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__case_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CaseResponse",
+  "CaseResponse",
+  "Cx__V1__CaseResponse",
+  "cx.v1",
+  sizeof(Cx__V1__CaseResponse),
+  1,
+  cx__v1__case_response__field_descriptors,
+  cx__v1__case_response__field_indices_by_name,
+  1,  cx__v1__case_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__case_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__add_case_note_request__field_descriptors[5] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AddCaseNoteRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AddCaseNoteRequest, note_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "author",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AddCaseNoteRequest, author),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AddCaseNoteRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer_reply",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AddCaseNoteRequest, customer_reply),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__add_case_note_request__field_indices_by_name[] = {
+  2,   /* field[2] = author */
+  0,   /* field[0] = case_id */
+  4,   /* field[4] = customer_reply */
+  1,   /* field[1] = note_id */
+  3,   /* field[3] = text */
+};
+static const ProtobufCIntRange cx__v1__add_case_note_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__add_case_note_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AddCaseNoteRequest",
+  "AddCaseNoteRequest",
+  "Cx__V1__AddCaseNoteRequest",
+  "cx.v1",
+  sizeof(Cx__V1__AddCaseNoteRequest),
+  5,
+  cx__v1__add_case_note_request__field_descriptors,
+  cx__v1__add_case_note_request__field_indices_by_name,
+  1,  cx__v1__add_case_note_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__add_case_note_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__assign_case_request__field_descriptors[2] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AssignCaseRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignee",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AssignCaseRequest, assignee),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__assign_case_request__field_indices_by_name[] = {
+  1,   /* field[1] = assignee */
+  0,   /* field[0] = case_id */
+};
+static const ProtobufCIntRange cx__v1__assign_case_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__assign_case_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AssignCaseRequest",
+  "AssignCaseRequest",
+  "Cx__V1__AssignCaseRequest",
+  "cx.v1",
+  sizeof(Cx__V1__AssignCaseRequest),
+  2,
+  cx__v1__assign_case_request__field_descriptors,
+  cx__v1__assign_case_request__field_indices_by_name,
+  1,  cx__v1__assign_case_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__assign_case_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__change_level_request__field_descriptors[2] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChangeLevelRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChangeLevelRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__change_level_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange cx__v1__change_level_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__change_level_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ChangeLevelRequest",
+  "ChangeLevelRequest",
+  "Cx__V1__ChangeLevelRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ChangeLevelRequest),
+  2,
+  cx__v1__change_level_request__field_descriptors,
+  cx__v1__change_level_request__field_indices_by_name,
+  1,  cx__v1__change_level_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__change_level_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_sla_report_request__field_descriptors[1] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_sla_report_request__field_indices_by_name[] = {
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange cx__v1__get_sla_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_sla_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaReportRequest",
+  "GetSlaReportRequest",
+  "Cx__V1__GetSlaReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaReportRequest),
+  1,
+  cx__v1__get_sla_report_request__field_descriptors,
+  cx__v1__get_sla_report_request__field_indices_by_name,
+  1,  cx__v1__get_sla_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__breach_count__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BreachCount, key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaches",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BreachCount, breaches),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__breach_count__field_indices_by_name[] = {
+  1,   /* field[1] = breaches */
+  0,   /* field[0] = key */
+};
+static const ProtobufCIntRange cx__v1__breach_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__breach_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.BreachCount",
+  "BreachCount",
+  "Cx__V1__BreachCount",
+  "cx.v1",
+  sizeof(Cx__V1__BreachCount),
+  2,
+  cx__v1__breach_count__field_descriptors,
+  cx__v1__breach_count__field_indices_by_name,
+  1,  cx__v1__breach_count__number_ranges,
+  (ProtobufCMessageInit) cx__v1__breach_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_sla_report_response__field_descriptors[10] =
+{
+  {
+    "resolved",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, resolved),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attainment_percent",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, attainment_percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "median_first_response_duration_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, median_first_response_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p90_first_response_duration_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, p90_first_response_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "median_resolution_duration_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, median_resolution_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "p90_resolution_duration_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaReportResponse, p90_resolution_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaches_by_severity",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaReportResponse, n_breaches_by_severity),
+    offsetof(Cx__V1__GetSlaReportResponse, breaches_by_severity),
+    &cx__v1__breach_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaches_by_segment",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaReportResponse, n_breaches_by_segment),
+    offsetof(Cx__V1__GetSlaReportResponse, breaches_by_segment),
+    &cx__v1__breach_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "breaches_by_level",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaReportResponse, n_breaches_by_level),
+    offsetof(Cx__V1__GetSlaReportResponse, breaches_by_level),
+    &cx__v1__breach_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_risk",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaReportResponse, n_at_risk),
+    offsetof(Cx__V1__GetSlaReportResponse, at_risk),
+    &cx__v1__support_case__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_sla_report_response__field_indices_by_name[] = {
+  9,   /* field[9] = at_risk */
+  1,   /* field[1] = attainment_percent */
+  8,   /* field[8] = breaches_by_level */
+  7,   /* field[7] = breaches_by_segment */
+  6,   /* field[6] = breaches_by_severity */
+  2,   /* field[2] = median_first_response_duration_ms */
+  4,   /* field[4] = median_resolution_duration_ms */
+  3,   /* field[3] = p90_first_response_duration_ms */
+  5,   /* field[5] = p90_resolution_duration_ms */
+  0,   /* field[0] = resolved */
+};
+static const ProtobufCIntRange cx__v1__get_sla_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_sla_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaReportResponse",
+  "GetSlaReportResponse",
+  "Cx__V1__GetSlaReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaReportResponse),
+  10,
+  cx__v1__get_sla_report_response__field_descriptors,
+  cx__v1__get_sla_report_response__field_indices_by_name,
+  1,  cx__v1__get_sla_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_case_severity_request__field_descriptors[3] =
+{
+  {
+    "case_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, case_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetCaseSeverityRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_case_severity_request__field_indices_by_name[] = {
+  0,   /* field[0] = case_id */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = severity */
+};
+static const ProtobufCIntRange cx__v1__set_case_severity_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_case_severity_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetCaseSeverityRequest",
+  "SetCaseSeverityRequest",
+  "Cx__V1__SetCaseSeverityRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetCaseSeverityRequest),
+  3,
+  cx__v1__set_case_severity_request__field_descriptors,
+  cx__v1__set_case_severity_request__field_indices_by_name,
+  1,  cx__v1__set_case_severity_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_case_severity_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_sla_policies_request__field_descriptors NULL
+#define cx__v1__get_sla_policies_request__field_indices_by_name NULL
+#define cx__v1__get_sla_policies_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_sla_policies_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaPoliciesRequest",
+  "GetSlaPoliciesRequest",
+  "Cx__V1__GetSlaPoliciesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaPoliciesRequest),
+  0,
+  cx__v1__get_sla_policies_request__field_descriptors,
+  cx__v1__get_sla_policies_request__field_indices_by_name,
+  0,  cx__v1__get_sla_policies_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_policies_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__sla_policy_row__field_descriptors[6] =
+{
+  {
+    "policy",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, policy),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "severity",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, severity),
+    &cx__v1__severity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "band",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, band),
+    &cx__v1__health_score_band__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority_support",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, priority_support),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_response_target_duration_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, first_response_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resolution_target_duration_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SlaPolicyRow, resolution_target_duration_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__sla_policy_row__field_indices_by_name[] = {
+  2,   /* field[2] = band */
+  4,   /* field[4] = first_response_target_duration_ms */
+  0,   /* field[0] = policy */
+  3,   /* field[3] = priority_support */
+  5,   /* field[5] = resolution_target_duration_ms */
+  1,   /* field[1] = severity */
+};
+static const ProtobufCIntRange cx__v1__sla_policy_row__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__sla_policy_row__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SlaPolicyRow",
+  "SlaPolicyRow",
+  "Cx__V1__SlaPolicyRow",
+  "cx.v1",
+  sizeof(Cx__V1__SlaPolicyRow),
+  6,
+  cx__v1__sla_policy_row__field_descriptors,
+  cx__v1__sla_policy_row__field_indices_by_name,
+  1,  cx__v1__sla_policy_row__number_ranges,
+  (ProtobufCMessageInit) cx__v1__sla_policy_row__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__segment_calendar__field_descriptors[2] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentCalendar, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendar",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentCalendar, calendar),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__segment_calendar__field_indices_by_name[] = {
+  1,   /* field[1] = calendar */
+  0,   /* field[0] = segment */
+};
+static const ProtobufCIntRange cx__v1__segment_calendar__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__segment_calendar__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SegmentCalendar",
+  "SegmentCalendar",
+  "Cx__V1__SegmentCalendar",
+  "cx.v1",
+  sizeof(Cx__V1__SegmentCalendar),
+  2,
+  cx__v1__segment_calendar__field_descriptors,
+  cx__v1__segment_calendar__field_indices_by_name,
+  1,  cx__v1__segment_calendar__number_ranges,
+  (ProtobufCMessageInit) cx__v1__segment_calendar__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_sla_policies_response__field_descriptors[4] =
+{
+  {
+    "policies",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaPoliciesResponse, n_policies),
+    offsetof(Cx__V1__GetSlaPoliciesResponse, policies),
+    &cx__v1__sla_policy_row__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "calendars",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetSlaPoliciesResponse, n_calendars),
+    offsetof(Cx__V1__GetSlaPoliciesResponse, calendars),
+    &cx__v1__segment_calendar__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "warning_share",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaPoliciesResponse, warning_share),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detractor_follow_up_days",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSlaPoliciesResponse, detractor_follow_up_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_sla_policies_response__field_indices_by_name[] = {
+  1,   /* field[1] = calendars */
+  3,   /* field[3] = detractor_follow_up_days */
+  0,   /* field[0] = policies */
+  2,   /* field[2] = warning_share */
+};
+static const ProtobufCIntRange cx__v1__get_sla_policies_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_sla_policies_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSlaPoliciesResponse",
+  "GetSlaPoliciesResponse",
+  "Cx__V1__GetSlaPoliciesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetSlaPoliciesResponse),
+  4,
+  cx__v1__get_sla_policies_response__field_descriptors,
+  cx__v1__get_sla_policies_response__field_indices_by_name,
+  1,  cx__v1__get_sla_policies_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_sla_policies_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__severity__enum_values_by_number[5] =

@@ -15,10 +15,34 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "cx/v1/common.pb-c.h"
+#include "cx/v1/health.pb-c.h"
 
 typedef struct Cx__V1__SupportCase Cx__V1__SupportCase;
 typedef struct Cx__V1__CaseChanged Cx__V1__CaseChanged;
 typedef struct Cx__V1__SlaBreached Cx__V1__SlaBreached;
+typedef struct Cx__V1__SlaWarning Cx__V1__SlaWarning;
+typedef struct Cx__V1__OutreachRequested Cx__V1__OutreachRequested;
+typedef struct Cx__V1__SlaPolicyApplied Cx__V1__SlaPolicyApplied;
+typedef struct Cx__V1__CaseNote Cx__V1__CaseNote;
+typedef struct Cx__V1__OpenCaseRequest Cx__V1__OpenCaseRequest;
+typedef struct Cx__V1__OpenCaseResponse Cx__V1__OpenCaseResponse;
+typedef struct Cx__V1__GetCaseRequest Cx__V1__GetCaseRequest;
+typedef struct Cx__V1__GetCaseResponse Cx__V1__GetCaseResponse;
+typedef struct Cx__V1__ListCasesRequest Cx__V1__ListCasesRequest;
+typedef struct Cx__V1__ListCasesResponse Cx__V1__ListCasesResponse;
+typedef struct Cx__V1__SetCaseStatusRequest Cx__V1__SetCaseStatusRequest;
+typedef struct Cx__V1__CaseResponse Cx__V1__CaseResponse;
+typedef struct Cx__V1__AddCaseNoteRequest Cx__V1__AddCaseNoteRequest;
+typedef struct Cx__V1__AssignCaseRequest Cx__V1__AssignCaseRequest;
+typedef struct Cx__V1__ChangeLevelRequest Cx__V1__ChangeLevelRequest;
+typedef struct Cx__V1__GetSlaReportRequest Cx__V1__GetSlaReportRequest;
+typedef struct Cx__V1__BreachCount Cx__V1__BreachCount;
+typedef struct Cx__V1__GetSlaReportResponse Cx__V1__GetSlaReportResponse;
+typedef struct Cx__V1__SetCaseSeverityRequest Cx__V1__SetCaseSeverityRequest;
+typedef struct Cx__V1__GetSlaPoliciesRequest Cx__V1__GetSlaPoliciesRequest;
+typedef struct Cx__V1__SlaPolicyRow Cx__V1__SlaPolicyRow;
+typedef struct Cx__V1__SegmentCalendar Cx__V1__SegmentCalendar;
+typedef struct Cx__V1__GetSlaPoliciesResponse Cx__V1__GetSlaPoliciesResponse;
 
 
 /* --- enums --- */
@@ -250,6 +274,613 @@ struct  Cx__V1__SlaBreached
     , (char *)protobuf_c_empty_string, NULL, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, CX__V1__SLA_TARGET__SLA_TARGET_UNSPECIFIED, 0, 0, CX__V1__ESCALATION_LEVEL__ESCALATION_LEVEL_UNSPECIFIED }
 
 
+/*
+ * Body of the event "escalation.sla.warning": a target is about to be missed (emitted once per
+ * case and target, the policy's warning ahead of its due time).
+ */
+struct  Cx__V1__SlaWarning
+{
+  ProtobufCMessage base;
+  /*
+   * The case and its customer.
+   */
+  char *case_id;
+  Cx__V1__CustomerId *customer;
+  /*
+   * Its severity and the target at risk.
+   */
+  Cx__V1__Severity severity;
+  Cx__V1__SlaTarget target;
+  /*
+   * When it is due and when the warning was raised, Unix epoch ms.
+   */
+  int64_t due_at_ms;
+  int64_t warned_at_ms;
+  /*
+   * The ladder level the case was at.
+   */
+  Cx__V1__EscalationLevel level;
+};
+#define CX__V1__SLA_WARNING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__sla_warning__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, CX__V1__SLA_TARGET__SLA_TARGET_UNSPECIFIED, 0, 0, CX__V1__ESCALATION_LEVEL__ESCALATION_LEVEL_UNSPECIFIED }
+
+
+/*
+ * Body of the event "escalation.outreach.requested": a case reached the account-manager level, so
+ * the account manager is asked to contact the customer proactively.
+ */
+struct  Cx__V1__OutreachRequested
+{
+  ProtobufCMessage base;
+  /*
+   * The case and its customer.
+   */
+  char *case_id;
+  Cx__V1__CustomerId *customer;
+  /*
+   * Who should call: the account's manager as health knows it ("" when unknown).
+   */
+  char *account_manager;
+  /*
+   * The case's severity and title, for the call.
+   */
+  Cx__V1__Severity severity;
+  char *title;
+  /*
+   * Why the case reached the level: "by hand: …", "first response warning", …
+   */
+  char *reason;
+  /*
+   * When it was asked, Unix epoch ms.
+   */
+  int64_t requested_at_ms;
+};
+#define CX__V1__OUTREACH_REQUESTED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__outreach_requested__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * One application of an SLA policy to a case: when the case opened, and every time the account's
+ * health band, its priority-support entitlement or the case's severity changed the targets.
+ */
+struct  Cx__V1__SlaPolicyApplied
+{
+  ProtobufCMessage base;
+  /*
+   * When it was applied, Unix epoch ms.
+   */
+  int64_t applied_at_ms;
+  /*
+   * Why: "opened", "health band average → poor", "priority support granted", …
+   */
+  char *reason;
+  /*
+   * The matrix cell used: severity × the account's health band × priority support.
+   */
+  Cx__V1__Severity severity;
+  Cx__V1__HealthScoreBand band;
+  protobuf_c_boolean priority_support;
+  /*
+   * The cell's name, e.g. "S2/poor/priority".
+   */
+  char *policy;
+  /*
+   * The targets, in SLA time (business hours of the segment's calendar, pauses excluded).
+   */
+  int64_t first_response_target_duration_ms;
+  int64_t resolution_target_duration_ms;
+  /*
+   * The due times they gave, Unix epoch ms (0 for a target already met).
+   */
+  int64_t first_response_due_ms;
+  int64_t resolution_due_ms;
+};
+#define CX__V1__SLA_POLICY_APPLIED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__sla_policy_applied__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+/*
+ * A note on a case.
+ */
+struct  Cx__V1__CaseNote
+{
+  ProtobufCMessage base;
+  /*
+   * Who wrote it.
+   */
+  char *author;
+  /*
+   * The text, 1–4000 bytes.
+   */
+  char *text;
+  /*
+   * True when it was a reply to the customer (the first one stops the first-response clock).
+   */
+  protobuf_c_boolean customer_reply;
+  /*
+   * When it was added, Unix epoch ms.
+   */
+  int64_t added_at_ms;
+};
+#define CX__V1__CASE_NOTE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__case_note__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Body of "escalation.OpenCase" (role writer): opens a case from a support system. Idempotent by
+ * external_id: opening again with the same one returns the case and changes nothing.
+ */
+struct  Cx__V1__OpenCaseRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The support system's id of the case, 1–128 bytes. Required.
+   */
+  char *external_id;
+  /*
+   * The customer; the account must be known (from health).
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * S1–S4. Required.
+   */
+  Cx__V1__Severity severity;
+  /*
+   * A one-line summary, 1–200 bytes.
+   */
+  char *title;
+  /*
+   * Who works on it, 0–200 bytes.
+   */
+  char *assignee;
+  /*
+   * A first note (the problem as reported), 0–4000 bytes.
+   */
+  char *details;
+};
+#define CX__V1__OPEN_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__open_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "escalation.OpenCase".
+ */
+struct  Cx__V1__OpenCaseResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The case.
+   */
+  Cx__V1__SupportCase *support_case;
+  /*
+   * False when a case with this external_id existed already.
+   */
+  protobuf_c_boolean created;
+};
+#define CX__V1__OPEN_CASE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__open_case_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "escalation.GetCase" (role reader).
+ */
+struct  Cx__V1__GetCaseRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+};
+#define CX__V1__GET_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "escalation.GetCase"; NOT_FOUND for an unknown case.
+ */
+struct  Cx__V1__GetCaseResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The case.
+   */
+  Cx__V1__SupportCase *support_case;
+  /*
+   * Its notes, oldest first.
+   */
+  size_t n_notes;
+  Cx__V1__CaseNote **notes;
+  /*
+   * Every SLA policy applied to it, oldest first: which targets held when, and why.
+   */
+  size_t n_sla_audit;
+  Cx__V1__SlaPolicyApplied **sla_audit;
+  /*
+   * The account's segment and the business-hours calendar its SLA clock runs on.
+   */
+  Cx__V1__Segment segment;
+  char *calendar;
+  /*
+   * Time spent pending (clock paused) so far, ms.
+   */
+  int64_t paused_duration_ms;
+  /*
+   * The targets missed so far.
+   */
+  size_t n_breached;
+  Cx__V1__SlaTarget *breached;
+};
+#define CX__V1__GET_CASE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_case_response__descriptor) \
+    , NULL, 0,NULL, 0,NULL, CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+/*
+ * Body of "escalation.ListCases" (role reader): cases newest first, filtered.
+ */
+struct  Cx__V1__ListCasesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only this customer's cases, when set.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Only cases in this status, when set.
+   */
+  Cx__V1__CaseStatus status;
+  /*
+   * Only cases not resolved or closed (open, pending, escalated).
+   */
+  protobuf_c_boolean active_only;
+  /*
+   * Paging; total_count is given.
+   */
+  Cx__V1__PageRequest *page;
+};
+#define CX__V1__LIST_CASES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_cases_request__descriptor) \
+    , NULL, CX__V1__CASE_STATUS__CASE_STATUS_UNSPECIFIED, 0, NULL }
+
+
+/*
+ * Reply to "escalation.ListCases".
+ */
+struct  Cx__V1__ListCasesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The page of cases.
+   */
+  size_t n_cases;
+  Cx__V1__SupportCase **cases;
+  /*
+   * Where the next page starts.
+   */
+  Cx__V1__PageInfo *page;
+};
+#define CX__V1__LIST_CASES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_cases_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
+ * Body of "escalation.SetCaseStatus" (role writer): the case's life. Allowed: open or escalated →
+ * pending (clock paused); pending → open (clock resumes; escalated again when above support);
+ * open, pending or escalated → resolved; resolved → closed. Anything else is FAILED_PRECONDITION
+ * and changes nothing; escalation has its own methods.
+ */
+struct  Cx__V1__SetCaseStatusRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * The new status: open, pending, resolved or closed.
+   */
+  Cx__V1__CaseStatus status;
+  /*
+   * Why, 0–500 bytes; kept as a note.
+   */
+  char *reason;
+};
+#define CX__V1__SET_CASE_STATUS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_case_status_request__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__CASE_STATUS__CASE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to the methods that change one case.
+ */
+struct  Cx__V1__CaseResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The case after the change.
+   */
+  Cx__V1__SupportCase *support_case;
+};
+#define CX__V1__CASE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__case_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "escalation.AddCaseNote" (role writer). A repeat with the same note_id is ignored.
+ */
+struct  Cx__V1__AddCaseNoteRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * The caller's id of the note, 1–128 bytes (idempotency).
+   */
+  char *note_id;
+  /*
+   * Who wrote it, 1–200 bytes.
+   */
+  char *author;
+  /*
+   * 1–4000 bytes.
+   */
+  char *text;
+  /*
+   * A reply to the customer: the first one records the first response.
+   */
+  protobuf_c_boolean customer_reply;
+};
+#define CX__V1__ADD_CASE_NOTE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__add_case_note_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Body of "escalation.AssignCase" (role writer).
+ */
+struct  Cx__V1__AssignCaseRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * The new assignee, 1–200 bytes.
+   */
+  char *assignee;
+};
+#define CX__V1__ASSIGN_CASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__assign_case_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "escalation.EscalateCase" and "escalation.DeescalateCase" (role writer): one rung up or
+ * down the ladder, by hand. FAILED_PRECONDITION past the top or bottom, or on a resolved or
+ * closed case.
+ */
+struct  Cx__V1__ChangeLevelRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * Why, 1–500 bytes; kept as a note.
+   */
+  char *reason;
+};
+#define CX__V1__CHANGE_LEVEL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__change_level_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "escalation.GetSlaReport" (role reader).
+ */
+struct  Cx__V1__GetSlaReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Cases resolved, replied to and breaches seen in this window; the last 30 days when unset.
+   */
+  Cx__V1__TimeRange *window;
+};
+#define CX__V1__GET_SLA_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_report_request__descriptor) \
+    , NULL }
+
+
+/*
+ * A count of breaches under one key (a severity, segment or level name).
+ */
+struct  Cx__V1__BreachCount
+{
+  ProtobufCMessage base;
+  /*
+   * "S1", "enterprise", "account-manager", …
+   */
+  char *key;
+  /*
+   * Breaches (a case can breach both targets).
+   */
+  uint32_t breaches;
+};
+#define CX__V1__BREACH_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__breach_count__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Reply to "escalation.GetSlaReport".
+ */
+struct  Cx__V1__GetSlaReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Cases resolved in the window, and the share of them that met both targets, 0–100.
+   */
+  uint32_t resolved;
+  double attainment_percent;
+  /*
+   * First reply time (opened → first reply) of cases replied to in the window, ms.
+   */
+  int64_t median_first_response_duration_ms;
+  int64_t p90_first_response_duration_ms;
+  /*
+   * Resolution time (opened → resolved, pending time excluded) of cases resolved in the window, ms.
+   */
+  int64_t median_resolution_duration_ms;
+  int64_t p90_resolution_duration_ms;
+  /*
+   * Breaches seen in the window, by the case's severity, segment and ladder level at the time.
+   */
+  size_t n_breaches_by_severity;
+  Cx__V1__BreachCount **breaches_by_severity;
+  size_t n_breaches_by_segment;
+  Cx__V1__BreachCount **breaches_by_segment;
+  size_t n_breaches_by_level;
+  Cx__V1__BreachCount **breaches_by_level;
+  /*
+   * Cases not yet resolved that have had a warning or a breach, soonest due first.
+   */
+  size_t n_at_risk;
+  Cx__V1__SupportCase **at_risk;
+};
+#define CX__V1__GET_SLA_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_report_response__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * Body of "escalation.SetCaseSeverity" (role writer): the case turned out more or less severe. Its
+ * targets follow the matrix from now on (time already used counts) and the change is in its audit.
+ * FAILED_PRECONDITION on a resolved or closed case or when the severity is the same.
+ */
+struct  Cx__V1__SetCaseSeverityRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The case. Required.
+   */
+  char *case_id;
+  /*
+   * S1–S4.
+   */
+  Cx__V1__Severity severity;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__SET_CASE_SEVERITY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_case_severity_request__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "escalation.GetSlaPolicies" (role reader): the SLA matrix and calendars in force.
+ */
+struct  Cx__V1__GetSlaPoliciesRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_SLA_POLICIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_policies_request__descriptor) \
+     }
+
+
+/*
+ * One cell of the SLA matrix.
+ */
+struct  Cx__V1__SlaPolicyRow
+{
+  ProtobufCMessage base;
+  /*
+   * The cell's name, e.g. "S2/poor/priority".
+   */
+  char *policy;
+  /*
+   * The cell's inputs.
+   */
+  Cx__V1__Severity severity;
+  Cx__V1__HealthScoreBand band;
+  protobuf_c_boolean priority_support;
+  /*
+   * Its targets, in business time of the segment's calendar.
+   */
+  int64_t first_response_target_duration_ms;
+  int64_t resolution_target_duration_ms;
+};
+#define CX__V1__SLA_POLICY_ROW__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__sla_policy_row__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__SEVERITY__SEVERITY_UNSPECIFIED, CX__V1__HEALTH_SCORE_BAND__HEALTH_SCORE_BAND_UNSPECIFIED, 0, 0, 0 }
+
+
+/*
+ * The business-hours calendar a segment's cases run on.
+ */
+struct  Cx__V1__SegmentCalendar
+{
+  ProtobufCMessage base;
+  /*
+   * The segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * "24x7" or the opening hours, e.g. "Mon–Fri 08:00–18:00 UTC".
+   */
+  char *calendar;
+};
+#define CX__V1__SEGMENT_CALENDAR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__segment_calendar__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "escalation.GetSlaPolicies".
+ */
+struct  Cx__V1__GetSlaPoliciesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every cell: S1–S4 × good, average, poor × standard, priority (an unscored account counts as average).
+   */
+  size_t n_policies;
+  Cx__V1__SlaPolicyRow **policies;
+  /*
+   * The calendar of each segment.
+   */
+  size_t n_calendars;
+  Cx__V1__SegmentCalendar **calendars;
+  /*
+   * A warning is raised when this share of a target's time is left, 0–1.
+   */
+  double warning_share;
+  /*
+   * At most one detractor follow-up case per customer in this many days.
+   */
+  int64_t detractor_follow_up_days;
+};
+#define CX__V1__GET_SLA_POLICIES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_sla_policies_response__descriptor) \
+    , 0,NULL, 0,NULL, 0, 0 }
+
+
 /* Cx__V1__SupportCase methods */
 void   cx__v1__support_case__init
                      (Cx__V1__SupportCase         *message);
@@ -307,6 +938,443 @@ Cx__V1__SlaBreached *
 void   cx__v1__sla_breached__free_unpacked
                      (Cx__V1__SlaBreached *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__SlaWarning methods */
+void   cx__v1__sla_warning__init
+                     (Cx__V1__SlaWarning         *message);
+size_t cx__v1__sla_warning__get_packed_size
+                     (const Cx__V1__SlaWarning   *message);
+size_t cx__v1__sla_warning__pack
+                     (const Cx__V1__SlaWarning   *message,
+                      uint8_t             *out);
+size_t cx__v1__sla_warning__pack_to_buffer
+                     (const Cx__V1__SlaWarning   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SlaWarning *
+       cx__v1__sla_warning__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__sla_warning__free_unpacked
+                     (Cx__V1__SlaWarning *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OutreachRequested methods */
+void   cx__v1__outreach_requested__init
+                     (Cx__V1__OutreachRequested         *message);
+size_t cx__v1__outreach_requested__get_packed_size
+                     (const Cx__V1__OutreachRequested   *message);
+size_t cx__v1__outreach_requested__pack
+                     (const Cx__V1__OutreachRequested   *message,
+                      uint8_t             *out);
+size_t cx__v1__outreach_requested__pack_to_buffer
+                     (const Cx__V1__OutreachRequested   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OutreachRequested *
+       cx__v1__outreach_requested__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__outreach_requested__free_unpacked
+                     (Cx__V1__OutreachRequested *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SlaPolicyApplied methods */
+void   cx__v1__sla_policy_applied__init
+                     (Cx__V1__SlaPolicyApplied         *message);
+size_t cx__v1__sla_policy_applied__get_packed_size
+                     (const Cx__V1__SlaPolicyApplied   *message);
+size_t cx__v1__sla_policy_applied__pack
+                     (const Cx__V1__SlaPolicyApplied   *message,
+                      uint8_t             *out);
+size_t cx__v1__sla_policy_applied__pack_to_buffer
+                     (const Cx__V1__SlaPolicyApplied   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SlaPolicyApplied *
+       cx__v1__sla_policy_applied__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__sla_policy_applied__free_unpacked
+                     (Cx__V1__SlaPolicyApplied *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CaseNote methods */
+void   cx__v1__case_note__init
+                     (Cx__V1__CaseNote         *message);
+size_t cx__v1__case_note__get_packed_size
+                     (const Cx__V1__CaseNote   *message);
+size_t cx__v1__case_note__pack
+                     (const Cx__V1__CaseNote   *message,
+                      uint8_t             *out);
+size_t cx__v1__case_note__pack_to_buffer
+                     (const Cx__V1__CaseNote   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CaseNote *
+       cx__v1__case_note__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__case_note__free_unpacked
+                     (Cx__V1__CaseNote *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OpenCaseRequest methods */
+void   cx__v1__open_case_request__init
+                     (Cx__V1__OpenCaseRequest         *message);
+size_t cx__v1__open_case_request__get_packed_size
+                     (const Cx__V1__OpenCaseRequest   *message);
+size_t cx__v1__open_case_request__pack
+                     (const Cx__V1__OpenCaseRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__open_case_request__pack_to_buffer
+                     (const Cx__V1__OpenCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OpenCaseRequest *
+       cx__v1__open_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__open_case_request__free_unpacked
+                     (Cx__V1__OpenCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OpenCaseResponse methods */
+void   cx__v1__open_case_response__init
+                     (Cx__V1__OpenCaseResponse         *message);
+size_t cx__v1__open_case_response__get_packed_size
+                     (const Cx__V1__OpenCaseResponse   *message);
+size_t cx__v1__open_case_response__pack
+                     (const Cx__V1__OpenCaseResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__open_case_response__pack_to_buffer
+                     (const Cx__V1__OpenCaseResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OpenCaseResponse *
+       cx__v1__open_case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__open_case_response__free_unpacked
+                     (Cx__V1__OpenCaseResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetCaseRequest methods */
+void   cx__v1__get_case_request__init
+                     (Cx__V1__GetCaseRequest         *message);
+size_t cx__v1__get_case_request__get_packed_size
+                     (const Cx__V1__GetCaseRequest   *message);
+size_t cx__v1__get_case_request__pack
+                     (const Cx__V1__GetCaseRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_case_request__pack_to_buffer
+                     (const Cx__V1__GetCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetCaseRequest *
+       cx__v1__get_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_case_request__free_unpacked
+                     (Cx__V1__GetCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetCaseResponse methods */
+void   cx__v1__get_case_response__init
+                     (Cx__V1__GetCaseResponse         *message);
+size_t cx__v1__get_case_response__get_packed_size
+                     (const Cx__V1__GetCaseResponse   *message);
+size_t cx__v1__get_case_response__pack
+                     (const Cx__V1__GetCaseResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_case_response__pack_to_buffer
+                     (const Cx__V1__GetCaseResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetCaseResponse *
+       cx__v1__get_case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_case_response__free_unpacked
+                     (Cx__V1__GetCaseResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListCasesRequest methods */
+void   cx__v1__list_cases_request__init
+                     (Cx__V1__ListCasesRequest         *message);
+size_t cx__v1__list_cases_request__get_packed_size
+                     (const Cx__V1__ListCasesRequest   *message);
+size_t cx__v1__list_cases_request__pack
+                     (const Cx__V1__ListCasesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_cases_request__pack_to_buffer
+                     (const Cx__V1__ListCasesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListCasesRequest *
+       cx__v1__list_cases_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_cases_request__free_unpacked
+                     (Cx__V1__ListCasesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListCasesResponse methods */
+void   cx__v1__list_cases_response__init
+                     (Cx__V1__ListCasesResponse         *message);
+size_t cx__v1__list_cases_response__get_packed_size
+                     (const Cx__V1__ListCasesResponse   *message);
+size_t cx__v1__list_cases_response__pack
+                     (const Cx__V1__ListCasesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_cases_response__pack_to_buffer
+                     (const Cx__V1__ListCasesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListCasesResponse *
+       cx__v1__list_cases_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_cases_response__free_unpacked
+                     (Cx__V1__ListCasesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetCaseStatusRequest methods */
+void   cx__v1__set_case_status_request__init
+                     (Cx__V1__SetCaseStatusRequest         *message);
+size_t cx__v1__set_case_status_request__get_packed_size
+                     (const Cx__V1__SetCaseStatusRequest   *message);
+size_t cx__v1__set_case_status_request__pack
+                     (const Cx__V1__SetCaseStatusRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_case_status_request__pack_to_buffer
+                     (const Cx__V1__SetCaseStatusRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetCaseStatusRequest *
+       cx__v1__set_case_status_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_case_status_request__free_unpacked
+                     (Cx__V1__SetCaseStatusRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CaseResponse methods */
+void   cx__v1__case_response__init
+                     (Cx__V1__CaseResponse         *message);
+size_t cx__v1__case_response__get_packed_size
+                     (const Cx__V1__CaseResponse   *message);
+size_t cx__v1__case_response__pack
+                     (const Cx__V1__CaseResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__case_response__pack_to_buffer
+                     (const Cx__V1__CaseResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CaseResponse *
+       cx__v1__case_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__case_response__free_unpacked
+                     (Cx__V1__CaseResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AddCaseNoteRequest methods */
+void   cx__v1__add_case_note_request__init
+                     (Cx__V1__AddCaseNoteRequest         *message);
+size_t cx__v1__add_case_note_request__get_packed_size
+                     (const Cx__V1__AddCaseNoteRequest   *message);
+size_t cx__v1__add_case_note_request__pack
+                     (const Cx__V1__AddCaseNoteRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__add_case_note_request__pack_to_buffer
+                     (const Cx__V1__AddCaseNoteRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AddCaseNoteRequest *
+       cx__v1__add_case_note_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__add_case_note_request__free_unpacked
+                     (Cx__V1__AddCaseNoteRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AssignCaseRequest methods */
+void   cx__v1__assign_case_request__init
+                     (Cx__V1__AssignCaseRequest         *message);
+size_t cx__v1__assign_case_request__get_packed_size
+                     (const Cx__V1__AssignCaseRequest   *message);
+size_t cx__v1__assign_case_request__pack
+                     (const Cx__V1__AssignCaseRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__assign_case_request__pack_to_buffer
+                     (const Cx__V1__AssignCaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AssignCaseRequest *
+       cx__v1__assign_case_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__assign_case_request__free_unpacked
+                     (Cx__V1__AssignCaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ChangeLevelRequest methods */
+void   cx__v1__change_level_request__init
+                     (Cx__V1__ChangeLevelRequest         *message);
+size_t cx__v1__change_level_request__get_packed_size
+                     (const Cx__V1__ChangeLevelRequest   *message);
+size_t cx__v1__change_level_request__pack
+                     (const Cx__V1__ChangeLevelRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__change_level_request__pack_to_buffer
+                     (const Cx__V1__ChangeLevelRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ChangeLevelRequest *
+       cx__v1__change_level_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__change_level_request__free_unpacked
+                     (Cx__V1__ChangeLevelRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaReportRequest methods */
+void   cx__v1__get_sla_report_request__init
+                     (Cx__V1__GetSlaReportRequest         *message);
+size_t cx__v1__get_sla_report_request__get_packed_size
+                     (const Cx__V1__GetSlaReportRequest   *message);
+size_t cx__v1__get_sla_report_request__pack
+                     (const Cx__V1__GetSlaReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_report_request__pack_to_buffer
+                     (const Cx__V1__GetSlaReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaReportRequest *
+       cx__v1__get_sla_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_report_request__free_unpacked
+                     (Cx__V1__GetSlaReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__BreachCount methods */
+void   cx__v1__breach_count__init
+                     (Cx__V1__BreachCount         *message);
+size_t cx__v1__breach_count__get_packed_size
+                     (const Cx__V1__BreachCount   *message);
+size_t cx__v1__breach_count__pack
+                     (const Cx__V1__BreachCount   *message,
+                      uint8_t             *out);
+size_t cx__v1__breach_count__pack_to_buffer
+                     (const Cx__V1__BreachCount   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__BreachCount *
+       cx__v1__breach_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__breach_count__free_unpacked
+                     (Cx__V1__BreachCount *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaReportResponse methods */
+void   cx__v1__get_sla_report_response__init
+                     (Cx__V1__GetSlaReportResponse         *message);
+size_t cx__v1__get_sla_report_response__get_packed_size
+                     (const Cx__V1__GetSlaReportResponse   *message);
+size_t cx__v1__get_sla_report_response__pack
+                     (const Cx__V1__GetSlaReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_report_response__pack_to_buffer
+                     (const Cx__V1__GetSlaReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaReportResponse *
+       cx__v1__get_sla_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_report_response__free_unpacked
+                     (Cx__V1__GetSlaReportResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetCaseSeverityRequest methods */
+void   cx__v1__set_case_severity_request__init
+                     (Cx__V1__SetCaseSeverityRequest         *message);
+size_t cx__v1__set_case_severity_request__get_packed_size
+                     (const Cx__V1__SetCaseSeverityRequest   *message);
+size_t cx__v1__set_case_severity_request__pack
+                     (const Cx__V1__SetCaseSeverityRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_case_severity_request__pack_to_buffer
+                     (const Cx__V1__SetCaseSeverityRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetCaseSeverityRequest *
+       cx__v1__set_case_severity_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_case_severity_request__free_unpacked
+                     (Cx__V1__SetCaseSeverityRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaPoliciesRequest methods */
+void   cx__v1__get_sla_policies_request__init
+                     (Cx__V1__GetSlaPoliciesRequest         *message);
+size_t cx__v1__get_sla_policies_request__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesRequest   *message);
+size_t cx__v1__get_sla_policies_request__pack
+                     (const Cx__V1__GetSlaPoliciesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_policies_request__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaPoliciesRequest *
+       cx__v1__get_sla_policies_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_policies_request__free_unpacked
+                     (Cx__V1__GetSlaPoliciesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SlaPolicyRow methods */
+void   cx__v1__sla_policy_row__init
+                     (Cx__V1__SlaPolicyRow         *message);
+size_t cx__v1__sla_policy_row__get_packed_size
+                     (const Cx__V1__SlaPolicyRow   *message);
+size_t cx__v1__sla_policy_row__pack
+                     (const Cx__V1__SlaPolicyRow   *message,
+                      uint8_t             *out);
+size_t cx__v1__sla_policy_row__pack_to_buffer
+                     (const Cx__V1__SlaPolicyRow   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SlaPolicyRow *
+       cx__v1__sla_policy_row__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__sla_policy_row__free_unpacked
+                     (Cx__V1__SlaPolicyRow *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SegmentCalendar methods */
+void   cx__v1__segment_calendar__init
+                     (Cx__V1__SegmentCalendar         *message);
+size_t cx__v1__segment_calendar__get_packed_size
+                     (const Cx__V1__SegmentCalendar   *message);
+size_t cx__v1__segment_calendar__pack
+                     (const Cx__V1__SegmentCalendar   *message,
+                      uint8_t             *out);
+size_t cx__v1__segment_calendar__pack_to_buffer
+                     (const Cx__V1__SegmentCalendar   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SegmentCalendar *
+       cx__v1__segment_calendar__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__segment_calendar__free_unpacked
+                     (Cx__V1__SegmentCalendar *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSlaPoliciesResponse methods */
+void   cx__v1__get_sla_policies_response__init
+                     (Cx__V1__GetSlaPoliciesResponse         *message);
+size_t cx__v1__get_sla_policies_response__get_packed_size
+                     (const Cx__V1__GetSlaPoliciesResponse   *message);
+size_t cx__v1__get_sla_policies_response__pack
+                     (const Cx__V1__GetSlaPoliciesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_sla_policies_response__pack_to_buffer
+                     (const Cx__V1__GetSlaPoliciesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSlaPoliciesResponse *
+       cx__v1__get_sla_policies_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_sla_policies_response__free_unpacked
+                     (Cx__V1__GetSlaPoliciesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__SupportCase_Closure)
@@ -317,6 +1385,75 @@ typedef void (*Cx__V1__CaseChanged_Closure)
                   void *closure_data);
 typedef void (*Cx__V1__SlaBreached_Closure)
                  (const Cx__V1__SlaBreached *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SlaWarning_Closure)
+                 (const Cx__V1__SlaWarning *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OutreachRequested_Closure)
+                 (const Cx__V1__OutreachRequested *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SlaPolicyApplied_Closure)
+                 (const Cx__V1__SlaPolicyApplied *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CaseNote_Closure)
+                 (const Cx__V1__CaseNote *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OpenCaseRequest_Closure)
+                 (const Cx__V1__OpenCaseRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OpenCaseResponse_Closure)
+                 (const Cx__V1__OpenCaseResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetCaseRequest_Closure)
+                 (const Cx__V1__GetCaseRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetCaseResponse_Closure)
+                 (const Cx__V1__GetCaseResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListCasesRequest_Closure)
+                 (const Cx__V1__ListCasesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListCasesResponse_Closure)
+                 (const Cx__V1__ListCasesResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetCaseStatusRequest_Closure)
+                 (const Cx__V1__SetCaseStatusRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CaseResponse_Closure)
+                 (const Cx__V1__CaseResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AddCaseNoteRequest_Closure)
+                 (const Cx__V1__AddCaseNoteRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AssignCaseRequest_Closure)
+                 (const Cx__V1__AssignCaseRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ChangeLevelRequest_Closure)
+                 (const Cx__V1__ChangeLevelRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaReportRequest_Closure)
+                 (const Cx__V1__GetSlaReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__BreachCount_Closure)
+                 (const Cx__V1__BreachCount *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaReportResponse_Closure)
+                 (const Cx__V1__GetSlaReportResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetCaseSeverityRequest_Closure)
+                 (const Cx__V1__SetCaseSeverityRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaPoliciesRequest_Closure)
+                 (const Cx__V1__GetSlaPoliciesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SlaPolicyRow_Closure)
+                 (const Cx__V1__SlaPolicyRow *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SegmentCalendar_Closure)
+                 (const Cx__V1__SegmentCalendar *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSlaPoliciesResponse_Closure)
+                 (const Cx__V1__GetSlaPoliciesResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -332,6 +1469,29 @@ extern const ProtobufCEnumDescriptor    cx__v1__case_origin__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__support_case__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__case_changed__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__sla_breached__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__sla_warning__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__outreach_requested__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__sla_policy_applied__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__case_note__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__open_case_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__open_case_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_case_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_case_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_cases_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_cases_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_case_status_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__case_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__add_case_note_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__assign_case_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__change_level_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__breach_count__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_report_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_case_severity_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_policies_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__sla_policy_row__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__segment_calendar__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_sla_policies_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
