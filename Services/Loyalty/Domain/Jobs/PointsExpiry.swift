@@ -1,0 +1,38 @@
+import GRDB
+import Models
+import ServiceKit
+
+/// Expiry of points after inactivity, warned ahead with "points.expiring".
+struct PointsExpiry {
+    let program: LoyaltyProgram
+
+    /// - Important: Call inside a write transaction.
+    func run(nowMs: Int64, in db: Database) throws {
+        let members = try Row.fetchAll(db, sql: "SELECT * FROM loyalty_members WHERE balance > 0")
+            .map(Membership.member(from:))
+        for member in members {
+            let expiresAt = member.lastActivityMs + program.expiryInactivityDays * dayMs
+            if nowMs >= expiresAt {
+                // The entry id names the silence it ends, so a second run cannot expire the same points twice.
+                try Ledger.append(
+                    LedgerPosting(
+                        customerID: member.customerID, kind: .expire, points: -member.balance,
+                        reason: "no activity for \(program.expiryInactivityDays) days", cause: "expiry",
+                        externalID: "\(member.customerID)/\(member.lastActivityMs)", countsFromMs: nowMs),
+                    nowMs: nowMs, in: db)
+            } else if nowMs >= expiresAt - program.expiryWarningDays * dayMs
+                && member.expiryWarnedForMs != member.lastActivityMs
+            {
+                try db.execute(
+                    sql: "UPDATE loyalty_members SET expiry_warned_for_ms = ? WHERE customer_id = ?",
+                    arguments: [member.lastActivityMs, member.customerID])
+                try EventLog().append(
+                    "points.expiring", customerID: member.customerID, occurredAtMs: nowMs,
+                    PointsExpiring(
+                        customer: CustomerId(value: member.customerID), points: member.balance,
+                        expiresAtMs: expiresAt, lastActivityMs: member.lastActivityMs),
+                    in: db)
+            }
+        }
+    }
+}
