@@ -64,14 +64,10 @@ enum Ledger {
     /// Counts every pending entry whose returns window has ended, oldest first.
     /// - Returns: how many were posted.
     @discardableResult
-    static func postDue(nowMs: Int64, customerID: String? = nil, in db: Database) throws -> Int {
+    static func postDue(nowMs: Int64, in db: Database) throws -> Int {
         let due = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT id FROM ledger_entries WHERE posted_at_ms = 0 AND counts_from_ms <= ?
-                    AND (? IS NULL OR customer_id = ?) ORDER BY id
-                """,
-            arguments: [nowMs, customerID, customerID])
+            db, sql: "SELECT id FROM ledger_entries WHERE posted_at_ms = 0 AND counts_from_ms <= ? ORDER BY id",
+            arguments: [nowMs])
         for rowID in due { try post(rowID: rowID, wasPending: true, nowMs: nowMs, in: db) }
         return due.count
     }

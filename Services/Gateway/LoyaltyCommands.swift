@@ -1,0 +1,181 @@
+import ArgumentParser
+import Client
+import Foundation
+import Models
+
+/// `cxctl loyalty …`: member statements, the rewards catalog, the tiers and the program report.
+struct LoyaltyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loyalty", abstract: "Points, tiers and rewards.",
+        subcommands: [
+            LoyaltyStatementCommand.self, LoyaltyRewardsCommand.self, LoyaltyTiersCommand.self,
+            LoyaltyReportCommand.self,
+        ])
+}
+
+struct LoyaltyStatementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statement", abstract: "A member's balance, tier, progress and history (20 entries a page).")
+    @Argument(help: "The customer id.") var customer: String
+    @Option(help: "Continue from a previous page's token.") var page = ""
+    @Flag(help: "Print JSON (field names as in loyalty.proto).") var json = false
+
+    func run() async throws {
+        let reply: GetStatementResponse = try await Loyalty.call(
+            "GetStatement",
+            GetStatementRequest(customer: CustomerId(value: customer), page: PageRequest(pageSize: 20, pageToken: page))
+        )
+        if json {
+            return Output.json([
+                "customer": ["value": customer], "balance": reply.balance, "pending": reply.pending,
+                "tier": reply.tier?.name ?? "", "tier_floor": reply.tierFloor,
+                "qualifying_points": reply.qualifyingPoints, "next_tier": reply.nextTier?.name ?? "",
+                "points_to_next_tier": reply.pointsToNextTier, "points_expire_at_ms": reply.pointsExpireAtMs,
+                "entries": reply.entries.map(Names.json), "page": Names.json(reply.page),
+            ])
+        }
+        let next = reply.nextTier.map { "\($0.name) in \(reply.pointsToNextTier) qualifying points" } ?? "top tier"
+        print(
+            "\(customer): \(reply.balance) points (\(reply.pending) pending), tier \(reply.tier?.name ?? "-")"
+                + (reply.tierFloor.isEmpty ? "" : " (floor \(reply.tierFloor))")
+                + "; \(reply.qualifyingPoints) qualifying points, next: \(next)"
+                + (reply.pointsExpireAtMs > 0 ? "; expires \(Names.time(reply.pointsExpireAtMs)) without activity" : "")
+        )
+        var rows = [["WHEN", "KIND", "POINTS", "BALANCE", "REASON"]]
+        for entry in reply.entries {
+            rows.append([
+                Names.time(entry.createdAtMs), Names.name(entry.kind), String(format: "%+lld", entry.points),
+                entry.pending ? "pending until \(Names.time(entry.countsFromMs))" : "\(entry.balanceAfter)",
+                entry.reason,
+            ])
+        }
+        print(Output.table(rows))
+        let nextPage = reply.page?.nextPageToken ?? ""
+        print(
+            "\(reply.entries.count) of \(reply.page?.totalCount ?? 0) entries"
+                + (nextPage.isEmpty ? "" : "; next page: --page \(nextPage)"))
+    }
+}
+
+struct LoyaltyRewardsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rewards", abstract: "The rewards catalog.")
+    @Flag(help: "Also list inactive rewards.") var all = false
+    @Flag(help: "Print JSON (field names as in loyalty.proto).") var json = false
+
+    func run() async throws {
+        let reply: ListRewardsResponse = try await Loyalty.call(
+            "ListRewards", ListRewardsRequest(includeInactive: all))
+        if json { return Output.json(["rewards": reply.rewards.map(Names.json)]) }
+        var rows = [["REWARD", "NAME", "KIND", "POINTS", "STOCK", "ACTIVE"]]
+        for reward in reply.rewards {
+            rows.append([
+                reward.rewardId, reward.name, Names.name(reward.kind), "\(reward.pointCost)",
+                reward.stock.map { "\($0.value)" } ?? "unlimited", reward.active ? "yes" : "no",
+            ])
+        }
+        print(Output.table(rows))
+    }
+}
+
+struct LoyaltyTiersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tiers", abstract: "The tiers and their benefits.")
+
+    func run() async throws {
+        let reply: ListTiersResponse = try await Loyalty.call("ListTiers", ListTiersRequest())
+        var rows = [["TIER", "QUALIFYING POINTS", "EARN", "DISCOUNT", "PRIORITY SUPPORT", "FREE PRODUCTS"]]
+        for tier in reply.tiers {
+            let benefits = tier.benefits ?? TierBenefits()
+            rows.append([
+                tier.name, "\(tier.qualifyingPoints)", "\(tier.earnMultiplierPercent)%", "\(benefits.discountPercent)%",
+                benefits.prioritySupport ? "yes" : "no", benefits.freeProducts.joined(separator: ", "),
+            ])
+        }
+        print(Output.table(rows))
+    }
+}
+
+struct LoyaltyReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Points issued against redeemed (the liability) and members per tier.")
+    @Flag(help: "Print JSON (field names as in loyalty.proto).") var json = false
+
+    func run() async throws {
+        let reply: GetProgramReportResponse = try await Loyalty.call("GetProgramReport", GetProgramReportRequest())
+        if json {
+            return Output.json([
+                "points_issued": reply.pointsIssued, "points_redeemed": reply.pointsRedeemed,
+                "points_expired": reply.pointsExpired, "points_taken_back": reply.pointsTakenBack,
+                "liability": reply.liability, "pending": reply.pending, "members": reply.members,
+                "redemptions": reply.redemptions,
+                "tiers": reply.tiers.map { ["tier": $0.tier, "members": $0.members] as [String: Any] },
+            ])
+        }
+        print(
+            Output.table([
+                ["issued", "\(reply.pointsIssued)"], ["redeemed", "\(reply.pointsRedeemed)"],
+                ["expired", "\(reply.pointsExpired)"], ["taken back", "\(reply.pointsTakenBack)"],
+                ["liability", "\(reply.liability)"], ["pending", "\(reply.pending)"],
+                ["members", "\(reply.members)"], ["redemptions", "\(reply.redemptions)"],
+            ]))
+        print(Output.table([["TIER", "MEMBERS"]] + reply.tiers.map { [$0.tier, "\($0.members)"] }))
+    }
+}
+
+/// Calls to the loyalty service with the resolved connection; failures become one line and exit 1.
+enum Loyalty {
+    static func call<Request: ProtoMessage, Reply: ProtoMessage>(_ method: String, _ request: Request) async throws
+        -> Reply
+    {
+        let connection = try Connection.resolveOrExit()
+        let client = try connection.client(for: "loyalty")
+        defer { client.close() }
+        do {
+            return try await client.call(method, request)
+        } catch {
+            FileHandle.standardError.write(Data("cxctl: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Names {
+    static func name(_ kind: LedgerEntryKind) -> String {
+        switch kind {
+        case .earn: "earn"
+        case .bonus: "bonus"
+        case .redeem: "redeem"
+        case .expire: "expire"
+        case .adjust: "adjust"
+        case .reverse: "reverse"
+        default: "-"
+        }
+    }
+
+    static func name(_ kind: RewardKind) -> String {
+        switch kind {
+        case .discount: "discount"
+        case .accountCredit: "account credit"
+        case .freeMonth: "free month"
+        case .freeProduct: "free product"
+        default: "-"
+        }
+    }
+
+    static func json(_ entry: LedgerEntry) -> [String: Any] {
+        [
+            "entry_id": entry.entryId, "kind": name(entry.kind), "points": entry.points, "reason": entry.reason,
+            "external_id": entry.externalId, "reward_id": entry.rewardId, "created_at_ms": entry.createdAtMs,
+            "counts_from_ms": entry.countsFromMs, "pending": entry.pending, "balance_after": entry.balanceAfter,
+        ]
+    }
+
+    static func json(_ reward: Reward) -> [String: Any] {
+        var object: [String: Any] = [
+            "reward_id": reward.rewardId, "name": reward.name, "kind": name(reward.kind),
+            "point_cost": reward.pointCost, "active": reward.active, "product": reward.product,
+        ]
+        if let stock = reward.stock { object["stock"] = stock.value }
+        if let value = reward.value { object["value"] = ["minor_units": value.minorUnits, "currency": value.currency] }
+        return object
+    }
+}
