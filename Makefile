@@ -13,6 +13,8 @@ run: deps
 bench: deps
 	$(SWIFT) build -c release --product health-bench
 	.build/release/health-bench 100000 200000
+	$(SWIFT) build -c release --product loyalty-bench
+	.build/release/loyalty-bench 10000 100000
 
 .PHONY: deps build run test bench generate check-generated format lint clean
 

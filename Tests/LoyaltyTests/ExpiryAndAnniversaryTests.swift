@@ -32,6 +32,13 @@ struct ExpiryAndAnniversaryTests {
         #expect(expired.map(\.points) == [-1_010] && expired.first?.balanceAfter == 0)
         try await loyalty.expectLedgerConsistent()
 
+        // Points given later in the same silence lapse at the next run, in an entry of their own.
+        try await loyalty.adjust("a-2", 20)
+        loyalty.advance(days: 1)
+        try await loyalty.service.runJob("points expiry")
+        #expect(try await loyalty.statement().balance == 0)
+        try await loyalty.expectLedgerConsistent()
+
         // A new purchase starts a new stretch: it gets its own warning.
         try await loyalty.purchase("p-2", minorUnits: 100_00)
         loyalty.advance(days: 340)

@@ -50,7 +50,8 @@ enum PurchaseMethods {
     ) throws -> RecordPurchaseResponse {
         let purchaseID = request.purchaseId
         if let counted = try Int64.fetchOne(
-            db, sql: "SELECT counts_from_ms FROM purchases WHERE purchase_id = ?", arguments: [purchaseID])
+            db.cachedStatement(sql: "SELECT counts_from_ms FROM purchases WHERE purchase_id = ?"),
+            arguments: [purchaseID])
         {
             let entries = try ["purchase", "promotion"].compactMap {
                 try Ledger.entry(id: LedgerPosting.entryID(cause: $0, externalID: purchaseID), in: db)
@@ -71,16 +72,16 @@ enum PurchaseMethods {
         let extra = base * (promotion?.extraPercent ?? 0) / 100
         let countsFrom = purchasedAt + program.pendingDays * dayMs
 
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO purchases (purchase_id, customer_id, amount_minor_units, currency, purchased_at_ms,
                     base_points, earned_points, qualifying_points, counts_from_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                purchaseID, customerID, amount.minorUnits, amount.currency, purchasedAt, base, earned + extra, base,
-                countsFrom,
-            ])
+                """
+        ).execute(arguments: [
+            purchaseID, customerID, amount.minorUnits, amount.currency, purchasedAt, base, earned + extra, base,
+            countsFrom,
+        ])
         var entries: [LedgerEntry] = []
         if earned > 0 {
             entries.append(
@@ -100,9 +101,9 @@ enum PurchaseMethods {
                         externalID: purchaseID,
                         countsFromMs: countsFrom), nowMs: nowMs, in: db))
         }
-        try db.execute(
-            sql: "UPDATE loyalty_members SET last_activity_ms = MAX(last_activity_ms, ?) WHERE customer_id = ?",
-            arguments: [purchasedAt, customerID])
+        try db.cachedStatement(
+            sql: "UPDATE loyalty_members SET last_activity_ms = MAX(last_activity_ms, ?) WHERE customer_id = ?"
+        ).execute(arguments: [purchasedAt, customerID])
         let after = try Membership.upgradeIfEntitled(
             customerID, program: program, reason: "qualified", nowMs: nowMs, in: db)
         return RecordPurchaseResponse(
@@ -113,11 +114,11 @@ enum PurchaseMethods {
         _ request: RecordRefundRequest, program: LoyaltyProgram, nowMs: Int64, in db: Database
     ) throws -> RecordRefundResponse {
         if let refund = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT r.entry_id, r.points_unrecoverable, p.refunded_minor_units, p.currency FROM refunds r
-                JOIN purchases p ON p.purchase_id = r.purchase_id WHERE r.refund_id = ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT r.entry_id, r.points_unrecoverable, p.refunded_minor_units, p.currency FROM refunds r
+                    JOIN purchases p ON p.purchase_id = r.purchase_id WHERE r.refund_id = ?
+                    """),
             arguments: [request.refundId])
         {
             return RecordRefundResponse(
@@ -128,7 +129,8 @@ enum PurchaseMethods {
         }
         guard
             let purchase = try Row.fetchOne(
-                db, sql: "SELECT * FROM purchases WHERE purchase_id = ?", arguments: [request.purchaseId])
+                db.cachedStatement(sql: "SELECT * FROM purchases WHERE purchase_id = ?"),
+                arguments: [request.purchaseId])
         else {
             throw RPCError.invalidArgument("purchase_id", "unknown purchase \"\(request.purchaseId)\"")
         }
@@ -153,9 +155,9 @@ enum PurchaseMethods {
         let owed = share(earned, refundedAfter, of: total) - share(earned, refundedBefore, of: total)
         let customerID: String = purchase["customer_id"]
         let countsFrom: Int64 = purchase["counts_from_ms"]
-        try db.execute(
-            sql: "UPDATE purchases SET refunded_minor_units = ?, qualifying_points = ? WHERE purchase_id = ?",
-            arguments: [refundedAfter, base - share(base, refundedAfter, of: total), request.purchaseId])
+        try db.cachedStatement(
+            sql: "UPDATE purchases SET refunded_minor_units = ?, qualifying_points = ? WHERE purchase_id = ?"
+        ).execute(arguments: [refundedAfter, base - share(base, refundedAfter, of: total), request.purchaseId])
 
         // Points still in the returns window are taken back when they would have counted; counted ones
         // now, as far as the balance allows (spent points cannot be taken back).
@@ -170,14 +172,14 @@ enum PurchaseMethods {
                     cause: "refund", externalID: request.refundId, countsFromMs: stillPending ? countsFrom : nowMs),
                 nowMs: nowMs, in: db)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO refunds (refund_id, purchase_id, amount_minor_units, entry_id, points_unrecoverable)
                 VALUES (?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                request.refundId, request.purchaseId, amount.minorUnits, entry?.entryId ?? "", owed - reversible,
-            ])
+                """
+        ).execute(arguments: [
+            request.refundId, request.purchaseId, amount.minorUnits, entry?.entryId ?? "", owed - reversible,
+        ])
         return RecordRefundResponse(
             entry: entry, pointsUnrecoverable: owed - reversible,
             refundedTotal: Money(minorUnits: refundedAfter, currency: currency))

@@ -13,12 +13,13 @@ struct PointsExpiry {
         for member in members {
             let expiresAt = member.lastActivityMs + program.expiryInactivityDays * dayMs
             if nowMs >= expiresAt {
-                // The entry id names the silence it ends, so a second run cannot expire the same points twice.
+                // The whole balance lapses, so a second run finds nothing left to expire; the entry id names
+                // the run, as points given later in the same silence (an adjustment) may lapse again.
                 try Ledger.append(
                     LedgerPosting(
                         customerID: member.customerID, kind: .expire, points: -member.balance,
                         reason: "no activity for \(program.expiryInactivityDays) days", cause: "expiry",
-                        externalID: "\(member.customerID)/\(member.lastActivityMs)", countsFromMs: nowMs),
+                        externalID: "\(member.customerID)/\(nowMs)", countsFromMs: nowMs),
                     nowMs: nowMs, in: db)
             } else if nowMs >= expiresAt - program.expiryWarningDays * dayMs
                 && member.expiryWarnedForMs != member.lastActivityMs

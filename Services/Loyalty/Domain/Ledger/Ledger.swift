@@ -30,35 +30,38 @@ struct LedgerPosting {
 /// - Important: Call only inside a write transaction (a router write handler, a subscription or a
 ///   job's `database.write`): the balance check and the update it guards must not be interleaved with
 ///   another writer's, which the single group-commit writer guarantees.
+///
+/// The ledger, membership and purchase paths use the connection's cached statements: a purchase runs a
+/// dozen statements, and preparing each anew was a large part of its cost.
 enum Ledger {
     /// Stores `posting`; when it counts already, adds it to the balance and publishes
     /// "points.posted", otherwise adds it to the member's pending points.
     /// - Throws: FAILED_PRECONDITION when a counted entry would take the balance below zero.
     @discardableResult
     static func append(_ posting: LedgerPosting, nowMs: Int64, in db: Database) throws -> LedgerEntry {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO ledger_entries (entry_id, customer_id, kind, points, reason, external_id, reward_id,
                     created_at_ms, counts_from_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                posting.entryID, posting.customerID, posting.kind.rawValue, posting.points, posting.reason,
-                posting.externalID, posting.rewardID, nowMs, posting.countsFromMs,
-            ])
+                """
+        ).execute(arguments: [
+            posting.entryID, posting.customerID, posting.kind.rawValue, posting.points, posting.reason,
+            posting.externalID, posting.rewardID, nowMs, posting.countsFromMs,
+        ])
         let rowID = db.lastInsertedRowID
         guard posting.countsFromMs <= nowMs else {
-            try db.execute(
-                sql: "UPDATE loyalty_members SET pending = pending + ? WHERE customer_id = ?",
-                arguments: [posting.points, posting.customerID])
-            return try entry(rowID: rowID, in: db)
+            try db.cachedStatement(sql: "UPDATE loyalty_members SET pending = pending + ? WHERE customer_id = ?")
+                .execute(arguments: [posting.points, posting.customerID])
+            return try entry(rowID: rowID, in: db).entry
         }
         return try post(rowID: rowID, wasPending: false, nowMs: nowMs, in: db)
     }
 
     /// Whether an entry with this id exists.
     static func contains(_ entryID: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM ledger_entries WHERE entry_id = ?", arguments: [entryID]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM ledger_entries WHERE entry_id = ?"), arguments: [entryID]) ?? false
     }
 
     /// Counts every pending entry whose returns window has ended, oldest first.
@@ -66,7 +69,8 @@ enum Ledger {
     @discardableResult
     static func postDue(nowMs: Int64, in db: Database) throws -> Int {
         let due = try Int64.fetchAll(
-            db, sql: "SELECT id FROM ledger_entries WHERE posted_at_ms = 0 AND counts_from_ms <= ? ORDER BY id",
+            db.cachedStatement(
+                sql: "SELECT id FROM ledger_entries WHERE posted_at_ms = 0 AND counts_from_ms <= ? ORDER BY id"),
             arguments: [nowMs])
         for rowID in due { try post(rowID: rowID, wasPending: true, nowMs: nowMs, in: db) }
         return due.count
@@ -75,13 +79,16 @@ enum Ledger {
     /// A member's counted balance.
     static func balance(of customerID: String, in db: Database) throws -> Int64 {
         try Int64.fetchOne(
-            db, sql: "SELECT balance FROM loyalty_members WHERE customer_id = ?", arguments: [customerID]) ?? 0
+            db.cachedStatement(sql: "SELECT balance FROM loyalty_members WHERE customer_id = ?"),
+            arguments: [customerID]) ?? 0
     }
 
     /// The entry stored under `entryID`.
     static func entry(id entryID: String, in db: Database) throws -> LedgerEntry? {
-        try Row.fetchOne(db, sql: "SELECT * FROM ledger_entries WHERE entry_id = ?", arguments: [entryID])
-            .map(entry(from:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM ledger_entries WHERE entry_id = ?"), arguments: [entryID]
+        )
+        .map(entry(from:))
     }
 
     static func entry(from row: Row) -> LedgerEntry {
@@ -93,16 +100,19 @@ enum Ledger {
             balanceAfter: row["balance_after"])
     }
 
-    private static func entry(rowID: Int64, in db: Database) throws -> LedgerEntry {
-        entry(from: try Row.fetchOne(db, sql: "SELECT * FROM ledger_entries WHERE id = ?", arguments: [rowID])!)
+    /// The entry stored under `rowID`, with its member.
+    private static func entry(rowID: Int64, in db: Database) throws -> (entry: LedgerEntry, customerID: String) {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM ledger_entries WHERE id = ?"), arguments: [rowID])!
+        return (entry(from: row), row["customer_id"])
     }
 
     /// Adds a stored entry to its member's balance and publishes "points.posted" in the same transaction.
     @discardableResult
     private static func post(rowID: Int64, wasPending: Bool, nowMs: Int64, in db: Database) throws -> LedgerEntry {
-        var entry = try entry(rowID: rowID, in: db)
-        let customerID = try String.fetchOne(
-            db, sql: "SELECT customer_id FROM ledger_entries WHERE id = ?", arguments: [rowID])!
+        let stored = try entry(rowID: rowID, in: db)
+        var entry = stored.entry
+        let customerID = stored.customerID
         let balance = try balance(of: customerID, in: db)
         guard balance + entry.points >= 0 else {
             throw RPCError.failedPrecondition(
@@ -110,12 +120,11 @@ enum Ledger {
         }
         entry.balanceAfter = balance + entry.points
         entry.pending = false
-        try db.execute(
-            sql: "UPDATE loyalty_members SET balance = ?, pending = pending - ? WHERE customer_id = ?",
-            arguments: [entry.balanceAfter, wasPending ? entry.points : 0, customerID])
-        try db.execute(
-            sql: "UPDATE ledger_entries SET posted_at_ms = ?, balance_after = ? WHERE id = ?",
-            arguments: [nowMs, entry.balanceAfter, rowID])
+        try db.cachedStatement(
+            sql: "UPDATE loyalty_members SET balance = ?, pending = pending - ? WHERE customer_id = ?"
+        ).execute(arguments: [entry.balanceAfter, wasPending ? entry.points : 0, customerID])
+        try db.cachedStatement(sql: "UPDATE ledger_entries SET posted_at_ms = ?, balance_after = ? WHERE id = ?")
+            .execute(arguments: [nowMs, entry.balanceAfter, rowID])
         try EventLog().append(
             "points.posted", customerID: customerID, occurredAtMs: nowMs,
             PointsPosted(

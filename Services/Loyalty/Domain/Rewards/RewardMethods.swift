@@ -114,25 +114,24 @@ enum RewardMethods {
                 reason: "reward \(reward.rewardId)", cause: "redemption", externalID: request.redemptionId,
                 rewardID: reward.rewardId, countsFromMs: nowMs),
             nowMs: nowMs, in: db)
-        try db.execute(
-            sql: "UPDATE rewards SET stock = stock - 1 WHERE reward_id = ? AND stock IS NOT NULL",
-            arguments: [reward.rewardId])
+        try db.cachedStatement(sql: "UPDATE rewards SET stock = stock - 1 WHERE reward_id = ? AND stock IS NOT NULL")
+            .execute(arguments: [reward.rewardId])
         let redemption = Redemption(
             redemptionId: request.redemptionId, customer: CustomerId(value: customerID), rewardId: reward.rewardId,
             points: reward.pointCost, voucherCode: voucherCode(), status: .issued, redeemedAtMs: nowMs)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO redemptions (redemption_id, customer_id, reward_id, points, voucher_code, status,
                     redeemed_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                redemption.redemptionId, customerID, reward.rewardId, reward.pointCost, redemption.voucherCode,
-                redemption.status.rawValue, nowMs,
-            ])
-        try db.execute(
-            sql: "UPDATE loyalty_members SET last_activity_ms = MAX(last_activity_ms, ?) WHERE customer_id = ?",
-            arguments: [nowMs, customerID])
+                """
+        ).execute(arguments: [
+            redemption.redemptionId, customerID, reward.rewardId, reward.pointCost, redemption.voucherCode,
+            redemption.status.rawValue, nowMs,
+        ])
+        try db.cachedStatement(
+            sql: "UPDATE loyalty_members SET last_activity_ms = MAX(last_activity_ms, ?) WHERE customer_id = ?"
+        ).execute(arguments: [nowMs, customerID])
         return RedeemResponse(redemption: redemption, balanceAfter: entry.balanceAfter)
     }
 
@@ -160,9 +159,8 @@ enum RewardMethods {
                 reason: "cancelled reward \(redemption.rewardId): \(request.reason)", cause: "cancellation",
                 externalID: request.redemptionId, rewardID: redemption.rewardId, countsFromMs: nowMs),
             nowMs: nowMs, in: db)
-        try db.execute(
-            sql: "UPDATE rewards SET stock = stock + 1 WHERE reward_id = ? AND stock IS NOT NULL",
-            arguments: [redemption.rewardId])
+        try db.cachedStatement(sql: "UPDATE rewards SET stock = stock + 1 WHERE reward_id = ? AND stock IS NOT NULL")
+            .execute(arguments: [redemption.rewardId])
         try RewardStore.setStatus(.cancelled, of: request.redemptionId, in: db)
         redemption.status = .cancelled
         return CancelRedemptionResponse(redemption: redemption, balanceAfter: entry.balanceAfter)

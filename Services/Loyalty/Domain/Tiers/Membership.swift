@@ -30,18 +30,20 @@ enum Membership {
     static func ensure(_ customerID: String, program: LoyaltyProgram, nowMs: Int64, in db: Database) throws -> Member {
         if let member = try fetch(customerID, in: db) { return member }
         let lowest = program.tiers[0]
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO loyalty_members (customer_id, tier, last_activity_ms, joined_at_ms) VALUES (?, ?, ?, ?)
-                """,
-            arguments: [customerID, lowest.name, nowMs, nowMs])
+                """
+        ).execute(arguments: [customerID, lowest.name, nowMs, nowMs])
         try announce(customerID, from: "", to: lowest, program: program, reason: "joined", nowMs: nowMs, in: db)
         return try fetch(customerID, in: db)!
     }
 
     static func fetch(_ customerID: String, in db: Database) throws -> Member? {
-        try Row.fetchOne(db, sql: "SELECT * FROM loyalty_members WHERE customer_id = ?", arguments: [customerID])
-            .map(member(from:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM loyalty_members WHERE customer_id = ?"), arguments: [customerID]
+        )
+        .map(member(from:))
     }
 
     static func member(from row: Row) -> Member {
@@ -55,11 +57,11 @@ enum Membership {
     /// Redeeming points never lowers it.
     static func qualifyingPoints(_ customerID: String, nowMs: Int64, in db: Database) throws -> Int64 {
         try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT COALESCE(SUM(qualifying_points), 0) FROM purchases
-                WHERE customer_id = ? AND purchased_at_ms > ? AND purchased_at_ms <= ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(SUM(qualifying_points), 0) FROM purchases
+                    WHERE customer_id = ? AND purchased_at_ms > ? AND purchased_at_ms <= ?
+                    """),
             arguments: [customerID, nowMs - qualifyingWindowMs, nowMs]) ?? 0
     }
 
@@ -81,9 +83,9 @@ enum Membership {
         let current = program.tier(named: member.tier) ?? program.tiers[0]
         let entitled = try entitledTier(member, program: program, nowMs: nowMs, in: db)
         if entitled.rank >= current.rank && member.belowTierSinceMs != 0 {
-            try db.execute(
-                sql: "UPDATE loyalty_members SET below_tier_since_ms = 0 WHERE customer_id = ?", arguments: [customerID]
-            )
+            try db.cachedStatement(sql: "UPDATE loyalty_members SET below_tier_since_ms = 0 WHERE customer_id = ?")
+                .execute(arguments: [customerID]
+                )
         }
         guard entitled.rank > current.rank else { return current }
         try change(member, to: entitled, program: program, reason: reason, nowMs: nowMs, in: db)
@@ -102,9 +104,8 @@ enum Membership {
             return upgraded.rank != current.rank
         }
         guard member.belowTierSinceMs != 0 else {
-            try db.execute(
-                sql: "UPDATE loyalty_members SET below_tier_since_ms = ? WHERE customer_id = ?",
-                arguments: [nowMs, member.customerID])
+            try db.cachedStatement(sql: "UPDATE loyalty_members SET below_tier_since_ms = ? WHERE customer_id = ?")
+                .execute(arguments: [nowMs, member.customerID])
             return false
         }
         guard nowMs - member.belowTierSinceMs >= program.downgradeGraceDays * dayMs else { return false }
@@ -117,8 +118,7 @@ enum Membership {
         _ customerID: String, floor: Tier?, program: LoyaltyProgram, nowMs: Int64, in db: Database
     ) throws -> Member {
         try ensure(customerID, program: program, nowMs: nowMs, in: db)
-        try db.execute(
-            sql: "UPDATE loyalty_members SET tier_floor = ? WHERE customer_id = ?",
+        try db.cachedStatement(sql: "UPDATE loyalty_members SET tier_floor = ? WHERE customer_id = ?").execute(
             arguments: [floor?.name ?? "", customerID])
         try upgradeIfEntitled(customerID, program: program, reason: "floor set by admin", nowMs: nowMs, in: db)
         return try fetch(customerID, in: db)!
@@ -127,9 +127,9 @@ enum Membership {
     private static func change(
         _ member: Member, to tier: Tier, program: LoyaltyProgram, reason: String, nowMs: Int64, in db: Database
     ) throws {
-        try db.execute(
-            sql: "UPDATE loyalty_members SET tier = ?, below_tier_since_ms = 0 WHERE customer_id = ?",
-            arguments: [tier.name, member.customerID])
+        try db.cachedStatement(
+            sql: "UPDATE loyalty_members SET tier = ?, below_tier_since_ms = 0 WHERE customer_id = ?"
+        ).execute(arguments: [tier.name, member.customerID])
         try announce(
             member.customerID, from: member.tier, to: tier, program: program, reason: reason, nowMs: nowMs, in: db)
     }
