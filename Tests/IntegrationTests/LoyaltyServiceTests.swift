@@ -26,6 +26,12 @@ struct LoyaltyServiceTests {
             try await eventually(.seconds(30)) { (try? await loyalty.ping(timeout: .milliseconds(500))) != nil },
             "cx-loyalty did not come up:\n\(loyaltyProcess.log)")
 
+        let subscriber = try Subscriber(
+            dialing: [Endpoint(LocalSuite.eventsURL(service: "loyalty", dataDirectory: dataDirectory))],
+            prefixes: ["loyalty.heartbeat", "loyalty.tier.", "loyalty.points."])
+        defer { subscriber.close() }
+        _ = try await subscriber.receive(timeout: .seconds(10))  // a heartbeat: the subscription is live
+
         // The account reaches loyalty only through health's events and loyalty's projection of them.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let account = Account(
@@ -43,6 +49,18 @@ struct LoyaltyServiceTests {
             "AdjustPoints",
             AdjustPointsRequest(adjustmentId: "welcome", customer: .init(value: "acme"), points: 10_500, reason: "test")
         )
+        // The member's first tier and the adjustment reach subscribers as the contract's messages.
+        var tierChange: TierChanged?
+        var posted: PointsPosted?
+        while tierChange == nil || posted == nil {
+            let publication = try await subscriber.receive(timeout: .seconds(10))
+            let event = try Event(serializedBytes: publication.payload)
+            if publication.topic == "loyalty.tier.changed" { tierChange = try TierChanged(serializedBytes: event.body) }
+            if publication.topic == "loyalty.points.posted" { posted = try PointsPosted(serializedBytes: event.body) }
+        }
+        #expect(tierChange?.toTier == "member" && tierChange?.tierRank == 0 && tierChange?.tierCount == 4)
+        #expect(posted?.kind == .adjust && posted?.points == 10_500 && posted?.balanceAfter == 10_500)
+
         let purchase: RecordPurchaseResponse = try await loyalty.call(
             "RecordPurchase",
             RecordPurchaseRequest(
