@@ -38,9 +38,7 @@ struct AnniversaryGifts {
     /// Whole years from `fromMs` to `toMs` in UTC calendar terms (29 February counts on 28 February).
     static func completedYears(fromMs: Int64, toMs: Int64) -> Int {
         guard toMs > fromMs else { return 0 }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.dateComponents(
+        return utcCalendar.dateComponents(
             [.year], from: Date(timeIntervalSince1970: Double(fromMs) / 1000),
             to: Date(timeIntervalSince1970: Double(toMs) / 1000)
         ).year ?? 0

@@ -15,7 +15,7 @@ struct LoyaltyJobs: Sendable {
     var pointsApproval: ScheduledJob {
         ScheduledJob(name: "points approval", every: .seconds(3600)) { context in
             let nowMs = context.clock.nowMs
-            try await context.database.write { db in try Ledger.postDue(nowMs: nowMs, in: db) }
+            _ = try await context.database.write { db in try Ledger.postDue(nowMs: nowMs, in: db) }
         }
     }
 
@@ -31,7 +31,7 @@ struct LoyaltyJobs: Sendable {
         }
     }
 
-    /// Lapses balances after `expiryInactivityDays` without a purchase or redemption, and sends
+    /// Lapses balances after `expiryInactivityMonths` without a purchase or redemption, and sends
     /// "points.expiring" once per silence `expiryWarningDays` ahead.
     var pointsExpiry: ScheduledJob {
         let program = program

@@ -11,14 +11,14 @@ struct PointsExpiry {
         let members = try Row.fetchAll(db, sql: "SELECT * FROM loyalty_members WHERE balance > 0")
             .map(Membership.member(from:))
         for member in members {
-            let expiresAt = member.lastActivityMs + program.expiryInactivityDays * dayMs
+            let expiresAt = program.expiry(afterLastActivity: member.lastActivityMs)
             if nowMs >= expiresAt {
                 // The whole balance lapses, so a second run finds nothing left to expire; the entry id names
                 // the run, as points given later in the same silence (an adjustment) may lapse again.
                 try Ledger.append(
                     LedgerPosting(
                         customerID: member.customerID, kind: .expire, points: -member.balance,
-                        reason: "no activity for \(program.expiryInactivityDays) days", cause: "expiry",
+                        reason: "no activity for \(program.expiryInactivityMonths) months", cause: "expiry",
                         externalID: "\(member.customerID)/\(nowMs)", countsFromMs: nowMs),
                     nowMs: nowMs, in: db)
             } else if nowMs >= expiresAt - program.expiryWarningDays * dayMs

@@ -1,3 +1,4 @@
+import Foundation
 public import Models
 
 /// The rules of the loyalty program: how purchases earn points, the tiers, the returns window, expiry,
@@ -15,8 +16,8 @@ public struct LoyaltyProgram: Sendable {
     public var promotions: [Promotion]
     /// Days earned points stay pending (the returns window) before they count.
     public var pendingDays: Int64
-    /// Days without a purchase or redemption after which the balance lapses.
-    public var expiryInactivityDays: Int64
+    /// Calendar months without a purchase or redemption after which the balance lapses.
+    public var expiryInactivityMonths: Int
     /// Days ahead of expiry that "points.expiring" is sent.
     public var expiryWarningDays: Int64
     /// Days a member may stay below its tier's qualifying points before re-evaluation lowers the tier.
@@ -45,7 +46,7 @@ public struct LoyaltyProgram: Sendable {
                     discountPercent: 15, prioritySupport: true, freeProducts: ["ssl-certificate", "daily-backups"])),
         ],
         promotions: [],
-        pendingDays: 30, expiryInactivityDays: 365, expiryWarningDays: 30, downgradeGraceDays: 30,
+        pendingDays: 30, expiryInactivityMonths: 12, expiryWarningDays: 30, downgradeGraceDays: 30,
         anniversaryGiftPoints: 500,
         initialCatalog: [
             Reward(
@@ -62,7 +63,7 @@ public struct LoyaltyProgram: Sendable {
 
     public init(
         minorUnitsPerPoint: [String: Int64], tiers: [Tier], promotions: [Promotion], pendingDays: Int64,
-        expiryInactivityDays: Int64, expiryWarningDays: Int64, downgradeGraceDays: Int64,
+        expiryInactivityMonths: Int, expiryWarningDays: Int64, downgradeGraceDays: Int64,
         anniversaryGiftPoints: Int64, initialCatalog: [Reward]
     ) {
         precondition(!tiers.isEmpty && tiers[0].qualifyingPoints == 0, "the lowest tier must need 0 points")
@@ -70,7 +71,7 @@ public struct LoyaltyProgram: Sendable {
         self.tiers = tiers
         self.promotions = promotions
         self.pendingDays = pendingDays
-        self.expiryInactivityDays = expiryInactivityDays
+        self.expiryInactivityMonths = expiryInactivityMonths
         self.expiryWarningDays = expiryWarningDays
         self.downgradeGraceDays = downgradeGraceDays
         self.anniversaryGiftPoints = anniversaryGiftPoints
@@ -96,6 +97,13 @@ public struct LoyaltyProgram: Sendable {
         minorUnitsPerPoint[amount.currency].map { amount.minorUnits / $0 }
     }
 
+    /// When a balance lapses whose member was last active at `lastActivityMs` (UTC calendar months).
+    func expiry(afterLastActivity lastActivityMs: Int64) -> Int64 {
+        let lastActivity = Date(timeIntervalSince1970: Double(lastActivityMs) / 1000)
+        let expiry = utcCalendar.date(byAdding: .month, value: expiryInactivityMonths, to: lastActivity)!
+        return Int64((expiry.timeIntervalSince1970 * 1000).rounded())
+    }
+
     /// The promotion in force at `ms` with the highest extra, if any.
     func promotion(at ms: Int64) -> Promotion? {
         promotions.filter { $0.fromMs <= ms && ms < $0.untilMs }.max { $0.extraPercent < $1.extraPercent }
@@ -119,3 +127,10 @@ public struct Promotion: Sendable, Hashable {
 
 /// One day in milliseconds.
 let dayMs: Int64 = 86_400_000
+
+/// The calendar of months and anniversaries: Gregorian in UTC, like every time the suite stores.
+let utcCalendar: Calendar = {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    return calendar
+}()

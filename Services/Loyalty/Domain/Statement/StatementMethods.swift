@@ -53,7 +53,7 @@ enum StatementMethods {
             customer: CustomerId(value: customerID), balance: balance, pending: member?.pending ?? 0, tier: tier,
             tierFloor: member?.tierFloor ?? "", qualifyingPoints: qualifying, nextTier: next,
             pointsToNextTier: next.map { max(0, $0.qualifyingPoints - qualifying) } ?? 0,
-            pointsExpireAtMs: balance > 0 ? member!.lastActivityMs + program.expiryInactivityDays * dayMs : 0,
+            pointsExpireAtMs: balance > 0 ? program.expiry(afterLastActivity: member!.lastActivityMs) : 0,
             entries: page.map(Ledger.entry(from:)),
             page: PageInfo(nextPageToken: nextToken, totalCount: UInt64(total)))
     }
