@@ -8,8 +8,8 @@ struct LoyaltyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loyalty", abstract: "Points, tiers and rewards.",
         subcommands: [
-            LoyaltyStatementCommand.self, LoyaltyRewardsCommand.self, LoyaltyTiersCommand.self,
-            LoyaltyReportCommand.self,
+            LoyaltyStatementCommand.self, LoyaltyRewardsCommand.self, LoyaltyStockCommand.self,
+            LoyaltyTiersCommand.self, LoyaltyFloorCommand.self, LoyaltyReportCommand.self,
         ])
 }
 
@@ -74,6 +74,43 @@ struct LoyaltyRewardsCommand: AsyncParsableCommand {
             ])
         }
         print(Output.table(rows))
+    }
+}
+
+struct LoyaltyStockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stock", abstract: "Set how many of a reward are left (needs an admin token).")
+    @Argument(help: "The reward id.") var reward: String
+    @Argument(help: "How many are left, or \"unlimited\".") var stock: String
+
+    func run() async throws {
+        guard stock == "unlimited" || (Int64(stock) ?? -1) >= 0 else {
+            throw ValidationError("stock: expected a count of 0 or more, or \"unlimited\", got \"\(stock)\"")
+        }
+        let catalog: ListRewardsResponse = try await Loyalty.call(
+            "ListRewards", ListRewardsRequest(includeInactive: true))
+        guard var item = catalog.rewards.first(where: { $0.rewardId == reward }) else {
+            throw ValidationError("no reward \"\(reward)\" in the catalog")
+        }
+        item.stock = Int64(stock).map { OptionalInt64(value: $0) }
+        let reply: UpsertRewardResponse = try await Loyalty.call("UpsertReward", UpsertRewardRequest(reward: item))
+        print("\(reward): stock \(reply.reward?.stock.map { "\($0.value)" } ?? "unlimited")")
+    }
+}
+
+struct LoyaltyFloorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "floor", abstract: "Keep a member at least on a tier; \"none\" removes it (needs an admin token).")
+    @Argument(help: "The customer id.") var customer: String
+    @Argument(help: "A tier's name, or \"none\".") var tier: String
+    @Option(help: "Why (recorded with the tier change).") var reason: String
+
+    func run() async throws {
+        let reply: SetTierFloorResponse = try await Loyalty.call(
+            "SetTierFloor",
+            SetTierFloorRequest(customer: CustomerId(value: customer), tier: tier == "none" ? "" : tier, reason: reason)
+        )
+        print("\(customer): tier \(reply.tier), floor \(reply.floor.isEmpty ? "none" : reply.floor)")
     }
 }
 

@@ -117,6 +117,13 @@ struct LoyaltyServiceTests {
         #expect(try await reportCommand.waitForExit() == 0, "\(reportCommand.log)")
         let object = try JSONSerialization.jsonObject(with: Data(reportCommand.log.utf8)) as? [String: Any]
         #expect(object?["liability"] as? Int == 500, "\(reportCommand.log)")
+
+        let stock = try ServiceProcess(
+            "cxctl", arguments: ["loyalty", "stock", "discount-10", "3"],
+            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
+        #expect(try await stock.waitForExit() == 0, "\(stock.log)")
+        let catalog: ListRewardsResponse = try await loyalty.call("ListRewards", ListRewardsRequest())
+        #expect(catalog.rewards.first { $0.rewardId == "discount-10" }?.stock?.value == 3)
     }
 
     private func client(_ service: String, _ dataDirectory: String) throws -> ServiceClient {
