@@ -49,17 +49,16 @@ enum PurchaseMethods {
         _ request: RecordPurchaseRequest, program: LoyaltyProgram, nowMs: Int64, in db: Database
     ) throws -> RecordPurchaseResponse {
         let purchaseID = request.purchaseId
-        if let counted = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT counts_from_ms FROM purchases WHERE purchase_id = ?"),
+        if let earlier = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT customer_id, counts_from_ms FROM purchases WHERE purchase_id = ?"),
             arguments: [purchaseID])
         {
             let entries = try ["purchase", "promotion"].compactMap {
                 try Ledger.entry(id: LedgerPosting.entryID(cause: $0, externalID: purchaseID), in: db)
             }
-            let tier = try Membership.fetch(request.customer!.value, in: db)?.tier ?? ""
             return RecordPurchaseResponse(
-                entries: entries, points: entries.map(\.points).reduce(0, +), countsFromMs: counted, tier: tier,
-                duplicate: true)
+                entries: entries, points: entries.map(\.points).reduce(0, +), countsFromMs: earlier["counts_from_ms"],
+                tier: try Membership.fetch(earlier["customer_id"], in: db)?.tier ?? "", duplicate: true)
         }
         let customerID = try AccountProjection.require(request.customer!.value, field: "customer", in: db).customerID
         let amount = request.amount!
