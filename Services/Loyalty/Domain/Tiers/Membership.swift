@@ -84,8 +84,7 @@ enum Membership {
         let entitled = try entitledTier(member, program: program, nowMs: nowMs, in: db)
         if entitled.rank >= current.rank && member.belowTierSinceMs != 0 {
             try db.cachedStatement(sql: "UPDATE loyalty_members SET below_tier_since_ms = 0 WHERE customer_id = ?")
-                .execute(arguments: [customerID]
-                )
+                .execute(arguments: [customerID])
         }
         guard entitled.rank > current.rank else { return current }
         try change(member, to: entitled, program: program, reason: reason, nowMs: nowMs, in: db)
