@@ -14,6 +14,7 @@ bench: deps
 	$(SWIFT) build -c release
 	.build/release/suite-bench 3
 	.build/release/health-bench 100000 200000
+	.build/release/loyalty-bench 10000 100000
 
 .PHONY: deps build run test bench generate check-generated format lint clean
 

@@ -72,6 +72,8 @@ let package = Package(
             name: "suite-bench", dependencies: ["Client", "Messaging", "Models"], path: "Benchmarks/SuiteBench"),
         .executableTarget(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
+        .executableTarget(
+            name: "loyalty-bench", dependencies: ["Loyalty", "ServiceKit", "Models"], path: "Benchmarks/LoyaltyBench"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),

@@ -130,6 +130,898 @@ public struct TierChanged: ProtoMessage {
     }
 }
 
+/// Body of the event "loyalty.points.expiring": a member's points will lapse soon unless they buy
+/// or redeem something; sent once per stretch of inactivity, ahead of the expiry.
+public struct PointsExpiring: ProtoMessage {
+    public static let protoName = "cx.v1.PointsExpiring"
+
+    /// The member.
+    public var customer: CustomerId? = nil
+
+    /// The points that would lapse (the balance when warned).
+    public var points: Int64 = 0
+
+    /// When they lapse, Unix epoch ms.
+    public var expiresAtMs: Int64 = 0
+
+    /// The member's last purchase or redemption, Unix epoch ms.
+    public var lastActivityMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        points: Int64 = 0,
+        expiresAtMs: Int64 = 0,
+        lastActivityMs: Int64 = 0
+    ) {
+        self.customer = customer
+        self.points = points
+        self.expiresAtMs = expiresAtMs
+        self.lastActivityMs = lastActivityMs
+    }
+}
+
+/// One line of a member's ledger.
+public struct LedgerEntry: ProtoMessage {
+    public static let protoName = "cx.v1.LedgerEntry"
+
+    /// Unique in the ledger: "<kind>:<external id>".
+    public var entryId: String = ""
+
+    /// Why the points changed.
+    public var kind: LedgerEntryKind = .unspecified
+
+    /// The change, negative for redeem, expire and most reversals.
+    public var points: Int64 = 0
+
+    /// Why, for people: "purchase p-1", "reward r-1", "refund f-1 of p-1", …
+    public var reason: String = ""
+
+    /// The id of what caused it in the caller's world (purchase, refund, redemption, adjustment id).
+    public var externalId: String = ""
+
+    /// For redemptions and their reversals: the reward.
+    public var rewardId: String = ""
+
+    /// When it was recorded, Unix epoch ms.
+    public var createdAtMs: Int64 = 0
+
+    /// When it counts (or counted) in the balance: later than created_at_ms while in a returns window.
+    public var countsFromMs: Int64 = 0
+
+    /// True while it does not count yet.
+    public var pending: Bool = false
+
+    /// The balance after it counted; 0 while pending.
+    public var balanceAfter: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        entryId: String = "",
+        kind: LedgerEntryKind = .unspecified,
+        points: Int64 = 0,
+        reason: String = "",
+        externalId: String = "",
+        rewardId: String = "",
+        createdAtMs: Int64 = 0,
+        countsFromMs: Int64 = 0,
+        pending: Bool = false,
+        balanceAfter: Int64 = 0
+    ) {
+        self.entryId = entryId
+        self.kind = kind
+        self.points = points
+        self.reason = reason
+        self.externalId = externalId
+        self.rewardId = rewardId
+        self.createdAtMs = createdAtMs
+        self.countsFromMs = countsFromMs
+        self.pending = pending
+        self.balanceAfter = balanceAfter
+    }
+}
+
+/// Body of "loyalty.RecordPurchase" (role writer). Idempotent by purchase_id: a repeat changes nothing
+/// and returns the first answer.
+public struct RecordPurchaseRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RecordPurchaseRequest"
+
+    /// The purchase's id in the billing system, 1–128 bytes.
+    public var purchaseId: String = ""
+
+    /// The buyer; a known account.
+    public var customer: CustomerId? = nil
+
+    /// What was paid, above zero, in a currency of the program.
+    public var amount: Money? = nil
+
+    /// When it was bought, Unix epoch ms; 0 means now. Not in the future.
+    public var purchasedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        purchaseId: String = "",
+        customer: CustomerId? = nil,
+        amount: Money? = nil,
+        purchasedAtMs: Int64 = 0
+    ) {
+        self.purchaseId = purchaseId
+        self.customer = customer
+        self.amount = amount
+        self.purchasedAtMs = purchasedAtMs
+    }
+}
+
+/// Reply to "loyalty.RecordPurchase".
+public struct RecordPurchaseResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RecordPurchaseResponse"
+
+    /// The entries it made (earn, and a bonus during a promotion).
+    public var entries: [LedgerEntry] = []
+
+    /// All points earned by it.
+    public var points: Int64 = 0
+
+    /// When they count (end of the returns window).
+    public var countsFromMs: Int64 = 0
+
+    /// The member's tier after it.
+    public var tier: String = ""
+
+    /// True when the purchase was recorded before (nothing changed).
+    public var duplicate: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        entries: [LedgerEntry] = [],
+        points: Int64 = 0,
+        countsFromMs: Int64 = 0,
+        tier: String = "",
+        duplicate: Bool = false
+    ) {
+        self.entries = entries
+        self.points = points
+        self.countsFromMs = countsFromMs
+        self.tier = tier
+        self.duplicate = duplicate
+    }
+}
+
+/// Body of "loyalty.RecordRefund" (role writer): a full or partial refund of a recorded purchase takes
+/// back its points in proportion. Idempotent by refund_id.
+public struct RecordRefundRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RecordRefundRequest"
+
+    /// The refund's id, 1–128 bytes.
+    public var refundId: String = ""
+
+    /// The refunded purchase; it must have been recorded.
+    public var purchaseId: String = ""
+
+    /// How much was refunded, above zero, in the purchase's currency; with earlier refunds at most the
+    /// purchase's amount.
+    public var amount: Money? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        refundId: String = "",
+        purchaseId: String = "",
+        amount: Money? = nil
+    ) {
+        self.refundId = refundId
+        self.purchaseId = purchaseId
+        self.amount = amount
+    }
+}
+
+/// Reply to "loyalty.RecordRefund".
+public struct RecordRefundResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RecordRefundResponse"
+
+    /// The reversal made (pending when the purchase's points were).
+    public var entry: LedgerEntry? = nil
+
+    /// Points the refund should take back but could not, having been spent already.
+    public var pointsUnrecoverable: Int64 = 0
+
+    /// All refunds of the purchase so far.
+    public var refundedTotal: Money? = nil
+
+    /// True when the refund was recorded before (nothing changed).
+    public var duplicate: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        entry: LedgerEntry? = nil,
+        pointsUnrecoverable: Int64 = 0,
+        refundedTotal: Money? = nil,
+        duplicate: Bool = false
+    ) {
+        self.entry = entry
+        self.pointsUnrecoverable = pointsUnrecoverable
+        self.refundedTotal = refundedTotal
+        self.duplicate = duplicate
+    }
+}
+
+/// A tier of the membership program.
+public struct Tier: ProtoMessage {
+    public static let protoName = "cx.v1.Tier"
+
+    /// Its name, e.g. "gold".
+    public var name: String = ""
+
+    /// 0 for the lowest.
+    public var rank: Int32 = 0
+
+    /// Qualifying points (base points of purchases in the last 12 months, net of refunds) needed.
+    public var qualifyingPoints: Int64 = 0
+
+    /// Points earned per purchase relative to base, in percent (150 = one and a half times).
+    public var earnMultiplierPercent: Int32 = 0
+
+    /// What its members get.
+    public var benefits: TierBenefits? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        name: String = "",
+        rank: Int32 = 0,
+        qualifyingPoints: Int64 = 0,
+        earnMultiplierPercent: Int32 = 0,
+        benefits: TierBenefits? = nil
+    ) {
+        self.name = name
+        self.rank = rank
+        self.qualifyingPoints = qualifyingPoints
+        self.earnMultiplierPercent = earnMultiplierPercent
+        self.benefits = benefits
+    }
+}
+
+/// Body of "loyalty.ListTiers" (role reader).
+public struct ListTiersRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListTiersRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// Reply to "loyalty.ListTiers".
+public struct ListTiersResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListTiersResponse"
+
+    /// The tiers, lowest first.
+    public var tiers: [Tier] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        tiers: [Tier] = []
+    ) {
+        self.tiers = tiers
+    }
+}
+
+/// Body of "loyalty.SetTierFloor" (role admin): a member never falls below this tier; lifts it at once
+/// when above its tier.
+public struct SetTierFloorRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetTierFloorRequest"
+
+    /// The member; a known account.
+    public var customer: CustomerId? = nil
+
+    /// A tier's name; "" removes the floor (the tier then follows qualifying spend at re-evaluation).
+    public var tier: String = ""
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        tier: String = "",
+        reason: String = ""
+    ) {
+        self.customer = customer
+        self.tier = tier
+        self.reason = reason
+    }
+}
+
+/// Reply to "loyalty.SetTierFloor".
+public struct SetTierFloorResponse: ProtoMessage {
+    public static let protoName = "cx.v1.SetTierFloorResponse"
+
+    /// The member's tier after it.
+    public var tier: String = ""
+
+    /// The floor in force ("" when none).
+    public var floor: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        tier: String = "",
+        floor: String = ""
+    ) {
+        self.tier = tier
+        self.floor = floor
+    }
+}
+
+/// An item of the rewards catalog.
+public struct Reward: ProtoMessage {
+    public static let protoName = "cx.v1.Reward"
+
+    /// Its id, 1–64 bytes.
+    public var rewardId: String = ""
+
+    /// Its name for members, 1–200 bytes.
+    public var name: String = ""
+
+    /// What it gives.
+    public var kind: RewardKind = .unspecified
+
+    /// What it costs, in points, above zero.
+    public var pointCost: Int64 = 0
+
+    /// How many are left; absent for no limit.
+    public var stock: OptionalInt64? = nil
+
+    /// Only active rewards can be redeemed.
+    public var active: Bool = false
+
+    /// For discounts and credits: the money it is worth.
+    public var value: Money? = nil
+
+    /// For free products: which.
+    public var product: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        rewardId: String = "",
+        name: String = "",
+        kind: RewardKind = .unspecified,
+        pointCost: Int64 = 0,
+        stock: OptionalInt64? = nil,
+        active: Bool = false,
+        value: Money? = nil,
+        product: String = ""
+    ) {
+        self.rewardId = rewardId
+        self.name = name
+        self.kind = kind
+        self.pointCost = pointCost
+        self.stock = stock
+        self.active = active
+        self.value = value
+        self.product = product
+    }
+}
+
+/// Body of "loyalty.UpsertReward" (role admin): adds a catalog item or replaces one (e.g. its stock).
+public struct UpsertRewardRequest: ProtoMessage {
+    public static let protoName = "cx.v1.UpsertRewardRequest"
+
+    /// The item.
+    public var reward: Reward? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        reward: Reward? = nil
+    ) {
+        self.reward = reward
+    }
+}
+
+/// Reply to "loyalty.UpsertReward".
+public struct UpsertRewardResponse: ProtoMessage {
+    public static let protoName = "cx.v1.UpsertRewardResponse"
+
+    /// The item as stored.
+    public var reward: Reward? = nil
+
+    /// True when this call added it.
+    public var created: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        reward: Reward? = nil,
+        created: Bool = false
+    ) {
+        self.reward = reward
+        self.created = created
+    }
+}
+
+/// Body of "loyalty.ListRewards" (role reader).
+public struct ListRewardsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListRewardsRequest"
+
+    /// Also list inactive items.
+    public var includeInactive: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        includeInactive: Bool = false
+    ) {
+        self.includeInactive = includeInactive
+    }
+}
+
+/// Reply to "loyalty.ListRewards".
+public struct ListRewardsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListRewardsResponse"
+
+    /// The items, cheapest first.
+    public var rewards: [Reward] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        rewards: [Reward] = []
+    ) {
+        self.rewards = rewards
+    }
+}
+
+/// A reward redeemed by a member.
+public struct Redemption: ProtoMessage {
+    public static let protoName = "cx.v1.Redemption"
+
+    /// Its id, chosen by the caller.
+    public var redemptionId: String = ""
+
+    /// The member.
+    public var customer: CustomerId? = nil
+
+    /// The reward.
+    public var rewardId: String = ""
+
+    /// What it cost, in points.
+    public var points: Int64 = 0
+
+    /// The code the member uses the reward with.
+    public var voucherCode: String = ""
+
+    /// Issued, used or cancelled.
+    public var status: RedemptionStatus = .unspecified
+
+    /// When it was redeemed, Unix epoch ms.
+    public var redeemedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemptionId: String = "",
+        customer: CustomerId? = nil,
+        rewardId: String = "",
+        points: Int64 = 0,
+        voucherCode: String = "",
+        status: RedemptionStatus = .unspecified,
+        redeemedAtMs: Int64 = 0
+    ) {
+        self.redemptionId = redemptionId
+        self.customer = customer
+        self.rewardId = rewardId
+        self.points = points
+        self.voucherCode = voucherCode
+        self.status = status
+        self.redeemedAtMs = redeemedAtMs
+    }
+}
+
+/// Body of "loyalty.Redeem" (role writer): spends points on a reward. Idempotent by redemption_id.
+/// FAILED_PRECONDITION when the balance is too low or the reward is out of stock.
+public struct RedeemRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RedeemRequest"
+
+    /// The redemption's id, 1–128 bytes.
+    public var redemptionId: String = ""
+
+    /// The member; a known account.
+    public var customer: CustomerId? = nil
+
+    /// An active reward of the catalog.
+    public var rewardId: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemptionId: String = "",
+        customer: CustomerId? = nil,
+        rewardId: String = ""
+    ) {
+        self.redemptionId = redemptionId
+        self.customer = customer
+        self.rewardId = rewardId
+    }
+}
+
+/// Reply to "loyalty.Redeem".
+public struct RedeemResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RedeemResponse"
+
+    /// The redemption with its voucher code.
+    public var redemption: Redemption? = nil
+
+    /// The balance after it.
+    public var balanceAfter: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemption: Redemption? = nil,
+        balanceAfter: Int64 = 0
+    ) {
+        self.redemption = redemption
+        self.balanceAfter = balanceAfter
+    }
+}
+
+/// Body of "loyalty.CancelRedemption" (role writer): gives the points of an unused voucher back.
+public struct CancelRedemptionRequest: ProtoMessage {
+    public static let protoName = "cx.v1.CancelRedemptionRequest"
+
+    /// The redemption.
+    public var redemptionId: String = ""
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemptionId: String = "",
+        reason: String = ""
+    ) {
+        self.redemptionId = redemptionId
+        self.reason = reason
+    }
+}
+
+/// Reply to "loyalty.CancelRedemption".
+public struct CancelRedemptionResponse: ProtoMessage {
+    public static let protoName = "cx.v1.CancelRedemptionResponse"
+
+    /// The redemption, now cancelled.
+    public var redemption: Redemption? = nil
+
+    /// The balance after the points came back.
+    public var balanceAfter: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemption: Redemption? = nil,
+        balanceAfter: Int64 = 0
+    ) {
+        self.redemption = redemption
+        self.balanceAfter = balanceAfter
+    }
+}
+
+/// Body of "loyalty.UseVoucher" (role writer): the voucher was used; it can no longer be cancelled.
+public struct UseVoucherRequest: ProtoMessage {
+    public static let protoName = "cx.v1.UseVoucherRequest"
+
+    /// The voucher code.
+    public var voucherCode: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        voucherCode: String = ""
+    ) {
+        self.voucherCode = voucherCode
+    }
+}
+
+/// Reply to "loyalty.UseVoucher".
+public struct UseVoucherResponse: ProtoMessage {
+    public static let protoName = "cx.v1.UseVoucherResponse"
+
+    /// The redemption, now used.
+    public var redemption: Redemption? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        redemption: Redemption? = nil
+    ) {
+        self.redemption = redemption
+    }
+}
+
+/// Body of "loyalty.AdjustPoints" (role admin): a correction of either sign, never below zero.
+/// Idempotent by adjustment_id.
+public struct AdjustPointsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.AdjustPointsRequest"
+
+    /// The adjustment's id, 1–128 bytes.
+    public var adjustmentId: String = ""
+
+    /// The member; a known account.
+    public var customer: CustomerId? = nil
+
+    /// The change, not zero.
+    public var points: Int64 = 0
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        adjustmentId: String = "",
+        customer: CustomerId? = nil,
+        points: Int64 = 0,
+        reason: String = ""
+    ) {
+        self.adjustmentId = adjustmentId
+        self.customer = customer
+        self.points = points
+        self.reason = reason
+    }
+}
+
+/// Reply to "loyalty.AdjustPoints".
+public struct AdjustPointsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.AdjustPointsResponse"
+
+    /// The entry made.
+    public var entry: LedgerEntry? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        entry: LedgerEntry? = nil
+    ) {
+        self.entry = entry
+    }
+}
+
+/// Body of "loyalty.GetStatement" (role reader): a member's balance, tier and history, newest first.
+public struct GetStatementRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetStatementRequest"
+
+    /// The member; a known account.
+    public var customer: CustomerId? = nil
+
+    /// Which page of the history.
+    public var page: PageRequest? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        page: PageRequest? = nil
+    ) {
+        self.customer = customer
+        self.page = page
+    }
+}
+
+/// Reply to "loyalty.GetStatement".
+public struct GetStatementResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetStatementResponse"
+
+    /// The member.
+    public var customer: CustomerId? = nil
+
+    /// Points that count now (the sum of the counted entries).
+    public var balance: Int64 = 0
+
+    /// Points still in a returns window.
+    public var pending: Int64 = 0
+
+    /// The member's tier.
+    public var tier: Tier? = nil
+
+    /// The floor set by an admin ("" when none).
+    public var tierFloor: String = ""
+
+    /// Qualifying points of the last 12 months.
+    public var qualifyingPoints: Int64 = 0
+
+    /// The next tier up; absent at the top.
+    public var nextTier: Tier? = nil
+
+    /// Qualifying points still needed for the next tier.
+    public var pointsToNextTier: Int64 = 0
+
+    /// When the balance lapses without activity, Unix epoch ms; 0 when there is nothing to lapse.
+    public var pointsExpireAtMs: Int64 = 0
+
+    /// A page of the history, newest first.
+    public var entries: [LedgerEntry] = []
+
+    /// Where the next page starts; total_count is the number of entries.
+    public var page: PageInfo? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        balance: Int64 = 0,
+        pending: Int64 = 0,
+        tier: Tier? = nil,
+        tierFloor: String = "",
+        qualifyingPoints: Int64 = 0,
+        nextTier: Tier? = nil,
+        pointsToNextTier: Int64 = 0,
+        pointsExpireAtMs: Int64 = 0,
+        entries: [LedgerEntry] = [],
+        page: PageInfo? = nil
+    ) {
+        self.customer = customer
+        self.balance = balance
+        self.pending = pending
+        self.tier = tier
+        self.tierFloor = tierFloor
+        self.qualifyingPoints = qualifyingPoints
+        self.nextTier = nextTier
+        self.pointsToNextTier = pointsToNextTier
+        self.pointsExpireAtMs = pointsExpireAtMs
+        self.entries = entries
+        self.page = page
+    }
+}
+
+/// Body of "loyalty.GetProgramReport" (role reader): the whole program at a glance.
+public struct GetProgramReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetProgramReportRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// How many members a tier has.
+public struct TierMembers: ProtoMessage {
+    public static let protoName = "cx.v1.TierMembers"
+
+    /// The tier's name.
+    public var tier: String = ""
+
+    /// Its members.
+    public var members: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        tier: String = "",
+        members: UInt32 = 0
+    ) {
+        self.tier = tier
+        self.members = members
+    }
+}
+
+/// Reply to "loyalty.GetProgramReport". Counted points only; pending ones are separate.
+public struct GetProgramReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetProgramReportResponse"
+
+    /// Points earned and given (earn, bonus and positive adjustments).
+    public var pointsIssued: Int64 = 0
+
+    /// Points spent on rewards, net of cancellations.
+    public var pointsRedeemed: Int64 = 0
+
+    /// Points that lapsed.
+    public var pointsExpired: Int64 = 0
+
+    /// Points taken back (reversals after refunds, negative adjustments).
+    public var pointsTakenBack: Int64 = 0
+
+    /// Outstanding balances: what the program owes its members.
+    public var liability: Int64 = 0
+
+    /// Points in returns windows.
+    public var pending: Int64 = 0
+
+    /// Members per tier, lowest tier first.
+    public var tiers: [TierMembers] = []
+
+    /// Members in all.
+    public var members: UInt32 = 0
+
+    /// Redemptions not cancelled.
+    public var redemptions: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        pointsIssued: Int64 = 0,
+        pointsRedeemed: Int64 = 0,
+        pointsExpired: Int64 = 0,
+        pointsTakenBack: Int64 = 0,
+        liability: Int64 = 0,
+        pending: Int64 = 0,
+        tiers: [TierMembers] = [],
+        members: UInt32 = 0,
+        redemptions: UInt32 = 0
+    ) {
+        self.pointsIssued = pointsIssued
+        self.pointsRedeemed = pointsRedeemed
+        self.pointsExpired = pointsExpired
+        self.pointsTakenBack = pointsTakenBack
+        self.liability = liability
+        self.pending = pending
+        self.tiers = tiers
+        self.members = members
+        self.redemptions = redemptions
+    }
+}
+
 /// Why the points of a ledger entry changed.
 public enum LedgerEntryKind: ProtoEnum {
     /// Not given; refused.
@@ -174,6 +1066,84 @@ public enum LedgerEntryKind: ProtoEnum {
         case 4: self = .expire
         case 5: self = .adjust
         case 6: self = .reverse
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// What a reward gives.
+public enum RewardKind: ProtoEnum {
+    /// Not given; refused.
+    case unspecified
+    /// A discount on a purchase (value says how much).
+    case discount
+    /// Money credited to the account (value says how much).
+    case accountCredit
+    /// A month of the subscription free.
+    case freeMonth
+    /// A product given free (product names it).
+    case freeProduct
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [RewardKind] = [.unspecified, .discount, .accountCredit, .freeMonth, .freeProduct]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .discount: 1
+        case .accountCredit: 2
+        case .freeMonth: 3
+        case .freeProduct: 4
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .discount
+        case 2: self = .accountCredit
+        case 3: self = .freeMonth
+        case 4: self = .freeProduct
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// Where a redemption's voucher is.
+public enum RedemptionStatus: ProtoEnum {
+    /// Not given.
+    case unspecified
+    /// The voucher was issued and can be used or cancelled.
+    case issued
+    /// The voucher was used; it can no longer be cancelled.
+    case used
+    /// The redemption was cancelled and its points given back.
+    case cancelled
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [RedemptionStatus] = [.unspecified, .issued, .used, .cancelled]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .issued: 1
+        case .used: 2
+        case .cancelled: 3
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .issued
+        case 2: self = .used
+        case 3: self = .cancelled
         default: self = .unrecognized(rawValue)
         }
     }
@@ -310,6 +1280,1030 @@ extension TierChanged: ProtoJSON {
     }
 }
 
+extension PointsExpiring: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__PointsExpiring {
+        var cMessage = Cx__V1__PointsExpiring()
+        cx__v1__points_expiring__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__PointsExpiring) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.points = cMessage.points
+        self.expiresAtMs = cMessage.expires_at_ms
+        self.lastActivityMs = cMessage.last_activity_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__PointsExpiring {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.points = self.points
+        cMessage.expires_at_ms = self.expiresAtMs
+        cMessage.last_activity_ms = self.lastActivityMs
+        return cMessage
+    }
+}
+
+extension PointsExpiring: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("expires_at_ms", JSONValue(self.expiresAtMs)))
+        members.append(JSONMember("last_activity_ms", JSONValue(self.lastActivityMs)))
+        return .object(members)
+    }
+}
+
+extension LedgerEntry: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__LedgerEntry {
+        var cMessage = Cx__V1__LedgerEntry()
+        cx__v1__ledger_entry__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__LedgerEntry) {
+        self.init()
+        self.entryId = String(protobufCString: cMessage.entry_id)
+        self.kind = LedgerEntryKind(cValue: cMessage.kind)
+        self.points = cMessage.points
+        self.reason = String(protobufCString: cMessage.reason)
+        self.externalId = String(protobufCString: cMessage.external_id)
+        self.rewardId = String(protobufCString: cMessage.reward_id)
+        self.createdAtMs = cMessage.created_at_ms
+        self.countsFromMs = cMessage.counts_from_ms
+        self.pending = cMessage.pending != 0
+        self.balanceAfter = cMessage.balance_after
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__LedgerEntry {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.entry_id = arena.cString(self.entryId)
+        cMessage.kind = self.kind.cValue
+        cMessage.points = self.points
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.external_id = arena.cString(self.externalId)
+        cMessage.reward_id = arena.cString(self.rewardId)
+        cMessage.created_at_ms = self.createdAtMs
+        cMessage.counts_from_ms = self.countsFromMs
+        cMessage.pending = self.pending ? 1 : 0
+        cMessage.balance_after = self.balanceAfter
+        return cMessage
+    }
+}
+
+extension LedgerEntry: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry_id", JSONValue(self.entryId)))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("external_id", JSONValue(self.externalId)))
+        members.append(JSONMember("reward_id", JSONValue(self.rewardId)))
+        members.append(JSONMember("created_at_ms", JSONValue(self.createdAtMs)))
+        members.append(JSONMember("counts_from_ms", JSONValue(self.countsFromMs)))
+        members.append(JSONMember("pending", JSONValue(self.pending)))
+        members.append(JSONMember("balance_after", JSONValue(self.balanceAfter)))
+        return .object(members)
+    }
+}
+
+extension RecordPurchaseRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordPurchaseRequest {
+        var cMessage = Cx__V1__RecordPurchaseRequest()
+        cx__v1__record_purchase_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordPurchaseRequest) {
+        self.init()
+        self.purchaseId = String(protobufCString: cMessage.purchase_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.amount = cMessage.amount.map { Money(cMessageAt: $0) }
+        self.purchasedAtMs = cMessage.purchased_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordPurchaseRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.purchase_id = arena.cString(self.purchaseId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.amount = self.amount.map { arena.message($0) }
+        cMessage.purchased_at_ms = self.purchasedAtMs
+        return cMessage
+    }
+}
+
+extension RecordPurchaseRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("purchase_id", JSONValue(self.purchaseId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("amount", self.amount.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("purchased_at_ms", JSONValue(self.purchasedAtMs)))
+        return .object(members)
+    }
+}
+
+extension RecordPurchaseResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordPurchaseResponse {
+        var cMessage = Cx__V1__RecordPurchaseResponse()
+        cx__v1__record_purchase_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordPurchaseResponse) {
+        self.init()
+        self.entries = Array(cElements: cMessage.entries, count: cMessage.n_entries) { LedgerEntry(cMessageAt: $0) }
+        self.points = cMessage.points
+        self.countsFromMs = cMessage.counts_from_ms
+        self.tier = String(protobufCString: cMessage.tier)
+        self.duplicate = cMessage.duplicate != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordPurchaseResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_entries = self.entries.count
+        cMessage.entries = arena.array(self.entries) { arena.message($0) }
+        cMessage.points = self.points
+        cMessage.counts_from_ms = self.countsFromMs
+        cMessage.tier = arena.cString(self.tier)
+        cMessage.duplicate = self.duplicate ? 1 : 0
+        return cMessage
+    }
+}
+
+extension RecordPurchaseResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entries", .array(self.entries.map { JSONValue($0) })))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("counts_from_ms", JSONValue(self.countsFromMs)))
+        members.append(JSONMember("tier", JSONValue(self.tier)))
+        members.append(JSONMember("duplicate", JSONValue(self.duplicate)))
+        return .object(members)
+    }
+}
+
+extension RecordRefundRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordRefundRequest {
+        var cMessage = Cx__V1__RecordRefundRequest()
+        cx__v1__record_refund_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordRefundRequest) {
+        self.init()
+        self.refundId = String(protobufCString: cMessage.refund_id)
+        self.purchaseId = String(protobufCString: cMessage.purchase_id)
+        self.amount = cMessage.amount.map { Money(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordRefundRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.refund_id = arena.cString(self.refundId)
+        cMessage.purchase_id = arena.cString(self.purchaseId)
+        cMessage.amount = self.amount.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension RecordRefundRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("refund_id", JSONValue(self.refundId)))
+        members.append(JSONMember("purchase_id", JSONValue(self.purchaseId)))
+        members.append(JSONMember("amount", self.amount.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension RecordRefundResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordRefundResponse {
+        var cMessage = Cx__V1__RecordRefundResponse()
+        cx__v1__record_refund_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordRefundResponse) {
+        self.init()
+        self.entry = cMessage.entry.map { LedgerEntry(cMessageAt: $0) }
+        self.pointsUnrecoverable = cMessage.points_unrecoverable
+        self.refundedTotal = cMessage.refunded_total.map { Money(cMessageAt: $0) }
+        self.duplicate = cMessage.duplicate != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordRefundResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.entry = self.entry.map { arena.message($0) }
+        cMessage.points_unrecoverable = self.pointsUnrecoverable
+        cMessage.refunded_total = self.refundedTotal.map { arena.message($0) }
+        cMessage.duplicate = self.duplicate ? 1 : 0
+        return cMessage
+    }
+}
+
+extension RecordRefundResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry", self.entry.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points_unrecoverable", JSONValue(self.pointsUnrecoverable)))
+        members.append(JSONMember("refunded_total", self.refundedTotal.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("duplicate", JSONValue(self.duplicate)))
+        return .object(members)
+    }
+}
+
+extension Tier: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Tier {
+        var cMessage = Cx__V1__Tier()
+        cx__v1__tier__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Tier) {
+        self.init()
+        self.name = String(protobufCString: cMessage.name)
+        self.rank = cMessage.rank
+        self.qualifyingPoints = cMessage.qualifying_points
+        self.earnMultiplierPercent = cMessage.earn_multiplier_percent
+        self.benefits = cMessage.benefits.map { TierBenefits(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Tier {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.name = arena.cString(self.name)
+        cMessage.rank = self.rank
+        cMessage.qualifying_points = self.qualifyingPoints
+        cMessage.earn_multiplier_percent = self.earnMultiplierPercent
+        cMessage.benefits = self.benefits.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension Tier: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("name", JSONValue(self.name)))
+        members.append(JSONMember("rank", JSONValue(self.rank)))
+        members.append(JSONMember("qualifying_points", JSONValue(self.qualifyingPoints)))
+        members.append(JSONMember("earn_multiplier_percent", JSONValue(self.earnMultiplierPercent)))
+        members.append(JSONMember("benefits", self.benefits.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListTiersRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListTiersRequest {
+        var cMessage = Cx__V1__ListTiersRequest()
+        cx__v1__list_tiers_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListTiersRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListTiersRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension ListTiersRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension ListTiersResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListTiersResponse {
+        var cMessage = Cx__V1__ListTiersResponse()
+        cx__v1__list_tiers_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListTiersResponse) {
+        self.init()
+        self.tiers = Array(cElements: cMessage.tiers, count: cMessage.n_tiers) { Tier(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListTiersResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_tiers = self.tiers.count
+        cMessage.tiers = arena.array(self.tiers) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListTiersResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("tiers", .array(self.tiers.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension SetTierFloorRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetTierFloorRequest {
+        var cMessage = Cx__V1__SetTierFloorRequest()
+        cx__v1__set_tier_floor_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetTierFloorRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.tier = String(protobufCString: cMessage.tier)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetTierFloorRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.tier = arena.cString(self.tier)
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension SetTierFloorRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("tier", JSONValue(self.tier)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension SetTierFloorResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetTierFloorResponse {
+        var cMessage = Cx__V1__SetTierFloorResponse()
+        cx__v1__set_tier_floor_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetTierFloorResponse) {
+        self.init()
+        self.tier = String(protobufCString: cMessage.tier)
+        self.floor = String(protobufCString: cMessage.floor)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetTierFloorResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.tier = arena.cString(self.tier)
+        cMessage.floor = arena.cString(self.floor)
+        return cMessage
+    }
+}
+
+extension SetTierFloorResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("tier", JSONValue(self.tier)))
+        members.append(JSONMember("floor", JSONValue(self.floor)))
+        return .object(members)
+    }
+}
+
+extension Reward: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Reward {
+        var cMessage = Cx__V1__Reward()
+        cx__v1__reward__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Reward) {
+        self.init()
+        self.rewardId = String(protobufCString: cMessage.reward_id)
+        self.name = String(protobufCString: cMessage.name)
+        self.kind = RewardKind(cValue: cMessage.kind)
+        self.pointCost = cMessage.point_cost
+        self.stock = cMessage.stock.map { OptionalInt64(cMessageAt: $0) }
+        self.active = cMessage.active != 0
+        self.value = cMessage.value.map { Money(cMessageAt: $0) }
+        self.product = String(protobufCString: cMessage.product)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Reward {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.reward_id = arena.cString(self.rewardId)
+        cMessage.name = arena.cString(self.name)
+        cMessage.kind = self.kind.cValue
+        cMessage.point_cost = self.pointCost
+        cMessage.stock = self.stock.map { arena.message($0) }
+        cMessage.active = self.active ? 1 : 0
+        cMessage.value = self.value.map { arena.message($0) }
+        cMessage.product = arena.cString(self.product)
+        return cMessage
+    }
+}
+
+extension Reward: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("reward_id", JSONValue(self.rewardId)))
+        members.append(JSONMember("name", JSONValue(self.name)))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("point_cost", JSONValue(self.pointCost)))
+        members.append(JSONMember("stock", self.stock.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("active", JSONValue(self.active)))
+        members.append(JSONMember("value", self.value.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("product", JSONValue(self.product)))
+        return .object(members)
+    }
+}
+
+extension UpsertRewardRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UpsertRewardRequest {
+        var cMessage = Cx__V1__UpsertRewardRequest()
+        cx__v1__upsert_reward_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UpsertRewardRequest) {
+        self.init()
+        self.reward = cMessage.reward.map { Reward(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UpsertRewardRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.reward = self.reward.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension UpsertRewardRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("reward", self.reward.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension UpsertRewardResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UpsertRewardResponse {
+        var cMessage = Cx__V1__UpsertRewardResponse()
+        cx__v1__upsert_reward_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UpsertRewardResponse) {
+        self.init()
+        self.reward = cMessage.reward.map { Reward(cMessageAt: $0) }
+        self.created = cMessage.created != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UpsertRewardResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.reward = self.reward.map { arena.message($0) }
+        cMessage.created = self.created ? 1 : 0
+        return cMessage
+    }
+}
+
+extension UpsertRewardResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("reward", self.reward.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("created", JSONValue(self.created)))
+        return .object(members)
+    }
+}
+
+extension ListRewardsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListRewardsRequest {
+        var cMessage = Cx__V1__ListRewardsRequest()
+        cx__v1__list_rewards_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListRewardsRequest) {
+        self.init()
+        self.includeInactive = cMessage.include_inactive != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListRewardsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.include_inactive = self.includeInactive ? 1 : 0
+        return cMessage
+    }
+}
+
+extension ListRewardsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("include_inactive", JSONValue(self.includeInactive)))
+        return .object(members)
+    }
+}
+
+extension ListRewardsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListRewardsResponse {
+        var cMessage = Cx__V1__ListRewardsResponse()
+        cx__v1__list_rewards_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListRewardsResponse) {
+        self.init()
+        self.rewards = Array(cElements: cMessage.rewards, count: cMessage.n_rewards) { Reward(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListRewardsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_rewards = self.rewards.count
+        cMessage.rewards = arena.array(self.rewards) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListRewardsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("rewards", .array(self.rewards.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension Redemption: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Redemption {
+        var cMessage = Cx__V1__Redemption()
+        cx__v1__redemption__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Redemption) {
+        self.init()
+        self.redemptionId = String(protobufCString: cMessage.redemption_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.rewardId = String(protobufCString: cMessage.reward_id)
+        self.points = cMessage.points
+        self.voucherCode = String(protobufCString: cMessage.voucher_code)
+        self.status = RedemptionStatus(cValue: cMessage.status)
+        self.redeemedAtMs = cMessage.redeemed_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Redemption {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption_id = arena.cString(self.redemptionId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.reward_id = arena.cString(self.rewardId)
+        cMessage.points = self.points
+        cMessage.voucher_code = arena.cString(self.voucherCode)
+        cMessage.status = self.status.cValue
+        cMessage.redeemed_at_ms = self.redeemedAtMs
+        return cMessage
+    }
+}
+
+extension Redemption: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption_id", JSONValue(self.redemptionId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("reward_id", JSONValue(self.rewardId)))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("voucher_code", JSONValue(self.voucherCode)))
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("redeemed_at_ms", JSONValue(self.redeemedAtMs)))
+        return .object(members)
+    }
+}
+
+extension RedeemRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RedeemRequest {
+        var cMessage = Cx__V1__RedeemRequest()
+        cx__v1__redeem_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RedeemRequest) {
+        self.init()
+        self.redemptionId = String(protobufCString: cMessage.redemption_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.rewardId = String(protobufCString: cMessage.reward_id)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RedeemRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption_id = arena.cString(self.redemptionId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.reward_id = arena.cString(self.rewardId)
+        return cMessage
+    }
+}
+
+extension RedeemRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption_id", JSONValue(self.redemptionId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("reward_id", JSONValue(self.rewardId)))
+        return .object(members)
+    }
+}
+
+extension RedeemResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RedeemResponse {
+        var cMessage = Cx__V1__RedeemResponse()
+        cx__v1__redeem_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RedeemResponse) {
+        self.init()
+        self.redemption = cMessage.redemption.map { Redemption(cMessageAt: $0) }
+        self.balanceAfter = cMessage.balance_after
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RedeemResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption = self.redemption.map { arena.message($0) }
+        cMessage.balance_after = self.balanceAfter
+        return cMessage
+    }
+}
+
+extension RedeemResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption", self.redemption.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("balance_after", JSONValue(self.balanceAfter)))
+        return .object(members)
+    }
+}
+
+extension CancelRedemptionRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CancelRedemptionRequest {
+        var cMessage = Cx__V1__CancelRedemptionRequest()
+        cx__v1__cancel_redemption_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CancelRedemptionRequest) {
+        self.init()
+        self.redemptionId = String(protobufCString: cMessage.redemption_id)
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CancelRedemptionRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption_id = arena.cString(self.redemptionId)
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension CancelRedemptionRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption_id", JSONValue(self.redemptionId)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension CancelRedemptionResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CancelRedemptionResponse {
+        var cMessage = Cx__V1__CancelRedemptionResponse()
+        cx__v1__cancel_redemption_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CancelRedemptionResponse) {
+        self.init()
+        self.redemption = cMessage.redemption.map { Redemption(cMessageAt: $0) }
+        self.balanceAfter = cMessage.balance_after
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CancelRedemptionResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption = self.redemption.map { arena.message($0) }
+        cMessage.balance_after = self.balanceAfter
+        return cMessage
+    }
+}
+
+extension CancelRedemptionResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption", self.redemption.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("balance_after", JSONValue(self.balanceAfter)))
+        return .object(members)
+    }
+}
+
+extension UseVoucherRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UseVoucherRequest {
+        var cMessage = Cx__V1__UseVoucherRequest()
+        cx__v1__use_voucher_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UseVoucherRequest) {
+        self.init()
+        self.voucherCode = String(protobufCString: cMessage.voucher_code)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UseVoucherRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.voucher_code = arena.cString(self.voucherCode)
+        return cMessage
+    }
+}
+
+extension UseVoucherRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("voucher_code", JSONValue(self.voucherCode)))
+        return .object(members)
+    }
+}
+
+extension UseVoucherResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UseVoucherResponse {
+        var cMessage = Cx__V1__UseVoucherResponse()
+        cx__v1__use_voucher_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UseVoucherResponse) {
+        self.init()
+        self.redemption = cMessage.redemption.map { Redemption(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UseVoucherResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.redemption = self.redemption.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension UseVoucherResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("redemption", self.redemption.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension AdjustPointsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdjustPointsRequest {
+        var cMessage = Cx__V1__AdjustPointsRequest()
+        cx__v1__adjust_points_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdjustPointsRequest) {
+        self.init()
+        self.adjustmentId = String(protobufCString: cMessage.adjustment_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.points = cMessage.points
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdjustPointsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.adjustment_id = arena.cString(self.adjustmentId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.points = self.points
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension AdjustPointsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("adjustment_id", JSONValue(self.adjustmentId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension AdjustPointsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdjustPointsResponse {
+        var cMessage = Cx__V1__AdjustPointsResponse()
+        cx__v1__adjust_points_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdjustPointsResponse) {
+        self.init()
+        self.entry = cMessage.entry.map { LedgerEntry(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdjustPointsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.entry = self.entry.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension AdjustPointsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("entry", self.entry.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetStatementRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetStatementRequest {
+        var cMessage = Cx__V1__GetStatementRequest()
+        cx__v1__get_statement_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetStatementRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.page = cMessage.page.map { PageRequest(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetStatementRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetStatementRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetStatementResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetStatementResponse {
+        var cMessage = Cx__V1__GetStatementResponse()
+        cx__v1__get_statement_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetStatementResponse) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.balance = cMessage.balance
+        self.pending = cMessage.pending
+        self.tier = cMessage.tier.map { Tier(cMessageAt: $0) }
+        self.tierFloor = String(protobufCString: cMessage.tier_floor)
+        self.qualifyingPoints = cMessage.qualifying_points
+        self.nextTier = cMessage.next_tier.map { Tier(cMessageAt: $0) }
+        self.pointsToNextTier = cMessage.points_to_next_tier
+        self.pointsExpireAtMs = cMessage.points_expire_at_ms
+        self.entries = Array(cElements: cMessage.entries, count: cMessage.n_entries) { LedgerEntry(cMessageAt: $0) }
+        self.page = cMessage.page.map { PageInfo(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetStatementResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.balance = self.balance
+        cMessage.pending = self.pending
+        cMessage.tier = self.tier.map { arena.message($0) }
+        cMessage.tier_floor = arena.cString(self.tierFloor)
+        cMessage.qualifying_points = self.qualifyingPoints
+        cMessage.next_tier = self.nextTier.map { arena.message($0) }
+        cMessage.points_to_next_tier = self.pointsToNextTier
+        cMessage.points_expire_at_ms = self.pointsExpireAtMs
+        cMessage.n_entries = self.entries.count
+        cMessage.entries = arena.array(self.entries) { arena.message($0) }
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetStatementResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("balance", JSONValue(self.balance)))
+        members.append(JSONMember("pending", JSONValue(self.pending)))
+        members.append(JSONMember("tier", self.tier.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("tier_floor", JSONValue(self.tierFloor)))
+        members.append(JSONMember("qualifying_points", JSONValue(self.qualifyingPoints)))
+        members.append(JSONMember("next_tier", self.nextTier.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points_to_next_tier", JSONValue(self.pointsToNextTier)))
+        members.append(JSONMember("points_expire_at_ms", JSONValue(self.pointsExpireAtMs)))
+        members.append(JSONMember("entries", .array(self.entries.map { JSONValue($0) })))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetProgramReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetProgramReportRequest {
+        var cMessage = Cx__V1__GetProgramReportRequest()
+        cx__v1__get_program_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetProgramReportRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetProgramReportRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetProgramReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension TierMembers: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__TierMembers {
+        var cMessage = Cx__V1__TierMembers()
+        cx__v1__tier_members__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__TierMembers) {
+        self.init()
+        self.tier = String(protobufCString: cMessage.tier)
+        self.members = cMessage.members
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__TierMembers {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.tier = arena.cString(self.tier)
+        cMessage.members = self.members
+        return cMessage
+    }
+}
+
+extension TierMembers: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("tier", JSONValue(self.tier)))
+        members.append(JSONMember("members", JSONValue(self.members)))
+        return .object(members)
+    }
+}
+
+extension GetProgramReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetProgramReportResponse {
+        var cMessage = Cx__V1__GetProgramReportResponse()
+        cx__v1__get_program_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetProgramReportResponse) {
+        self.init()
+        self.pointsIssued = cMessage.points_issued
+        self.pointsRedeemed = cMessage.points_redeemed
+        self.pointsExpired = cMessage.points_expired
+        self.pointsTakenBack = cMessage.points_taken_back
+        self.liability = cMessage.liability
+        self.pending = cMessage.pending
+        self.tiers = Array(cElements: cMessage.tiers, count: cMessage.n_tiers) { TierMembers(cMessageAt: $0) }
+        self.members = cMessage.members
+        self.redemptions = cMessage.redemptions
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetProgramReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.points_issued = self.pointsIssued
+        cMessage.points_redeemed = self.pointsRedeemed
+        cMessage.points_expired = self.pointsExpired
+        cMessage.points_taken_back = self.pointsTakenBack
+        cMessage.liability = self.liability
+        cMessage.pending = self.pending
+        cMessage.n_tiers = self.tiers.count
+        cMessage.tiers = arena.array(self.tiers) { arena.message($0) }
+        cMessage.members = self.members
+        cMessage.redemptions = self.redemptions
+        return cMessage
+    }
+}
+
+extension GetProgramReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("points_issued", JSONValue(self.pointsIssued)))
+        members.append(JSONMember("points_redeemed", JSONValue(self.pointsRedeemed)))
+        members.append(JSONMember("points_expired", JSONValue(self.pointsExpired)))
+        members.append(JSONMember("points_taken_back", JSONValue(self.pointsTakenBack)))
+        members.append(JSONMember("liability", JSONValue(self.liability)))
+        members.append(JSONMember("pending", JSONValue(self.pending)))
+        members.append(JSONMember("tiers", .array(self.tiers.map { JSONValue($0) })))
+        members.append(JSONMember("members", JSONValue(self.members)))
+        members.append(JSONMember("redemptions", JSONValue(self.redemptions)))
+        return .object(members)
+    }
+}
+
 extension LedgerEntryKind {
     init(cValue: Cx__V1__LedgerEntryKind) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -330,6 +2324,51 @@ extension LedgerEntryKind: ProtoJSONEnum {
         case .expire: "LEDGER_ENTRY_KIND_EXPIRE"
         case .adjust: "LEDGER_ENTRY_KIND_ADJUST"
         case .reverse: "LEDGER_ENTRY_KIND_REVERSE"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension RewardKind {
+    init(cValue: Cx__V1__RewardKind) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__RewardKind {
+        Cx__V1__RewardKind(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension RewardKind: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "REWARD_KIND_UNSPECIFIED"
+        case .discount: "REWARD_KIND_DISCOUNT"
+        case .accountCredit: "REWARD_KIND_ACCOUNT_CREDIT"
+        case .freeMonth: "REWARD_KIND_FREE_MONTH"
+        case .freeProduct: "REWARD_KIND_FREE_PRODUCT"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension RedemptionStatus {
+    init(cValue: Cx__V1__RedemptionStatus) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__RedemptionStatus {
+        Cx__V1__RedemptionStatus(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension RedemptionStatus: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "REDEMPTION_STATUS_UNSPECIFIED"
+        case .issued: "REDEMPTION_STATUS_ISSUED"
+        case .used: "REDEMPTION_STATUS_USED"
+        case .cancelled: "REDEMPTION_STATUS_CANCELLED"
         case .unrecognized: nil
         }
     }

@@ -142,6 +142,1356 @@ void   cx__v1__tier_changed__free_unpacked
   assert(message->base.descriptor == &cx__v1__tier_changed__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__points_expiring__init
+                     (Cx__V1__PointsExpiring         *message)
+{
+  static const Cx__V1__PointsExpiring init_value = CX__V1__POINTS_EXPIRING__INIT;
+  *message = init_value;
+}
+size_t cx__v1__points_expiring__get_packed_size
+                     (const Cx__V1__PointsExpiring *message)
+{
+  assert(message->base.descriptor == &cx__v1__points_expiring__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__points_expiring__pack
+                     (const Cx__V1__PointsExpiring *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__points_expiring__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__points_expiring__pack_to_buffer
+                     (const Cx__V1__PointsExpiring *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__points_expiring__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__PointsExpiring *
+       cx__v1__points_expiring__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__PointsExpiring *)
+     protobuf_c_message_unpack (&cx__v1__points_expiring__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__points_expiring__free_unpacked
+                     (Cx__V1__PointsExpiring *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__points_expiring__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__ledger_entry__init
+                     (Cx__V1__LedgerEntry         *message)
+{
+  static const Cx__V1__LedgerEntry init_value = CX__V1__LEDGER_ENTRY__INIT;
+  *message = init_value;
+}
+size_t cx__v1__ledger_entry__get_packed_size
+                     (const Cx__V1__LedgerEntry *message)
+{
+  assert(message->base.descriptor == &cx__v1__ledger_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__ledger_entry__pack
+                     (const Cx__V1__LedgerEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__ledger_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__ledger_entry__pack_to_buffer
+                     (const Cx__V1__LedgerEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__ledger_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__LedgerEntry *
+       cx__v1__ledger_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__LedgerEntry *)
+     protobuf_c_message_unpack (&cx__v1__ledger_entry__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__ledger_entry__free_unpacked
+                     (Cx__V1__LedgerEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__ledger_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_purchase_request__init
+                     (Cx__V1__RecordPurchaseRequest         *message)
+{
+  static const Cx__V1__RecordPurchaseRequest init_value = CX__V1__RECORD_PURCHASE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_purchase_request__get_packed_size
+                     (const Cx__V1__RecordPurchaseRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_purchase_request__pack
+                     (const Cx__V1__RecordPurchaseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_purchase_request__pack_to_buffer
+                     (const Cx__V1__RecordPurchaseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordPurchaseRequest *
+       cx__v1__record_purchase_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordPurchaseRequest *)
+     protobuf_c_message_unpack (&cx__v1__record_purchase_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_purchase_request__free_unpacked
+                     (Cx__V1__RecordPurchaseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_purchase_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_purchase_response__init
+                     (Cx__V1__RecordPurchaseResponse         *message)
+{
+  static const Cx__V1__RecordPurchaseResponse init_value = CX__V1__RECORD_PURCHASE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_purchase_response__get_packed_size
+                     (const Cx__V1__RecordPurchaseResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_purchase_response__pack
+                     (const Cx__V1__RecordPurchaseResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_purchase_response__pack_to_buffer
+                     (const Cx__V1__RecordPurchaseResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_purchase_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordPurchaseResponse *
+       cx__v1__record_purchase_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordPurchaseResponse *)
+     protobuf_c_message_unpack (&cx__v1__record_purchase_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_purchase_response__free_unpacked
+                     (Cx__V1__RecordPurchaseResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_purchase_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_refund_request__init
+                     (Cx__V1__RecordRefundRequest         *message)
+{
+  static const Cx__V1__RecordRefundRequest init_value = CX__V1__RECORD_REFUND_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_refund_request__get_packed_size
+                     (const Cx__V1__RecordRefundRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_refund_request__pack
+                     (const Cx__V1__RecordRefundRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_refund_request__pack_to_buffer
+                     (const Cx__V1__RecordRefundRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordRefundRequest *
+       cx__v1__record_refund_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordRefundRequest *)
+     protobuf_c_message_unpack (&cx__v1__record_refund_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_refund_request__free_unpacked
+                     (Cx__V1__RecordRefundRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_refund_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_refund_response__init
+                     (Cx__V1__RecordRefundResponse         *message)
+{
+  static const Cx__V1__RecordRefundResponse init_value = CX__V1__RECORD_REFUND_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_refund_response__get_packed_size
+                     (const Cx__V1__RecordRefundResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_refund_response__pack
+                     (const Cx__V1__RecordRefundResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_refund_response__pack_to_buffer
+                     (const Cx__V1__RecordRefundResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_refund_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordRefundResponse *
+       cx__v1__record_refund_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordRefundResponse *)
+     protobuf_c_message_unpack (&cx__v1__record_refund_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_refund_response__free_unpacked
+                     (Cx__V1__RecordRefundResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_refund_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__tier__init
+                     (Cx__V1__Tier         *message)
+{
+  static const Cx__V1__Tier init_value = CX__V1__TIER__INIT;
+  *message = init_value;
+}
+size_t cx__v1__tier__get_packed_size
+                     (const Cx__V1__Tier *message)
+{
+  assert(message->base.descriptor == &cx__v1__tier__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__tier__pack
+                     (const Cx__V1__Tier *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__tier__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__tier__pack_to_buffer
+                     (const Cx__V1__Tier *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__tier__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Tier *
+       cx__v1__tier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Tier *)
+     protobuf_c_message_unpack (&cx__v1__tier__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__tier__free_unpacked
+                     (Cx__V1__Tier *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__tier__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_tiers_request__init
+                     (Cx__V1__ListTiersRequest         *message)
+{
+  static const Cx__V1__ListTiersRequest init_value = CX__V1__LIST_TIERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_tiers_request__get_packed_size
+                     (const Cx__V1__ListTiersRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_tiers_request__pack
+                     (const Cx__V1__ListTiersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_tiers_request__pack_to_buffer
+                     (const Cx__V1__ListTiersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListTiersRequest *
+       cx__v1__list_tiers_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListTiersRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_tiers_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_tiers_request__free_unpacked
+                     (Cx__V1__ListTiersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_tiers_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_tiers_response__init
+                     (Cx__V1__ListTiersResponse         *message)
+{
+  static const Cx__V1__ListTiersResponse init_value = CX__V1__LIST_TIERS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_tiers_response__get_packed_size
+                     (const Cx__V1__ListTiersResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_tiers_response__pack
+                     (const Cx__V1__ListTiersResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_tiers_response__pack_to_buffer
+                     (const Cx__V1__ListTiersResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_tiers_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListTiersResponse *
+       cx__v1__list_tiers_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListTiersResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_tiers_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_tiers_response__free_unpacked
+                     (Cx__V1__ListTiersResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_tiers_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_tier_floor_request__init
+                     (Cx__V1__SetTierFloorRequest         *message)
+{
+  static const Cx__V1__SetTierFloorRequest init_value = CX__V1__SET_TIER_FLOOR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_tier_floor_request__get_packed_size
+                     (const Cx__V1__SetTierFloorRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_tier_floor_request__pack
+                     (const Cx__V1__SetTierFloorRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_tier_floor_request__pack_to_buffer
+                     (const Cx__V1__SetTierFloorRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetTierFloorRequest *
+       cx__v1__set_tier_floor_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetTierFloorRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_tier_floor_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_tier_floor_request__free_unpacked
+                     (Cx__V1__SetTierFloorRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_tier_floor_response__init
+                     (Cx__V1__SetTierFloorResponse         *message)
+{
+  static const Cx__V1__SetTierFloorResponse init_value = CX__V1__SET_TIER_FLOOR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_tier_floor_response__get_packed_size
+                     (const Cx__V1__SetTierFloorResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_tier_floor_response__pack
+                     (const Cx__V1__SetTierFloorResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_tier_floor_response__pack_to_buffer
+                     (const Cx__V1__SetTierFloorResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetTierFloorResponse *
+       cx__v1__set_tier_floor_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetTierFloorResponse *)
+     protobuf_c_message_unpack (&cx__v1__set_tier_floor_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_tier_floor_response__free_unpacked
+                     (Cx__V1__SetTierFloorResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_tier_floor_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__reward__init
+                     (Cx__V1__Reward         *message)
+{
+  static const Cx__V1__Reward init_value = CX__V1__REWARD__INIT;
+  *message = init_value;
+}
+size_t cx__v1__reward__get_packed_size
+                     (const Cx__V1__Reward *message)
+{
+  assert(message->base.descriptor == &cx__v1__reward__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__reward__pack
+                     (const Cx__V1__Reward *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__reward__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__reward__pack_to_buffer
+                     (const Cx__V1__Reward *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__reward__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Reward *
+       cx__v1__reward__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Reward *)
+     protobuf_c_message_unpack (&cx__v1__reward__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__reward__free_unpacked
+                     (Cx__V1__Reward *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__reward__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__upsert_reward_request__init
+                     (Cx__V1__UpsertRewardRequest         *message)
+{
+  static const Cx__V1__UpsertRewardRequest init_value = CX__V1__UPSERT_REWARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__upsert_reward_request__get_packed_size
+                     (const Cx__V1__UpsertRewardRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__upsert_reward_request__pack
+                     (const Cx__V1__UpsertRewardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__upsert_reward_request__pack_to_buffer
+                     (const Cx__V1__UpsertRewardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UpsertRewardRequest *
+       cx__v1__upsert_reward_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UpsertRewardRequest *)
+     protobuf_c_message_unpack (&cx__v1__upsert_reward_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__upsert_reward_request__free_unpacked
+                     (Cx__V1__UpsertRewardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__upsert_reward_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__upsert_reward_response__init
+                     (Cx__V1__UpsertRewardResponse         *message)
+{
+  static const Cx__V1__UpsertRewardResponse init_value = CX__V1__UPSERT_REWARD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__upsert_reward_response__get_packed_size
+                     (const Cx__V1__UpsertRewardResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__upsert_reward_response__pack
+                     (const Cx__V1__UpsertRewardResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__upsert_reward_response__pack_to_buffer
+                     (const Cx__V1__UpsertRewardResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_reward_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UpsertRewardResponse *
+       cx__v1__upsert_reward_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UpsertRewardResponse *)
+     protobuf_c_message_unpack (&cx__v1__upsert_reward_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__upsert_reward_response__free_unpacked
+                     (Cx__V1__UpsertRewardResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__upsert_reward_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_rewards_request__init
+                     (Cx__V1__ListRewardsRequest         *message)
+{
+  static const Cx__V1__ListRewardsRequest init_value = CX__V1__LIST_REWARDS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_rewards_request__get_packed_size
+                     (const Cx__V1__ListRewardsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_rewards_request__pack
+                     (const Cx__V1__ListRewardsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_rewards_request__pack_to_buffer
+                     (const Cx__V1__ListRewardsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListRewardsRequest *
+       cx__v1__list_rewards_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListRewardsRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_rewards_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_rewards_request__free_unpacked
+                     (Cx__V1__ListRewardsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_rewards_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_rewards_response__init
+                     (Cx__V1__ListRewardsResponse         *message)
+{
+  static const Cx__V1__ListRewardsResponse init_value = CX__V1__LIST_REWARDS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_rewards_response__get_packed_size
+                     (const Cx__V1__ListRewardsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_rewards_response__pack
+                     (const Cx__V1__ListRewardsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_rewards_response__pack_to_buffer
+                     (const Cx__V1__ListRewardsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_rewards_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListRewardsResponse *
+       cx__v1__list_rewards_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListRewardsResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_rewards_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_rewards_response__free_unpacked
+                     (Cx__V1__ListRewardsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_rewards_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__redemption__init
+                     (Cx__V1__Redemption         *message)
+{
+  static const Cx__V1__Redemption init_value = CX__V1__REDEMPTION__INIT;
+  *message = init_value;
+}
+size_t cx__v1__redemption__get_packed_size
+                     (const Cx__V1__Redemption *message)
+{
+  assert(message->base.descriptor == &cx__v1__redemption__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__redemption__pack
+                     (const Cx__V1__Redemption *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__redemption__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__redemption__pack_to_buffer
+                     (const Cx__V1__Redemption *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__redemption__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Redemption *
+       cx__v1__redemption__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Redemption *)
+     protobuf_c_message_unpack (&cx__v1__redemption__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__redemption__free_unpacked
+                     (Cx__V1__Redemption *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__redemption__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__redeem_request__init
+                     (Cx__V1__RedeemRequest         *message)
+{
+  static const Cx__V1__RedeemRequest init_value = CX__V1__REDEEM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__redeem_request__get_packed_size
+                     (const Cx__V1__RedeemRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__redeem_request__pack
+                     (const Cx__V1__RedeemRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__redeem_request__pack_to_buffer
+                     (const Cx__V1__RedeemRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RedeemRequest *
+       cx__v1__redeem_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RedeemRequest *)
+     protobuf_c_message_unpack (&cx__v1__redeem_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__redeem_request__free_unpacked
+                     (Cx__V1__RedeemRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__redeem_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__redeem_response__init
+                     (Cx__V1__RedeemResponse         *message)
+{
+  static const Cx__V1__RedeemResponse init_value = CX__V1__REDEEM_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__redeem_response__get_packed_size
+                     (const Cx__V1__RedeemResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__redeem_response__pack
+                     (const Cx__V1__RedeemResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__redeem_response__pack_to_buffer
+                     (const Cx__V1__RedeemResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__redeem_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RedeemResponse *
+       cx__v1__redeem_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RedeemResponse *)
+     protobuf_c_message_unpack (&cx__v1__redeem_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__redeem_response__free_unpacked
+                     (Cx__V1__RedeemResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__redeem_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__cancel_redemption_request__init
+                     (Cx__V1__CancelRedemptionRequest         *message)
+{
+  static const Cx__V1__CancelRedemptionRequest init_value = CX__V1__CANCEL_REDEMPTION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__cancel_redemption_request__get_packed_size
+                     (const Cx__V1__CancelRedemptionRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__cancel_redemption_request__pack
+                     (const Cx__V1__CancelRedemptionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__cancel_redemption_request__pack_to_buffer
+                     (const Cx__V1__CancelRedemptionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CancelRedemptionRequest *
+       cx__v1__cancel_redemption_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CancelRedemptionRequest *)
+     protobuf_c_message_unpack (&cx__v1__cancel_redemption_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__cancel_redemption_request__free_unpacked
+                     (Cx__V1__CancelRedemptionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__cancel_redemption_response__init
+                     (Cx__V1__CancelRedemptionResponse         *message)
+{
+  static const Cx__V1__CancelRedemptionResponse init_value = CX__V1__CANCEL_REDEMPTION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__cancel_redemption_response__get_packed_size
+                     (const Cx__V1__CancelRedemptionResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__cancel_redemption_response__pack
+                     (const Cx__V1__CancelRedemptionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__cancel_redemption_response__pack_to_buffer
+                     (const Cx__V1__CancelRedemptionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CancelRedemptionResponse *
+       cx__v1__cancel_redemption_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CancelRedemptionResponse *)
+     protobuf_c_message_unpack (&cx__v1__cancel_redemption_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__cancel_redemption_response__free_unpacked
+                     (Cx__V1__CancelRedemptionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__cancel_redemption_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__use_voucher_request__init
+                     (Cx__V1__UseVoucherRequest         *message)
+{
+  static const Cx__V1__UseVoucherRequest init_value = CX__V1__USE_VOUCHER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__use_voucher_request__get_packed_size
+                     (const Cx__V1__UseVoucherRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__use_voucher_request__pack
+                     (const Cx__V1__UseVoucherRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__use_voucher_request__pack_to_buffer
+                     (const Cx__V1__UseVoucherRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UseVoucherRequest *
+       cx__v1__use_voucher_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UseVoucherRequest *)
+     protobuf_c_message_unpack (&cx__v1__use_voucher_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__use_voucher_request__free_unpacked
+                     (Cx__V1__UseVoucherRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__use_voucher_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__use_voucher_response__init
+                     (Cx__V1__UseVoucherResponse         *message)
+{
+  static const Cx__V1__UseVoucherResponse init_value = CX__V1__USE_VOUCHER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__use_voucher_response__get_packed_size
+                     (const Cx__V1__UseVoucherResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__use_voucher_response__pack
+                     (const Cx__V1__UseVoucherResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__use_voucher_response__pack_to_buffer
+                     (const Cx__V1__UseVoucherResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__use_voucher_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UseVoucherResponse *
+       cx__v1__use_voucher_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UseVoucherResponse *)
+     protobuf_c_message_unpack (&cx__v1__use_voucher_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__use_voucher_response__free_unpacked
+                     (Cx__V1__UseVoucherResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__use_voucher_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__adjust_points_request__init
+                     (Cx__V1__AdjustPointsRequest         *message)
+{
+  static const Cx__V1__AdjustPointsRequest init_value = CX__V1__ADJUST_POINTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__adjust_points_request__get_packed_size
+                     (const Cx__V1__AdjustPointsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__adjust_points_request__pack
+                     (const Cx__V1__AdjustPointsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__adjust_points_request__pack_to_buffer
+                     (const Cx__V1__AdjustPointsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdjustPointsRequest *
+       cx__v1__adjust_points_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdjustPointsRequest *)
+     protobuf_c_message_unpack (&cx__v1__adjust_points_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__adjust_points_request__free_unpacked
+                     (Cx__V1__AdjustPointsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__adjust_points_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__adjust_points_response__init
+                     (Cx__V1__AdjustPointsResponse         *message)
+{
+  static const Cx__V1__AdjustPointsResponse init_value = CX__V1__ADJUST_POINTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__adjust_points_response__get_packed_size
+                     (const Cx__V1__AdjustPointsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__adjust_points_response__pack
+                     (const Cx__V1__AdjustPointsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__adjust_points_response__pack_to_buffer
+                     (const Cx__V1__AdjustPointsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__adjust_points_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdjustPointsResponse *
+       cx__v1__adjust_points_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdjustPointsResponse *)
+     protobuf_c_message_unpack (&cx__v1__adjust_points_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__adjust_points_response__free_unpacked
+                     (Cx__V1__AdjustPointsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__adjust_points_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_statement_request__init
+                     (Cx__V1__GetStatementRequest         *message)
+{
+  static const Cx__V1__GetStatementRequest init_value = CX__V1__GET_STATEMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_statement_request__get_packed_size
+                     (const Cx__V1__GetStatementRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_statement_request__pack
+                     (const Cx__V1__GetStatementRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_statement_request__pack_to_buffer
+                     (const Cx__V1__GetStatementRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetStatementRequest *
+       cx__v1__get_statement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetStatementRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_statement_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_statement_request__free_unpacked
+                     (Cx__V1__GetStatementRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_statement_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_statement_response__init
+                     (Cx__V1__GetStatementResponse         *message)
+{
+  static const Cx__V1__GetStatementResponse init_value = CX__V1__GET_STATEMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_statement_response__get_packed_size
+                     (const Cx__V1__GetStatementResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_statement_response__pack
+                     (const Cx__V1__GetStatementResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_statement_response__pack_to_buffer
+                     (const Cx__V1__GetStatementResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_statement_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetStatementResponse *
+       cx__v1__get_statement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetStatementResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_statement_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_statement_response__free_unpacked
+                     (Cx__V1__GetStatementResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_statement_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_program_report_request__init
+                     (Cx__V1__GetProgramReportRequest         *message)
+{
+  static const Cx__V1__GetProgramReportRequest init_value = CX__V1__GET_PROGRAM_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_program_report_request__get_packed_size
+                     (const Cx__V1__GetProgramReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_program_report_request__pack
+                     (const Cx__V1__GetProgramReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_program_report_request__pack_to_buffer
+                     (const Cx__V1__GetProgramReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetProgramReportRequest *
+       cx__v1__get_program_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetProgramReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_program_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_program_report_request__free_unpacked
+                     (Cx__V1__GetProgramReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_program_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__tier_members__init
+                     (Cx__V1__TierMembers         *message)
+{
+  static const Cx__V1__TierMembers init_value = CX__V1__TIER_MEMBERS__INIT;
+  *message = init_value;
+}
+size_t cx__v1__tier_members__get_packed_size
+                     (const Cx__V1__TierMembers *message)
+{
+  assert(message->base.descriptor == &cx__v1__tier_members__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__tier_members__pack
+                     (const Cx__V1__TierMembers *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__tier_members__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__tier_members__pack_to_buffer
+                     (const Cx__V1__TierMembers *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__tier_members__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__TierMembers *
+       cx__v1__tier_members__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__TierMembers *)
+     protobuf_c_message_unpack (&cx__v1__tier_members__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__tier_members__free_unpacked
+                     (Cx__V1__TierMembers *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__tier_members__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_program_report_response__init
+                     (Cx__V1__GetProgramReportResponse         *message)
+{
+  static const Cx__V1__GetProgramReportResponse init_value = CX__V1__GET_PROGRAM_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_program_report_response__get_packed_size
+                     (const Cx__V1__GetProgramReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_program_report_response__pack
+                     (const Cx__V1__GetProgramReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_program_report_response__pack_to_buffer
+                     (const Cx__V1__GetProgramReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_program_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetProgramReportResponse *
+       cx__v1__get_program_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetProgramReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_program_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_program_report_response__free_unpacked
+                     (Cx__V1__GetProgramReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_program_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__tier_benefits__field_descriptors[3] =
 {
   {
@@ -451,6 +1801,2055 @@ const ProtobufCMessageDescriptor cx__v1__tier_changed__descriptor =
   (ProtobufCMessageInit) cx__v1__tier_changed__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cx__v1__points_expiring__field_descriptors[4] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PointsExpiring, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PointsExpiring, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expires_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PointsExpiring, expires_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_activity_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PointsExpiring, last_activity_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__points_expiring__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  2,   /* field[2] = expires_at_ms */
+  3,   /* field[3] = last_activity_ms */
+  1,   /* field[1] = points */
+};
+static const ProtobufCIntRange cx__v1__points_expiring__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__points_expiring__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.PointsExpiring",
+  "PointsExpiring",
+  "Cx__V1__PointsExpiring",
+  "cx.v1",
+  sizeof(Cx__V1__PointsExpiring),
+  4,
+  cx__v1__points_expiring__field_descriptors,
+  cx__v1__points_expiring__field_indices_by_name,
+  1,  cx__v1__points_expiring__number_ranges,
+  (ProtobufCMessageInit) cx__v1__points_expiring__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__ledger_entry__field_descriptors[10] =
+{
+  {
+    "entry_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, entry_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, kind),
+    &cx__v1__ledger_entry_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "external_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, external_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reward_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, reward_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, created_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts_from_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, counts_from_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "balance_after",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__LedgerEntry, balance_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__ledger_entry__field_indices_by_name[] = {
+  9,   /* field[9] = balance_after */
+  7,   /* field[7] = counts_from_ms */
+  6,   /* field[6] = created_at_ms */
+  0,   /* field[0] = entry_id */
+  4,   /* field[4] = external_id */
+  1,   /* field[1] = kind */
+  8,   /* field[8] = pending */
+  2,   /* field[2] = points */
+  3,   /* field[3] = reason */
+  5,   /* field[5] = reward_id */
+};
+static const ProtobufCIntRange cx__v1__ledger_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor cx__v1__ledger_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.LedgerEntry",
+  "LedgerEntry",
+  "Cx__V1__LedgerEntry",
+  "cx.v1",
+  sizeof(Cx__V1__LedgerEntry),
+  10,
+  cx__v1__ledger_entry__field_descriptors,
+  cx__v1__ledger_entry__field_indices_by_name,
+  1,  cx__v1__ledger_entry__number_ranges,
+  (ProtobufCMessageInit) cx__v1__ledger_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_purchase_request__field_descriptors[4] =
+{
+  {
+    "purchase_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseRequest, purchase_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseRequest, amount),
+    &cx__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purchased_at_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseRequest, purchased_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_purchase_request__field_indices_by_name[] = {
+  2,   /* field[2] = amount */
+  1,   /* field[1] = customer */
+  0,   /* field[0] = purchase_id */
+  3,   /* field[3] = purchased_at_ms */
+};
+static const ProtobufCIntRange cx__v1__record_purchase_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_purchase_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordPurchaseRequest",
+  "RecordPurchaseRequest",
+  "Cx__V1__RecordPurchaseRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RecordPurchaseRequest),
+  4,
+  cx__v1__record_purchase_request__field_descriptors,
+  cx__v1__record_purchase_request__field_indices_by_name,
+  1,  cx__v1__record_purchase_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_purchase_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_purchase_response__field_descriptors[5] =
+{
+  {
+    "entries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__RecordPurchaseResponse, n_entries),
+    offsetof(Cx__V1__RecordPurchaseResponse, entries),
+    &cx__v1__ledger_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseResponse, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts_from_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseResponse, counts_from_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseResponse, tier),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicate",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordPurchaseResponse, duplicate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_purchase_response__field_indices_by_name[] = {
+  2,   /* field[2] = counts_from_ms */
+  4,   /* field[4] = duplicate */
+  0,   /* field[0] = entries */
+  1,   /* field[1] = points */
+  3,   /* field[3] = tier */
+};
+static const ProtobufCIntRange cx__v1__record_purchase_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_purchase_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordPurchaseResponse",
+  "RecordPurchaseResponse",
+  "Cx__V1__RecordPurchaseResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RecordPurchaseResponse),
+  5,
+  cx__v1__record_purchase_response__field_descriptors,
+  cx__v1__record_purchase_response__field_indices_by_name,
+  1,  cx__v1__record_purchase_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_purchase_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_refund_request__field_descriptors[3] =
+{
+  {
+    "refund_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundRequest, refund_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purchase_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundRequest, purchase_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundRequest, amount),
+    &cx__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_refund_request__field_indices_by_name[] = {
+  2,   /* field[2] = amount */
+  1,   /* field[1] = purchase_id */
+  0,   /* field[0] = refund_id */
+};
+static const ProtobufCIntRange cx__v1__record_refund_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_refund_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordRefundRequest",
+  "RecordRefundRequest",
+  "Cx__V1__RecordRefundRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RecordRefundRequest),
+  3,
+  cx__v1__record_refund_request__field_descriptors,
+  cx__v1__record_refund_request__field_indices_by_name,
+  1,  cx__v1__record_refund_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_refund_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_refund_response__field_descriptors[4] =
+{
+  {
+    "entry",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundResponse, entry),
+    &cx__v1__ledger_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_unrecoverable",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundResponse, points_unrecoverable),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "refunded_total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundResponse, refunded_total),
+    &cx__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicate",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordRefundResponse, duplicate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_refund_response__field_indices_by_name[] = {
+  3,   /* field[3] = duplicate */
+  0,   /* field[0] = entry */
+  1,   /* field[1] = points_unrecoverable */
+  2,   /* field[2] = refunded_total */
+};
+static const ProtobufCIntRange cx__v1__record_refund_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_refund_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordRefundResponse",
+  "RecordRefundResponse",
+  "Cx__V1__RecordRefundResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RecordRefundResponse),
+  4,
+  cx__v1__record_refund_response__field_descriptors,
+  cx__v1__record_refund_response__field_indices_by_name,
+  1,  cx__v1__record_refund_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_refund_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__tier__field_descriptors[5] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Tier, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rank",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Tier, rank),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qualifying_points",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Tier, qualifying_points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "earn_multiplier_percent",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Tier, earn_multiplier_percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "benefits",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Tier, benefits),
+    &cx__v1__tier_benefits__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__tier__field_indices_by_name[] = {
+  4,   /* field[4] = benefits */
+  3,   /* field[3] = earn_multiplier_percent */
+  0,   /* field[0] = name */
+  2,   /* field[2] = qualifying_points */
+  1,   /* field[1] = rank */
+};
+static const ProtobufCIntRange cx__v1__tier__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__tier__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Tier",
+  "Tier",
+  "Cx__V1__Tier",
+  "cx.v1",
+  sizeof(Cx__V1__Tier),
+  5,
+  cx__v1__tier__field_descriptors,
+  cx__v1__tier__field_indices_by_name,
+  1,  cx__v1__tier__number_ranges,
+  (ProtobufCMessageInit) cx__v1__tier__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__list_tiers_request__field_descriptors NULL
+#define cx__v1__list_tiers_request__field_indices_by_name NULL
+#define cx__v1__list_tiers_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__list_tiers_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListTiersRequest",
+  "ListTiersRequest",
+  "Cx__V1__ListTiersRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListTiersRequest),
+  0,
+  cx__v1__list_tiers_request__field_descriptors,
+  cx__v1__list_tiers_request__field_indices_by_name,
+  0,  cx__v1__list_tiers_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_tiers_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_tiers_response__field_descriptors[1] =
+{
+  {
+    "tiers",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListTiersResponse, n_tiers),
+    offsetof(Cx__V1__ListTiersResponse, tiers),
+    &cx__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_tiers_response__field_indices_by_name[] = {
+  0,   /* field[0] = tiers */
+};
+static const ProtobufCIntRange cx__v1__list_tiers_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_tiers_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListTiersResponse",
+  "ListTiersResponse",
+  "Cx__V1__ListTiersResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListTiersResponse),
+  1,
+  cx__v1__list_tiers_response__field_descriptors,
+  cx__v1__list_tiers_response__field_indices_by_name,
+  1,  cx__v1__list_tiers_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_tiers_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_tier_floor_request__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetTierFloorRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetTierFloorRequest, tier),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetTierFloorRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_tier_floor_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = tier */
+};
+static const ProtobufCIntRange cx__v1__set_tier_floor_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_tier_floor_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetTierFloorRequest",
+  "SetTierFloorRequest",
+  "Cx__V1__SetTierFloorRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetTierFloorRequest),
+  3,
+  cx__v1__set_tier_floor_request__field_descriptors,
+  cx__v1__set_tier_floor_request__field_indices_by_name,
+  1,  cx__v1__set_tier_floor_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_tier_floor_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_tier_floor_response__field_descriptors[2] =
+{
+  {
+    "tier",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetTierFloorResponse, tier),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "floor",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetTierFloorResponse, floor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_tier_floor_response__field_indices_by_name[] = {
+  1,   /* field[1] = floor */
+  0,   /* field[0] = tier */
+};
+static const ProtobufCIntRange cx__v1__set_tier_floor_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_tier_floor_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetTierFloorResponse",
+  "SetTierFloorResponse",
+  "Cx__V1__SetTierFloorResponse",
+  "cx.v1",
+  sizeof(Cx__V1__SetTierFloorResponse),
+  2,
+  cx__v1__set_tier_floor_response__field_descriptors,
+  cx__v1__set_tier_floor_response__field_indices_by_name,
+  1,  cx__v1__set_tier_floor_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_tier_floor_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__reward__field_descriptors[8] =
+{
+  {
+    "reward_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, reward_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, kind),
+    &cx__v1__reward_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "point_cost",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, point_cost),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stock",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, stock),
+    &cx__v1__optional_int64__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "active",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, active),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, value),
+    &cx__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "product",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Reward, product),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__reward__field_indices_by_name[] = {
+  5,   /* field[5] = active */
+  2,   /* field[2] = kind */
+  1,   /* field[1] = name */
+  3,   /* field[3] = point_cost */
+  7,   /* field[7] = product */
+  0,   /* field[0] = reward_id */
+  4,   /* field[4] = stock */
+  6,   /* field[6] = value */
+};
+static const ProtobufCIntRange cx__v1__reward__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cx__v1__reward__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Reward",
+  "Reward",
+  "Cx__V1__Reward",
+  "cx.v1",
+  sizeof(Cx__V1__Reward),
+  8,
+  cx__v1__reward__field_descriptors,
+  cx__v1__reward__field_indices_by_name,
+  1,  cx__v1__reward__number_ranges,
+  (ProtobufCMessageInit) cx__v1__reward__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__upsert_reward_request__field_descriptors[1] =
+{
+  {
+    "reward",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertRewardRequest, reward),
+    &cx__v1__reward__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__upsert_reward_request__field_indices_by_name[] = {
+  0,   /* field[0] = reward */
+};
+static const ProtobufCIntRange cx__v1__upsert_reward_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__upsert_reward_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UpsertRewardRequest",
+  "UpsertRewardRequest",
+  "Cx__V1__UpsertRewardRequest",
+  "cx.v1",
+  sizeof(Cx__V1__UpsertRewardRequest),
+  1,
+  cx__v1__upsert_reward_request__field_descriptors,
+  cx__v1__upsert_reward_request__field_indices_by_name,
+  1,  cx__v1__upsert_reward_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__upsert_reward_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__upsert_reward_response__field_descriptors[2] =
+{
+  {
+    "reward",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertRewardResponse, reward),
+    &cx__v1__reward__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertRewardResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__upsert_reward_response__field_indices_by_name[] = {
+  1,   /* field[1] = created */
+  0,   /* field[0] = reward */
+};
+static const ProtobufCIntRange cx__v1__upsert_reward_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__upsert_reward_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UpsertRewardResponse",
+  "UpsertRewardResponse",
+  "Cx__V1__UpsertRewardResponse",
+  "cx.v1",
+  sizeof(Cx__V1__UpsertRewardResponse),
+  2,
+  cx__v1__upsert_reward_response__field_descriptors,
+  cx__v1__upsert_reward_response__field_indices_by_name,
+  1,  cx__v1__upsert_reward_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__upsert_reward_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_rewards_request__field_descriptors[1] =
+{
+  {
+    "include_inactive",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListRewardsRequest, include_inactive),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_rewards_request__field_indices_by_name[] = {
+  0,   /* field[0] = include_inactive */
+};
+static const ProtobufCIntRange cx__v1__list_rewards_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_rewards_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListRewardsRequest",
+  "ListRewardsRequest",
+  "Cx__V1__ListRewardsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListRewardsRequest),
+  1,
+  cx__v1__list_rewards_request__field_descriptors,
+  cx__v1__list_rewards_request__field_indices_by_name,
+  1,  cx__v1__list_rewards_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_rewards_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_rewards_response__field_descriptors[1] =
+{
+  {
+    "rewards",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListRewardsResponse, n_rewards),
+    offsetof(Cx__V1__ListRewardsResponse, rewards),
+    &cx__v1__reward__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_rewards_response__field_indices_by_name[] = {
+  0,   /* field[0] = rewards */
+};
+static const ProtobufCIntRange cx__v1__list_rewards_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_rewards_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListRewardsResponse",
+  "ListRewardsResponse",
+  "Cx__V1__ListRewardsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListRewardsResponse),
+  1,
+  cx__v1__list_rewards_response__field_descriptors,
+  cx__v1__list_rewards_response__field_indices_by_name,
+  1,  cx__v1__list_rewards_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_rewards_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__redemption__field_descriptors[7] =
+{
+  {
+    "redemption_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, redemption_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reward_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, reward_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "voucher_code",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, voucher_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, status),
+    &cx__v1__redemption_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "redeemed_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Redemption, redeemed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__redemption__field_indices_by_name[] = {
+  1,   /* field[1] = customer */
+  3,   /* field[3] = points */
+  6,   /* field[6] = redeemed_at_ms */
+  0,   /* field[0] = redemption_id */
+  2,   /* field[2] = reward_id */
+  5,   /* field[5] = status */
+  4,   /* field[4] = voucher_code */
+};
+static const ProtobufCIntRange cx__v1__redemption__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__redemption__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Redemption",
+  "Redemption",
+  "Cx__V1__Redemption",
+  "cx.v1",
+  sizeof(Cx__V1__Redemption),
+  7,
+  cx__v1__redemption__field_descriptors,
+  cx__v1__redemption__field_indices_by_name,
+  1,  cx__v1__redemption__number_ranges,
+  (ProtobufCMessageInit) cx__v1__redemption__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__redeem_request__field_descriptors[3] =
+{
+  {
+    "redemption_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RedeemRequest, redemption_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RedeemRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reward_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RedeemRequest, reward_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__redeem_request__field_indices_by_name[] = {
+  1,   /* field[1] = customer */
+  0,   /* field[0] = redemption_id */
+  2,   /* field[2] = reward_id */
+};
+static const ProtobufCIntRange cx__v1__redeem_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__redeem_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RedeemRequest",
+  "RedeemRequest",
+  "Cx__V1__RedeemRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RedeemRequest),
+  3,
+  cx__v1__redeem_request__field_descriptors,
+  cx__v1__redeem_request__field_indices_by_name,
+  1,  cx__v1__redeem_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__redeem_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__redeem_response__field_descriptors[2] =
+{
+  {
+    "redemption",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RedeemResponse, redemption),
+    &cx__v1__redemption__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "balance_after",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RedeemResponse, balance_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__redeem_response__field_indices_by_name[] = {
+  1,   /* field[1] = balance_after */
+  0,   /* field[0] = redemption */
+};
+static const ProtobufCIntRange cx__v1__redeem_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__redeem_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RedeemResponse",
+  "RedeemResponse",
+  "Cx__V1__RedeemResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RedeemResponse),
+  2,
+  cx__v1__redeem_response__field_descriptors,
+  cx__v1__redeem_response__field_indices_by_name,
+  1,  cx__v1__redeem_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__redeem_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__cancel_redemption_request__field_descriptors[2] =
+{
+  {
+    "redemption_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancelRedemptionRequest, redemption_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancelRedemptionRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__cancel_redemption_request__field_indices_by_name[] = {
+  1,   /* field[1] = reason */
+  0,   /* field[0] = redemption_id */
+};
+static const ProtobufCIntRange cx__v1__cancel_redemption_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__cancel_redemption_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CancelRedemptionRequest",
+  "CancelRedemptionRequest",
+  "Cx__V1__CancelRedemptionRequest",
+  "cx.v1",
+  sizeof(Cx__V1__CancelRedemptionRequest),
+  2,
+  cx__v1__cancel_redemption_request__field_descriptors,
+  cx__v1__cancel_redemption_request__field_indices_by_name,
+  1,  cx__v1__cancel_redemption_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__cancel_redemption_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__cancel_redemption_response__field_descriptors[2] =
+{
+  {
+    "redemption",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancelRedemptionResponse, redemption),
+    &cx__v1__redemption__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "balance_after",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancelRedemptionResponse, balance_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__cancel_redemption_response__field_indices_by_name[] = {
+  1,   /* field[1] = balance_after */
+  0,   /* field[0] = redemption */
+};
+static const ProtobufCIntRange cx__v1__cancel_redemption_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__cancel_redemption_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CancelRedemptionResponse",
+  "CancelRedemptionResponse",
+  "Cx__V1__CancelRedemptionResponse",
+  "cx.v1",
+  sizeof(Cx__V1__CancelRedemptionResponse),
+  2,
+  cx__v1__cancel_redemption_response__field_descriptors,
+  cx__v1__cancel_redemption_response__field_indices_by_name,
+  1,  cx__v1__cancel_redemption_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__cancel_redemption_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__use_voucher_request__field_descriptors[1] =
+{
+  {
+    "voucher_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UseVoucherRequest, voucher_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__use_voucher_request__field_indices_by_name[] = {
+  0,   /* field[0] = voucher_code */
+};
+static const ProtobufCIntRange cx__v1__use_voucher_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__use_voucher_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UseVoucherRequest",
+  "UseVoucherRequest",
+  "Cx__V1__UseVoucherRequest",
+  "cx.v1",
+  sizeof(Cx__V1__UseVoucherRequest),
+  1,
+  cx__v1__use_voucher_request__field_descriptors,
+  cx__v1__use_voucher_request__field_indices_by_name,
+  1,  cx__v1__use_voucher_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__use_voucher_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__use_voucher_response__field_descriptors[1] =
+{
+  {
+    "redemption",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UseVoucherResponse, redemption),
+    &cx__v1__redemption__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__use_voucher_response__field_indices_by_name[] = {
+  0,   /* field[0] = redemption */
+};
+static const ProtobufCIntRange cx__v1__use_voucher_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__use_voucher_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UseVoucherResponse",
+  "UseVoucherResponse",
+  "Cx__V1__UseVoucherResponse",
+  "cx.v1",
+  sizeof(Cx__V1__UseVoucherResponse),
+  1,
+  cx__v1__use_voucher_response__field_descriptors,
+  cx__v1__use_voucher_response__field_indices_by_name,
+  1,  cx__v1__use_voucher_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__use_voucher_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__adjust_points_request__field_descriptors[4] =
+{
+  {
+    "adjustment_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdjustPointsRequest, adjustment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdjustPointsRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdjustPointsRequest, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdjustPointsRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__adjust_points_request__field_indices_by_name[] = {
+  0,   /* field[0] = adjustment_id */
+  1,   /* field[1] = customer */
+  2,   /* field[2] = points */
+  3,   /* field[3] = reason */
+};
+static const ProtobufCIntRange cx__v1__adjust_points_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__adjust_points_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdjustPointsRequest",
+  "AdjustPointsRequest",
+  "Cx__V1__AdjustPointsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__AdjustPointsRequest),
+  4,
+  cx__v1__adjust_points_request__field_descriptors,
+  cx__v1__adjust_points_request__field_indices_by_name,
+  1,  cx__v1__adjust_points_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__adjust_points_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__adjust_points_response__field_descriptors[1] =
+{
+  {
+    "entry",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdjustPointsResponse, entry),
+    &cx__v1__ledger_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__adjust_points_response__field_indices_by_name[] = {
+  0,   /* field[0] = entry */
+};
+static const ProtobufCIntRange cx__v1__adjust_points_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__adjust_points_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdjustPointsResponse",
+  "AdjustPointsResponse",
+  "Cx__V1__AdjustPointsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__AdjustPointsResponse),
+  1,
+  cx__v1__adjust_points_response__field_descriptors,
+  cx__v1__adjust_points_response__field_indices_by_name,
+  1,  cx__v1__adjust_points_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__adjust_points_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_statement_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementRequest, page),
+    &cx__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_statement_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange cx__v1__get_statement_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_statement_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetStatementRequest",
+  "GetStatementRequest",
+  "Cx__V1__GetStatementRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetStatementRequest),
+  2,
+  cx__v1__get_statement_request__field_descriptors,
+  cx__v1__get_statement_request__field_indices_by_name,
+  1,  cx__v1__get_statement_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_statement_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_statement_response__field_descriptors[11] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "balance",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, balance),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, tier),
+    &cx__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier_floor",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, tier_floor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qualifying_points",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, qualifying_points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_tier",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, next_tier),
+    &cx__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_to_next_tier",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, points_to_next_tier),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_expire_at_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, points_expire_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entries",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetStatementResponse, n_entries),
+    offsetof(Cx__V1__GetStatementResponse, entries),
+    &cx__v1__ledger_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetStatementResponse, page),
+    &cx__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_statement_response__field_indices_by_name[] = {
+  1,   /* field[1] = balance */
+  0,   /* field[0] = customer */
+  9,   /* field[9] = entries */
+  6,   /* field[6] = next_tier */
+  10,   /* field[10] = page */
+  2,   /* field[2] = pending */
+  8,   /* field[8] = points_expire_at_ms */
+  7,   /* field[7] = points_to_next_tier */
+  5,   /* field[5] = qualifying_points */
+  3,   /* field[3] = tier */
+  4,   /* field[4] = tier_floor */
+};
+static const ProtobufCIntRange cx__v1__get_statement_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_statement_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetStatementResponse",
+  "GetStatementResponse",
+  "Cx__V1__GetStatementResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetStatementResponse),
+  11,
+  cx__v1__get_statement_response__field_descriptors,
+  cx__v1__get_statement_response__field_indices_by_name,
+  1,  cx__v1__get_statement_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_statement_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_program_report_request__field_descriptors NULL
+#define cx__v1__get_program_report_request__field_indices_by_name NULL
+#define cx__v1__get_program_report_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_program_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetProgramReportRequest",
+  "GetProgramReportRequest",
+  "Cx__V1__GetProgramReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetProgramReportRequest),
+  0,
+  cx__v1__get_program_report_request__field_descriptors,
+  cx__v1__get_program_report_request__field_indices_by_name,
+  0,  cx__v1__get_program_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_program_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__tier_members__field_descriptors[2] =
+{
+  {
+    "tier",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TierMembers, tier),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TierMembers, members),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__tier_members__field_indices_by_name[] = {
+  1,   /* field[1] = members */
+  0,   /* field[0] = tier */
+};
+static const ProtobufCIntRange cx__v1__tier_members__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__tier_members__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.TierMembers",
+  "TierMembers",
+  "Cx__V1__TierMembers",
+  "cx.v1",
+  sizeof(Cx__V1__TierMembers),
+  2,
+  cx__v1__tier_members__field_descriptors,
+  cx__v1__tier_members__field_indices_by_name,
+  1,  cx__v1__tier_members__number_ranges,
+  (ProtobufCMessageInit) cx__v1__tier_members__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_program_report_response__field_descriptors[9] =
+{
+  {
+    "points_issued",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, points_issued),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_redeemed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, points_redeemed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_expired",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, points_expired),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_taken_back",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, points_taken_back),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "liability",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, liability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tiers",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__GetProgramReportResponse, n_tiers),
+    offsetof(Cx__V1__GetProgramReportResponse, tiers),
+    &cx__v1__tier_members__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "members",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, members),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "redemptions",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetProgramReportResponse, redemptions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_program_report_response__field_indices_by_name[] = {
+  4,   /* field[4] = liability */
+  7,   /* field[7] = members */
+  5,   /* field[5] = pending */
+  2,   /* field[2] = points_expired */
+  0,   /* field[0] = points_issued */
+  1,   /* field[1] = points_redeemed */
+  3,   /* field[3] = points_taken_back */
+  8,   /* field[8] = redemptions */
+  6,   /* field[6] = tiers */
+};
+static const ProtobufCIntRange cx__v1__get_program_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_program_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetProgramReportResponse",
+  "GetProgramReportResponse",
+  "Cx__V1__GetProgramReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetProgramReportResponse),
+  9,
+  cx__v1__get_program_report_response__field_descriptors,
+  cx__v1__get_program_report_response__field_indices_by_name,
+  1,  cx__v1__get_program_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_program_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cx__v1__ledger_entry_kind__enum_values_by_number[7] =
 {
   { "LEDGER_ENTRY_KIND_UNSPECIFIED", "CX__V1__LEDGER_ENTRY_KIND__LEDGER_ENTRY_KIND_UNSPECIFIED", 0 },
@@ -487,5 +3886,71 @@ const ProtobufCEnumDescriptor cx__v1__ledger_entry_kind__descriptor =
   cx__v1__ledger_entry_kind__enum_values_by_name,
   1,
   cx__v1__ledger_entry_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__reward_kind__enum_values_by_number[5] =
+{
+  { "REWARD_KIND_UNSPECIFIED", "CX__V1__REWARD_KIND__REWARD_KIND_UNSPECIFIED", 0 },
+  { "REWARD_KIND_DISCOUNT", "CX__V1__REWARD_KIND__REWARD_KIND_DISCOUNT", 1 },
+  { "REWARD_KIND_ACCOUNT_CREDIT", "CX__V1__REWARD_KIND__REWARD_KIND_ACCOUNT_CREDIT", 2 },
+  { "REWARD_KIND_FREE_MONTH", "CX__V1__REWARD_KIND__REWARD_KIND_FREE_MONTH", 3 },
+  { "REWARD_KIND_FREE_PRODUCT", "CX__V1__REWARD_KIND__REWARD_KIND_FREE_PRODUCT", 4 },
+};
+static const ProtobufCIntRange cx__v1__reward_kind__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex cx__v1__reward_kind__enum_values_by_name[5] =
+{
+  { "REWARD_KIND_ACCOUNT_CREDIT", 2 },
+  { "REWARD_KIND_DISCOUNT", 1 },
+  { "REWARD_KIND_FREE_MONTH", 3 },
+  { "REWARD_KIND_FREE_PRODUCT", 4 },
+  { "REWARD_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__reward_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.RewardKind",
+  "RewardKind",
+  "Cx__V1__RewardKind",
+  "cx.v1",
+  5,
+  cx__v1__reward_kind__enum_values_by_number,
+  5,
+  cx__v1__reward_kind__enum_values_by_name,
+  1,
+  cx__v1__reward_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__redemption_status__enum_values_by_number[4] =
+{
+  { "REDEMPTION_STATUS_UNSPECIFIED", "CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_UNSPECIFIED", 0 },
+  { "REDEMPTION_STATUS_ISSUED", "CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_ISSUED", 1 },
+  { "REDEMPTION_STATUS_USED", "CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_USED", 2 },
+  { "REDEMPTION_STATUS_CANCELLED", "CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_CANCELLED", 3 },
+};
+static const ProtobufCIntRange cx__v1__redemption_status__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cx__v1__redemption_status__enum_values_by_name[4] =
+{
+  { "REDEMPTION_STATUS_CANCELLED", 3 },
+  { "REDEMPTION_STATUS_ISSUED", 1 },
+  { "REDEMPTION_STATUS_UNSPECIFIED", 0 },
+  { "REDEMPTION_STATUS_USED", 2 },
+};
+const ProtobufCEnumDescriptor cx__v1__redemption_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.RedemptionStatus",
+  "RedemptionStatus",
+  "Cx__V1__RedemptionStatus",
+  "cx.v1",
+  4,
+  cx__v1__redemption_status__enum_values_by_number,
+  4,
+  cx__v1__redemption_status__enum_values_by_name,
+  1,
+  cx__v1__redemption_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

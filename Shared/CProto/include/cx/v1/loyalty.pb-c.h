@@ -19,6 +19,36 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Cx__V1__TierBenefits Cx__V1__TierBenefits;
 typedef struct Cx__V1__PointsPosted Cx__V1__PointsPosted;
 typedef struct Cx__V1__TierChanged Cx__V1__TierChanged;
+typedef struct Cx__V1__PointsExpiring Cx__V1__PointsExpiring;
+typedef struct Cx__V1__LedgerEntry Cx__V1__LedgerEntry;
+typedef struct Cx__V1__RecordPurchaseRequest Cx__V1__RecordPurchaseRequest;
+typedef struct Cx__V1__RecordPurchaseResponse Cx__V1__RecordPurchaseResponse;
+typedef struct Cx__V1__RecordRefundRequest Cx__V1__RecordRefundRequest;
+typedef struct Cx__V1__RecordRefundResponse Cx__V1__RecordRefundResponse;
+typedef struct Cx__V1__Tier Cx__V1__Tier;
+typedef struct Cx__V1__ListTiersRequest Cx__V1__ListTiersRequest;
+typedef struct Cx__V1__ListTiersResponse Cx__V1__ListTiersResponse;
+typedef struct Cx__V1__SetTierFloorRequest Cx__V1__SetTierFloorRequest;
+typedef struct Cx__V1__SetTierFloorResponse Cx__V1__SetTierFloorResponse;
+typedef struct Cx__V1__Reward Cx__V1__Reward;
+typedef struct Cx__V1__UpsertRewardRequest Cx__V1__UpsertRewardRequest;
+typedef struct Cx__V1__UpsertRewardResponse Cx__V1__UpsertRewardResponse;
+typedef struct Cx__V1__ListRewardsRequest Cx__V1__ListRewardsRequest;
+typedef struct Cx__V1__ListRewardsResponse Cx__V1__ListRewardsResponse;
+typedef struct Cx__V1__Redemption Cx__V1__Redemption;
+typedef struct Cx__V1__RedeemRequest Cx__V1__RedeemRequest;
+typedef struct Cx__V1__RedeemResponse Cx__V1__RedeemResponse;
+typedef struct Cx__V1__CancelRedemptionRequest Cx__V1__CancelRedemptionRequest;
+typedef struct Cx__V1__CancelRedemptionResponse Cx__V1__CancelRedemptionResponse;
+typedef struct Cx__V1__UseVoucherRequest Cx__V1__UseVoucherRequest;
+typedef struct Cx__V1__UseVoucherResponse Cx__V1__UseVoucherResponse;
+typedef struct Cx__V1__AdjustPointsRequest Cx__V1__AdjustPointsRequest;
+typedef struct Cx__V1__AdjustPointsResponse Cx__V1__AdjustPointsResponse;
+typedef struct Cx__V1__GetStatementRequest Cx__V1__GetStatementRequest;
+typedef struct Cx__V1__GetStatementResponse Cx__V1__GetStatementResponse;
+typedef struct Cx__V1__GetProgramReportRequest Cx__V1__GetProgramReportRequest;
+typedef struct Cx__V1__TierMembers Cx__V1__TierMembers;
+typedef struct Cx__V1__GetProgramReportResponse Cx__V1__GetProgramReportResponse;
 
 
 /* --- enums --- */
@@ -57,6 +87,54 @@ typedef enum _Cx__V1__LedgerEntryKind {
   CX__V1__LEDGER_ENTRY_KIND__LEDGER_ENTRY_KIND_REVERSE = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__LEDGER_ENTRY_KIND)
 } Cx__V1__LedgerEntryKind;
+/*
+ * What a reward gives.
+ */
+typedef enum _Cx__V1__RewardKind {
+  /*
+   * Not given; refused.
+   */
+  CX__V1__REWARD_KIND__REWARD_KIND_UNSPECIFIED = 0,
+  /*
+   * A discount on a purchase (value says how much).
+   */
+  CX__V1__REWARD_KIND__REWARD_KIND_DISCOUNT = 1,
+  /*
+   * Money credited to the account (value says how much).
+   */
+  CX__V1__REWARD_KIND__REWARD_KIND_ACCOUNT_CREDIT = 2,
+  /*
+   * A month of the subscription free.
+   */
+  CX__V1__REWARD_KIND__REWARD_KIND_FREE_MONTH = 3,
+  /*
+   * A product given free (product names it).
+   */
+  CX__V1__REWARD_KIND__REWARD_KIND_FREE_PRODUCT = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__REWARD_KIND)
+} Cx__V1__RewardKind;
+/*
+ * Where a redemption's voucher is.
+ */
+typedef enum _Cx__V1__RedemptionStatus {
+  /*
+   * Not given.
+   */
+  CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_UNSPECIFIED = 0,
+  /*
+   * The voucher was issued and can be used or cancelled.
+   */
+  CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_ISSUED = 1,
+  /*
+   * The voucher was used; it can no longer be cancelled.
+   */
+  CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_USED = 2,
+  /*
+   * The redemption was cancelled and its points given back.
+   */
+  CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_CANCELLED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__REDEMPTION_STATUS)
+} Cx__V1__RedemptionStatus;
 
 /* --- messages --- */
 
@@ -164,6 +242,782 @@ struct  Cx__V1__TierChanged
     , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * Body of the event "loyalty.points.expiring": a member's points will lapse soon unless they buy
+ * or redeem something; sent once per stretch of inactivity, ahead of the expiry.
+ */
+struct  Cx__V1__PointsExpiring
+{
+  ProtobufCMessage base;
+  /*
+   * The member.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The points that would lapse (the balance when warned).
+   */
+  int64_t points;
+  /*
+   * When they lapse, Unix epoch ms.
+   */
+  int64_t expires_at_ms;
+  /*
+   * The member's last purchase or redemption, Unix epoch ms.
+   */
+  int64_t last_activity_ms;
+};
+#define CX__V1__POINTS_EXPIRING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__points_expiring__descriptor) \
+    , NULL, 0, 0, 0 }
+
+
+/*
+ * One line of a member's ledger.
+ */
+struct  Cx__V1__LedgerEntry
+{
+  ProtobufCMessage base;
+  /*
+   * Unique in the ledger: "<kind>:<external id>".
+   */
+  char *entry_id;
+  /*
+   * Why the points changed.
+   */
+  Cx__V1__LedgerEntryKind kind;
+  /*
+   * The change, negative for redeem, expire and most reversals.
+   */
+  int64_t points;
+  /*
+   * Why, for people: "purchase p-1", "reward r-1", "refund f-1 of p-1", …
+   */
+  char *reason;
+  /*
+   * The id of what caused it in the caller's world (purchase, refund, redemption, adjustment id).
+   */
+  char *external_id;
+  /*
+   * For redemptions and their reversals: the reward.
+   */
+  char *reward_id;
+  /*
+   * When it was recorded, Unix epoch ms.
+   */
+  int64_t created_at_ms;
+  /*
+   * When it counts (or counted) in the balance: later than created_at_ms while in a returns window.
+   */
+  int64_t counts_from_ms;
+  /*
+   * True while it does not count yet.
+   */
+  protobuf_c_boolean pending;
+  /*
+   * The balance after it counted; 0 while pending.
+   */
+  int64_t balance_after;
+};
+#define CX__V1__LEDGER_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__ledger_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__LEDGER_ENTRY_KIND__LEDGER_ENTRY_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+/*
+ * Body of "loyalty.RecordPurchase" (role writer). Idempotent by purchase_id: a repeat changes nothing
+ * and returns the first answer.
+ */
+struct  Cx__V1__RecordPurchaseRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The purchase's id in the billing system, 1–128 bytes.
+   */
+  char *purchase_id;
+  /*
+   * The buyer; a known account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * What was paid, above zero, in a currency of the program.
+   */
+  Cx__V1__Money *amount;
+  /*
+   * When it was bought, Unix epoch ms; 0 means now. Not in the future.
+   */
+  int64_t purchased_at_ms;
+};
+#define CX__V1__RECORD_PURCHASE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_purchase_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL, 0 }
+
+
+/*
+ * Reply to "loyalty.RecordPurchase".
+ */
+struct  Cx__V1__RecordPurchaseResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The entries it made (earn, and a bonus during a promotion).
+   */
+  size_t n_entries;
+  Cx__V1__LedgerEntry **entries;
+  /*
+   * All points earned by it.
+   */
+  int64_t points;
+  /*
+   * When they count (end of the returns window).
+   */
+  int64_t counts_from_ms;
+  /*
+   * The member's tier after it.
+   */
+  char *tier;
+  /*
+   * True when the purchase was recorded before (nothing changed).
+   */
+  protobuf_c_boolean duplicate;
+};
+#define CX__V1__RECORD_PURCHASE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_purchase_response__descriptor) \
+    , 0,NULL, 0, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Body of "loyalty.RecordRefund" (role writer): a full or partial refund of a recorded purchase takes
+ * back its points in proportion. Idempotent by refund_id.
+ */
+struct  Cx__V1__RecordRefundRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The refund's id, 1–128 bytes.
+   */
+  char *refund_id;
+  /*
+   * The refunded purchase; it must have been recorded.
+   */
+  char *purchase_id;
+  /*
+   * How much was refunded, above zero, in the purchase's currency; with earlier refunds at most the
+   * purchase's amount.
+   */
+  Cx__V1__Money *amount;
+};
+#define CX__V1__RECORD_REFUND_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_refund_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * Reply to "loyalty.RecordRefund".
+ */
+struct  Cx__V1__RecordRefundResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The reversal made (pending when the purchase's points were).
+   */
+  Cx__V1__LedgerEntry *entry;
+  /*
+   * Points the refund should take back but could not, having been spent already.
+   */
+  int64_t points_unrecoverable;
+  /*
+   * All refunds of the purchase so far.
+   */
+  Cx__V1__Money *refunded_total;
+  /*
+   * True when the refund was recorded before (nothing changed).
+   */
+  protobuf_c_boolean duplicate;
+};
+#define CX__V1__RECORD_REFUND_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_refund_response__descriptor) \
+    , NULL, 0, NULL, 0 }
+
+
+/*
+ * A tier of the membership program.
+ */
+struct  Cx__V1__Tier
+{
+  ProtobufCMessage base;
+  /*
+   * Its name, e.g. "gold".
+   */
+  char *name;
+  /*
+   * 0 for the lowest.
+   */
+  int32_t rank;
+  /*
+   * Qualifying points (base points of purchases in the last 12 months, net of refunds) needed.
+   */
+  int64_t qualifying_points;
+  /*
+   * Points earned per purchase relative to base, in percent (150 = one and a half times).
+   */
+  int32_t earn_multiplier_percent;
+  /*
+   * What its members get.
+   */
+  Cx__V1__TierBenefits *benefits;
+};
+#define CX__V1__TIER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__tier__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, NULL }
+
+
+/*
+ * Body of "loyalty.ListTiers" (role reader).
+ */
+struct  Cx__V1__ListTiersRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__LIST_TIERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_tiers_request__descriptor) \
+     }
+
+
+/*
+ * Reply to "loyalty.ListTiers".
+ */
+struct  Cx__V1__ListTiersResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The tiers, lowest first.
+   */
+  size_t n_tiers;
+  Cx__V1__Tier **tiers;
+};
+#define CX__V1__LIST_TIERS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_tiers_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Body of "loyalty.SetTierFloor" (role admin): a member never falls below this tier; lifts it at once
+ * when above its tier.
+ */
+struct  Cx__V1__SetTierFloorRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The member; a known account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * A tier's name; "" removes the floor (the tier then follows qualifying spend at re-evaluation).
+   */
+  char *tier;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__SET_TIER_FLOOR_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_tier_floor_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "loyalty.SetTierFloor".
+ */
+struct  Cx__V1__SetTierFloorResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The member's tier after it.
+   */
+  char *tier;
+  /*
+   * The floor in force ("" when none).
+   */
+  char *floor;
+};
+#define CX__V1__SET_TIER_FLOOR_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_tier_floor_response__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * An item of the rewards catalog.
+ */
+struct  Cx__V1__Reward
+{
+  ProtobufCMessage base;
+  /*
+   * Its id, 1–64 bytes.
+   */
+  char *reward_id;
+  /*
+   * Its name for members, 1–200 bytes.
+   */
+  char *name;
+  /*
+   * What it gives.
+   */
+  Cx__V1__RewardKind kind;
+  /*
+   * What it costs, in points, above zero.
+   */
+  int64_t point_cost;
+  /*
+   * How many are left; absent for no limit.
+   */
+  Cx__V1__OptionalInt64 *stock;
+  /*
+   * Only active rewards can be redeemed.
+   */
+  protobuf_c_boolean active;
+  /*
+   * For discounts and credits: the money it is worth.
+   */
+  Cx__V1__Money *value;
+  /*
+   * For free products: which.
+   */
+  char *product;
+};
+#define CX__V1__REWARD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__reward__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CX__V1__REWARD_KIND__REWARD_KIND_UNSPECIFIED, 0, NULL, 0, NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "loyalty.UpsertReward" (role admin): adds a catalog item or replaces one (e.g. its stock).
+ */
+struct  Cx__V1__UpsertRewardRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The item.
+   */
+  Cx__V1__Reward *reward;
+};
+#define CX__V1__UPSERT_REWARD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_reward_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "loyalty.UpsertReward".
+ */
+struct  Cx__V1__UpsertRewardResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The item as stored.
+   */
+  Cx__V1__Reward *reward;
+  /*
+   * True when this call added it.
+   */
+  protobuf_c_boolean created;
+};
+#define CX__V1__UPSERT_REWARD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_reward_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "loyalty.ListRewards" (role reader).
+ */
+struct  Cx__V1__ListRewardsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Also list inactive items.
+   */
+  protobuf_c_boolean include_inactive;
+};
+#define CX__V1__LIST_REWARDS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_rewards_request__descriptor) \
+    , 0 }
+
+
+/*
+ * Reply to "loyalty.ListRewards".
+ */
+struct  Cx__V1__ListRewardsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The items, cheapest first.
+   */
+  size_t n_rewards;
+  Cx__V1__Reward **rewards;
+};
+#define CX__V1__LIST_REWARDS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_rewards_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * A reward redeemed by a member.
+ */
+struct  Cx__V1__Redemption
+{
+  ProtobufCMessage base;
+  /*
+   * Its id, chosen by the caller.
+   */
+  char *redemption_id;
+  /*
+   * The member.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The reward.
+   */
+  char *reward_id;
+  /*
+   * What it cost, in points.
+   */
+  int64_t points;
+  /*
+   * The code the member uses the reward with.
+   */
+  char *voucher_code;
+  /*
+   * Issued, used or cancelled.
+   */
+  Cx__V1__RedemptionStatus status;
+  /*
+   * When it was redeemed, Unix epoch ms.
+   */
+  int64_t redeemed_at_ms;
+};
+#define CX__V1__REDEMPTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__redemption__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, CX__V1__REDEMPTION_STATUS__REDEMPTION_STATUS_UNSPECIFIED, 0 }
+
+
+/*
+ * Body of "loyalty.Redeem" (role writer): spends points on a reward. Idempotent by redemption_id.
+ * FAILED_PRECONDITION when the balance is too low or the reward is out of stock.
+ */
+struct  Cx__V1__RedeemRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The redemption's id, 1–128 bytes.
+   */
+  char *redemption_id;
+  /*
+   * The member; a known account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * An active reward of the catalog.
+   */
+  char *reward_id;
+};
+#define CX__V1__REDEEM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__redeem_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "loyalty.Redeem".
+ */
+struct  Cx__V1__RedeemResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The redemption with its voucher code.
+   */
+  Cx__V1__Redemption *redemption;
+  /*
+   * The balance after it.
+   */
+  int64_t balance_after;
+};
+#define CX__V1__REDEEM_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__redeem_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "loyalty.CancelRedemption" (role writer): gives the points of an unused voucher back.
+ */
+struct  Cx__V1__CancelRedemptionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The redemption.
+   */
+  char *redemption_id;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__CANCEL_REDEMPTION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__cancel_redemption_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "loyalty.CancelRedemption".
+ */
+struct  Cx__V1__CancelRedemptionResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The redemption, now cancelled.
+   */
+  Cx__V1__Redemption *redemption;
+  /*
+   * The balance after the points came back.
+   */
+  int64_t balance_after;
+};
+#define CX__V1__CANCEL_REDEMPTION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__cancel_redemption_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "loyalty.UseVoucher" (role writer): the voucher was used; it can no longer be cancelled.
+ */
+struct  Cx__V1__UseVoucherRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The voucher code.
+   */
+  char *voucher_code;
+};
+#define CX__V1__USE_VOUCHER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__use_voucher_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "loyalty.UseVoucher".
+ */
+struct  Cx__V1__UseVoucherResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The redemption, now used.
+   */
+  Cx__V1__Redemption *redemption;
+};
+#define CX__V1__USE_VOUCHER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__use_voucher_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "loyalty.AdjustPoints" (role admin): a correction of either sign, never below zero.
+ * Idempotent by adjustment_id.
+ */
+struct  Cx__V1__AdjustPointsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The adjustment's id, 1–128 bytes.
+   */
+  char *adjustment_id;
+  /*
+   * The member; a known account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The change, not zero.
+   */
+  int64_t points;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__ADJUST_POINTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__adjust_points_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "loyalty.AdjustPoints".
+ */
+struct  Cx__V1__AdjustPointsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The entry made.
+   */
+  Cx__V1__LedgerEntry *entry;
+};
+#define CX__V1__ADJUST_POINTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__adjust_points_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "loyalty.GetStatement" (role reader): a member's balance, tier and history, newest first.
+ */
+struct  Cx__V1__GetStatementRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The member; a known account.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Which page of the history.
+   */
+  Cx__V1__PageRequest *page;
+};
+#define CX__V1__GET_STATEMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_statement_request__descriptor) \
+    , NULL, NULL }
+
+
+/*
+ * Reply to "loyalty.GetStatement".
+ */
+struct  Cx__V1__GetStatementResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The member.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Points that count now (the sum of the counted entries).
+   */
+  int64_t balance;
+  /*
+   * Points still in a returns window.
+   */
+  int64_t pending;
+  /*
+   * The member's tier.
+   */
+  Cx__V1__Tier *tier;
+  /*
+   * The floor set by an admin ("" when none).
+   */
+  char *tier_floor;
+  /*
+   * Qualifying points of the last 12 months.
+   */
+  int64_t qualifying_points;
+  /*
+   * The next tier up; absent at the top.
+   */
+  Cx__V1__Tier *next_tier;
+  /*
+   * Qualifying points still needed for the next tier.
+   */
+  int64_t points_to_next_tier;
+  /*
+   * When the balance lapses without activity, Unix epoch ms; 0 when there is nothing to lapse.
+   */
+  int64_t points_expire_at_ms;
+  /*
+   * A page of the history, newest first.
+   */
+  size_t n_entries;
+  Cx__V1__LedgerEntry **entries;
+  /*
+   * Where the next page starts; total_count is the number of entries.
+   */
+  Cx__V1__PageInfo *page;
+};
+#define CX__V1__GET_STATEMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_statement_response__descriptor) \
+    , NULL, 0, 0, NULL, (char *)protobuf_c_empty_string, 0, NULL, 0, 0, 0,NULL, NULL }
+
+
+/*
+ * Body of "loyalty.GetProgramReport" (role reader): the whole program at a glance.
+ */
+struct  Cx__V1__GetProgramReportRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_PROGRAM_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_program_report_request__descriptor) \
+     }
+
+
+/*
+ * How many members a tier has.
+ */
+struct  Cx__V1__TierMembers
+{
+  ProtobufCMessage base;
+  /*
+   * The tier's name.
+   */
+  char *tier;
+  /*
+   * Its members.
+   */
+  uint32_t members;
+};
+#define CX__V1__TIER_MEMBERS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__tier_members__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Reply to "loyalty.GetProgramReport". Counted points only; pending ones are separate.
+ */
+struct  Cx__V1__GetProgramReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Points earned and given (earn, bonus and positive adjustments).
+   */
+  int64_t points_issued;
+  /*
+   * Points spent on rewards, net of cancellations.
+   */
+  int64_t points_redeemed;
+  /*
+   * Points that lapsed.
+   */
+  int64_t points_expired;
+  /*
+   * Points taken back (reversals after refunds, negative adjustments).
+   */
+  int64_t points_taken_back;
+  /*
+   * Outstanding balances: what the program owes its members.
+   */
+  int64_t liability;
+  /*
+   * Points in returns windows.
+   */
+  int64_t pending;
+  /*
+   * Members per tier, lowest tier first.
+   */
+  size_t n_tiers;
+  Cx__V1__TierMembers **tiers;
+  /*
+   * Members in all.
+   */
+  uint32_t members;
+  /*
+   * Redemptions not cancelled.
+   */
+  uint32_t redemptions;
+};
+#define CX__V1__GET_PROGRAM_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_program_report_response__descriptor) \
+    , 0, 0, 0, 0, 0, 0, 0,NULL, 0, 0 }
+
+
 /* Cx__V1__TierBenefits methods */
 void   cx__v1__tier_benefits__init
                      (Cx__V1__TierBenefits         *message);
@@ -221,6 +1075,576 @@ Cx__V1__TierChanged *
 void   cx__v1__tier_changed__free_unpacked
                      (Cx__V1__TierChanged *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__PointsExpiring methods */
+void   cx__v1__points_expiring__init
+                     (Cx__V1__PointsExpiring         *message);
+size_t cx__v1__points_expiring__get_packed_size
+                     (const Cx__V1__PointsExpiring   *message);
+size_t cx__v1__points_expiring__pack
+                     (const Cx__V1__PointsExpiring   *message,
+                      uint8_t             *out);
+size_t cx__v1__points_expiring__pack_to_buffer
+                     (const Cx__V1__PointsExpiring   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__PointsExpiring *
+       cx__v1__points_expiring__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__points_expiring__free_unpacked
+                     (Cx__V1__PointsExpiring *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__LedgerEntry methods */
+void   cx__v1__ledger_entry__init
+                     (Cx__V1__LedgerEntry         *message);
+size_t cx__v1__ledger_entry__get_packed_size
+                     (const Cx__V1__LedgerEntry   *message);
+size_t cx__v1__ledger_entry__pack
+                     (const Cx__V1__LedgerEntry   *message,
+                      uint8_t             *out);
+size_t cx__v1__ledger_entry__pack_to_buffer
+                     (const Cx__V1__LedgerEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__LedgerEntry *
+       cx__v1__ledger_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__ledger_entry__free_unpacked
+                     (Cx__V1__LedgerEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordPurchaseRequest methods */
+void   cx__v1__record_purchase_request__init
+                     (Cx__V1__RecordPurchaseRequest         *message);
+size_t cx__v1__record_purchase_request__get_packed_size
+                     (const Cx__V1__RecordPurchaseRequest   *message);
+size_t cx__v1__record_purchase_request__pack
+                     (const Cx__V1__RecordPurchaseRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_purchase_request__pack_to_buffer
+                     (const Cx__V1__RecordPurchaseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordPurchaseRequest *
+       cx__v1__record_purchase_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_purchase_request__free_unpacked
+                     (Cx__V1__RecordPurchaseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordPurchaseResponse methods */
+void   cx__v1__record_purchase_response__init
+                     (Cx__V1__RecordPurchaseResponse         *message);
+size_t cx__v1__record_purchase_response__get_packed_size
+                     (const Cx__V1__RecordPurchaseResponse   *message);
+size_t cx__v1__record_purchase_response__pack
+                     (const Cx__V1__RecordPurchaseResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_purchase_response__pack_to_buffer
+                     (const Cx__V1__RecordPurchaseResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordPurchaseResponse *
+       cx__v1__record_purchase_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_purchase_response__free_unpacked
+                     (Cx__V1__RecordPurchaseResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordRefundRequest methods */
+void   cx__v1__record_refund_request__init
+                     (Cx__V1__RecordRefundRequest         *message);
+size_t cx__v1__record_refund_request__get_packed_size
+                     (const Cx__V1__RecordRefundRequest   *message);
+size_t cx__v1__record_refund_request__pack
+                     (const Cx__V1__RecordRefundRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_refund_request__pack_to_buffer
+                     (const Cx__V1__RecordRefundRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordRefundRequest *
+       cx__v1__record_refund_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_refund_request__free_unpacked
+                     (Cx__V1__RecordRefundRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordRefundResponse methods */
+void   cx__v1__record_refund_response__init
+                     (Cx__V1__RecordRefundResponse         *message);
+size_t cx__v1__record_refund_response__get_packed_size
+                     (const Cx__V1__RecordRefundResponse   *message);
+size_t cx__v1__record_refund_response__pack
+                     (const Cx__V1__RecordRefundResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_refund_response__pack_to_buffer
+                     (const Cx__V1__RecordRefundResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordRefundResponse *
+       cx__v1__record_refund_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_refund_response__free_unpacked
+                     (Cx__V1__RecordRefundResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Tier methods */
+void   cx__v1__tier__init
+                     (Cx__V1__Tier         *message);
+size_t cx__v1__tier__get_packed_size
+                     (const Cx__V1__Tier   *message);
+size_t cx__v1__tier__pack
+                     (const Cx__V1__Tier   *message,
+                      uint8_t             *out);
+size_t cx__v1__tier__pack_to_buffer
+                     (const Cx__V1__Tier   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Tier *
+       cx__v1__tier__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__tier__free_unpacked
+                     (Cx__V1__Tier *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListTiersRequest methods */
+void   cx__v1__list_tiers_request__init
+                     (Cx__V1__ListTiersRequest         *message);
+size_t cx__v1__list_tiers_request__get_packed_size
+                     (const Cx__V1__ListTiersRequest   *message);
+size_t cx__v1__list_tiers_request__pack
+                     (const Cx__V1__ListTiersRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_tiers_request__pack_to_buffer
+                     (const Cx__V1__ListTiersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListTiersRequest *
+       cx__v1__list_tiers_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_tiers_request__free_unpacked
+                     (Cx__V1__ListTiersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListTiersResponse methods */
+void   cx__v1__list_tiers_response__init
+                     (Cx__V1__ListTiersResponse         *message);
+size_t cx__v1__list_tiers_response__get_packed_size
+                     (const Cx__V1__ListTiersResponse   *message);
+size_t cx__v1__list_tiers_response__pack
+                     (const Cx__V1__ListTiersResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_tiers_response__pack_to_buffer
+                     (const Cx__V1__ListTiersResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListTiersResponse *
+       cx__v1__list_tiers_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_tiers_response__free_unpacked
+                     (Cx__V1__ListTiersResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetTierFloorRequest methods */
+void   cx__v1__set_tier_floor_request__init
+                     (Cx__V1__SetTierFloorRequest         *message);
+size_t cx__v1__set_tier_floor_request__get_packed_size
+                     (const Cx__V1__SetTierFloorRequest   *message);
+size_t cx__v1__set_tier_floor_request__pack
+                     (const Cx__V1__SetTierFloorRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_tier_floor_request__pack_to_buffer
+                     (const Cx__V1__SetTierFloorRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetTierFloorRequest *
+       cx__v1__set_tier_floor_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_tier_floor_request__free_unpacked
+                     (Cx__V1__SetTierFloorRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetTierFloorResponse methods */
+void   cx__v1__set_tier_floor_response__init
+                     (Cx__V1__SetTierFloorResponse         *message);
+size_t cx__v1__set_tier_floor_response__get_packed_size
+                     (const Cx__V1__SetTierFloorResponse   *message);
+size_t cx__v1__set_tier_floor_response__pack
+                     (const Cx__V1__SetTierFloorResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_tier_floor_response__pack_to_buffer
+                     (const Cx__V1__SetTierFloorResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetTierFloorResponse *
+       cx__v1__set_tier_floor_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_tier_floor_response__free_unpacked
+                     (Cx__V1__SetTierFloorResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Reward methods */
+void   cx__v1__reward__init
+                     (Cx__V1__Reward         *message);
+size_t cx__v1__reward__get_packed_size
+                     (const Cx__V1__Reward   *message);
+size_t cx__v1__reward__pack
+                     (const Cx__V1__Reward   *message,
+                      uint8_t             *out);
+size_t cx__v1__reward__pack_to_buffer
+                     (const Cx__V1__Reward   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Reward *
+       cx__v1__reward__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__reward__free_unpacked
+                     (Cx__V1__Reward *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__UpsertRewardRequest methods */
+void   cx__v1__upsert_reward_request__init
+                     (Cx__V1__UpsertRewardRequest         *message);
+size_t cx__v1__upsert_reward_request__get_packed_size
+                     (const Cx__V1__UpsertRewardRequest   *message);
+size_t cx__v1__upsert_reward_request__pack
+                     (const Cx__V1__UpsertRewardRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__upsert_reward_request__pack_to_buffer
+                     (const Cx__V1__UpsertRewardRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UpsertRewardRequest *
+       cx__v1__upsert_reward_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__upsert_reward_request__free_unpacked
+                     (Cx__V1__UpsertRewardRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__UpsertRewardResponse methods */
+void   cx__v1__upsert_reward_response__init
+                     (Cx__V1__UpsertRewardResponse         *message);
+size_t cx__v1__upsert_reward_response__get_packed_size
+                     (const Cx__V1__UpsertRewardResponse   *message);
+size_t cx__v1__upsert_reward_response__pack
+                     (const Cx__V1__UpsertRewardResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__upsert_reward_response__pack_to_buffer
+                     (const Cx__V1__UpsertRewardResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UpsertRewardResponse *
+       cx__v1__upsert_reward_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__upsert_reward_response__free_unpacked
+                     (Cx__V1__UpsertRewardResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListRewardsRequest methods */
+void   cx__v1__list_rewards_request__init
+                     (Cx__V1__ListRewardsRequest         *message);
+size_t cx__v1__list_rewards_request__get_packed_size
+                     (const Cx__V1__ListRewardsRequest   *message);
+size_t cx__v1__list_rewards_request__pack
+                     (const Cx__V1__ListRewardsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_rewards_request__pack_to_buffer
+                     (const Cx__V1__ListRewardsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListRewardsRequest *
+       cx__v1__list_rewards_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_rewards_request__free_unpacked
+                     (Cx__V1__ListRewardsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListRewardsResponse methods */
+void   cx__v1__list_rewards_response__init
+                     (Cx__V1__ListRewardsResponse         *message);
+size_t cx__v1__list_rewards_response__get_packed_size
+                     (const Cx__V1__ListRewardsResponse   *message);
+size_t cx__v1__list_rewards_response__pack
+                     (const Cx__V1__ListRewardsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_rewards_response__pack_to_buffer
+                     (const Cx__V1__ListRewardsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListRewardsResponse *
+       cx__v1__list_rewards_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_rewards_response__free_unpacked
+                     (Cx__V1__ListRewardsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Redemption methods */
+void   cx__v1__redemption__init
+                     (Cx__V1__Redemption         *message);
+size_t cx__v1__redemption__get_packed_size
+                     (const Cx__V1__Redemption   *message);
+size_t cx__v1__redemption__pack
+                     (const Cx__V1__Redemption   *message,
+                      uint8_t             *out);
+size_t cx__v1__redemption__pack_to_buffer
+                     (const Cx__V1__Redemption   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Redemption *
+       cx__v1__redemption__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__redemption__free_unpacked
+                     (Cx__V1__Redemption *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RedeemRequest methods */
+void   cx__v1__redeem_request__init
+                     (Cx__V1__RedeemRequest         *message);
+size_t cx__v1__redeem_request__get_packed_size
+                     (const Cx__V1__RedeemRequest   *message);
+size_t cx__v1__redeem_request__pack
+                     (const Cx__V1__RedeemRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__redeem_request__pack_to_buffer
+                     (const Cx__V1__RedeemRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RedeemRequest *
+       cx__v1__redeem_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__redeem_request__free_unpacked
+                     (Cx__V1__RedeemRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RedeemResponse methods */
+void   cx__v1__redeem_response__init
+                     (Cx__V1__RedeemResponse         *message);
+size_t cx__v1__redeem_response__get_packed_size
+                     (const Cx__V1__RedeemResponse   *message);
+size_t cx__v1__redeem_response__pack
+                     (const Cx__V1__RedeemResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__redeem_response__pack_to_buffer
+                     (const Cx__V1__RedeemResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RedeemResponse *
+       cx__v1__redeem_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__redeem_response__free_unpacked
+                     (Cx__V1__RedeemResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CancelRedemptionRequest methods */
+void   cx__v1__cancel_redemption_request__init
+                     (Cx__V1__CancelRedemptionRequest         *message);
+size_t cx__v1__cancel_redemption_request__get_packed_size
+                     (const Cx__V1__CancelRedemptionRequest   *message);
+size_t cx__v1__cancel_redemption_request__pack
+                     (const Cx__V1__CancelRedemptionRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__cancel_redemption_request__pack_to_buffer
+                     (const Cx__V1__CancelRedemptionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CancelRedemptionRequest *
+       cx__v1__cancel_redemption_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__cancel_redemption_request__free_unpacked
+                     (Cx__V1__CancelRedemptionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CancelRedemptionResponse methods */
+void   cx__v1__cancel_redemption_response__init
+                     (Cx__V1__CancelRedemptionResponse         *message);
+size_t cx__v1__cancel_redemption_response__get_packed_size
+                     (const Cx__V1__CancelRedemptionResponse   *message);
+size_t cx__v1__cancel_redemption_response__pack
+                     (const Cx__V1__CancelRedemptionResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__cancel_redemption_response__pack_to_buffer
+                     (const Cx__V1__CancelRedemptionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CancelRedemptionResponse *
+       cx__v1__cancel_redemption_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__cancel_redemption_response__free_unpacked
+                     (Cx__V1__CancelRedemptionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__UseVoucherRequest methods */
+void   cx__v1__use_voucher_request__init
+                     (Cx__V1__UseVoucherRequest         *message);
+size_t cx__v1__use_voucher_request__get_packed_size
+                     (const Cx__V1__UseVoucherRequest   *message);
+size_t cx__v1__use_voucher_request__pack
+                     (const Cx__V1__UseVoucherRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__use_voucher_request__pack_to_buffer
+                     (const Cx__V1__UseVoucherRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UseVoucherRequest *
+       cx__v1__use_voucher_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__use_voucher_request__free_unpacked
+                     (Cx__V1__UseVoucherRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__UseVoucherResponse methods */
+void   cx__v1__use_voucher_response__init
+                     (Cx__V1__UseVoucherResponse         *message);
+size_t cx__v1__use_voucher_response__get_packed_size
+                     (const Cx__V1__UseVoucherResponse   *message);
+size_t cx__v1__use_voucher_response__pack
+                     (const Cx__V1__UseVoucherResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__use_voucher_response__pack_to_buffer
+                     (const Cx__V1__UseVoucherResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UseVoucherResponse *
+       cx__v1__use_voucher_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__use_voucher_response__free_unpacked
+                     (Cx__V1__UseVoucherResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdjustPointsRequest methods */
+void   cx__v1__adjust_points_request__init
+                     (Cx__V1__AdjustPointsRequest         *message);
+size_t cx__v1__adjust_points_request__get_packed_size
+                     (const Cx__V1__AdjustPointsRequest   *message);
+size_t cx__v1__adjust_points_request__pack
+                     (const Cx__V1__AdjustPointsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__adjust_points_request__pack_to_buffer
+                     (const Cx__V1__AdjustPointsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdjustPointsRequest *
+       cx__v1__adjust_points_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__adjust_points_request__free_unpacked
+                     (Cx__V1__AdjustPointsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdjustPointsResponse methods */
+void   cx__v1__adjust_points_response__init
+                     (Cx__V1__AdjustPointsResponse         *message);
+size_t cx__v1__adjust_points_response__get_packed_size
+                     (const Cx__V1__AdjustPointsResponse   *message);
+size_t cx__v1__adjust_points_response__pack
+                     (const Cx__V1__AdjustPointsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__adjust_points_response__pack_to_buffer
+                     (const Cx__V1__AdjustPointsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdjustPointsResponse *
+       cx__v1__adjust_points_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__adjust_points_response__free_unpacked
+                     (Cx__V1__AdjustPointsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetStatementRequest methods */
+void   cx__v1__get_statement_request__init
+                     (Cx__V1__GetStatementRequest         *message);
+size_t cx__v1__get_statement_request__get_packed_size
+                     (const Cx__V1__GetStatementRequest   *message);
+size_t cx__v1__get_statement_request__pack
+                     (const Cx__V1__GetStatementRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_statement_request__pack_to_buffer
+                     (const Cx__V1__GetStatementRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetStatementRequest *
+       cx__v1__get_statement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_statement_request__free_unpacked
+                     (Cx__V1__GetStatementRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetStatementResponse methods */
+void   cx__v1__get_statement_response__init
+                     (Cx__V1__GetStatementResponse         *message);
+size_t cx__v1__get_statement_response__get_packed_size
+                     (const Cx__V1__GetStatementResponse   *message);
+size_t cx__v1__get_statement_response__pack
+                     (const Cx__V1__GetStatementResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_statement_response__pack_to_buffer
+                     (const Cx__V1__GetStatementResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetStatementResponse *
+       cx__v1__get_statement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_statement_response__free_unpacked
+                     (Cx__V1__GetStatementResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetProgramReportRequest methods */
+void   cx__v1__get_program_report_request__init
+                     (Cx__V1__GetProgramReportRequest         *message);
+size_t cx__v1__get_program_report_request__get_packed_size
+                     (const Cx__V1__GetProgramReportRequest   *message);
+size_t cx__v1__get_program_report_request__pack
+                     (const Cx__V1__GetProgramReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_program_report_request__pack_to_buffer
+                     (const Cx__V1__GetProgramReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetProgramReportRequest *
+       cx__v1__get_program_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_program_report_request__free_unpacked
+                     (Cx__V1__GetProgramReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__TierMembers methods */
+void   cx__v1__tier_members__init
+                     (Cx__V1__TierMembers         *message);
+size_t cx__v1__tier_members__get_packed_size
+                     (const Cx__V1__TierMembers   *message);
+size_t cx__v1__tier_members__pack
+                     (const Cx__V1__TierMembers   *message,
+                      uint8_t             *out);
+size_t cx__v1__tier_members__pack_to_buffer
+                     (const Cx__V1__TierMembers   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__TierMembers *
+       cx__v1__tier_members__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__tier_members__free_unpacked
+                     (Cx__V1__TierMembers *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetProgramReportResponse methods */
+void   cx__v1__get_program_report_response__init
+                     (Cx__V1__GetProgramReportResponse         *message);
+size_t cx__v1__get_program_report_response__get_packed_size
+                     (const Cx__V1__GetProgramReportResponse   *message);
+size_t cx__v1__get_program_report_response__pack
+                     (const Cx__V1__GetProgramReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_program_report_response__pack_to_buffer
+                     (const Cx__V1__GetProgramReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetProgramReportResponse *
+       cx__v1__get_program_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_program_report_response__free_unpacked
+                     (Cx__V1__GetProgramReportResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__TierBenefits_Closure)
@@ -232,6 +1656,96 @@ typedef void (*Cx__V1__PointsPosted_Closure)
 typedef void (*Cx__V1__TierChanged_Closure)
                  (const Cx__V1__TierChanged *message,
                   void *closure_data);
+typedef void (*Cx__V1__PointsExpiring_Closure)
+                 (const Cx__V1__PointsExpiring *message,
+                  void *closure_data);
+typedef void (*Cx__V1__LedgerEntry_Closure)
+                 (const Cx__V1__LedgerEntry *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordPurchaseRequest_Closure)
+                 (const Cx__V1__RecordPurchaseRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordPurchaseResponse_Closure)
+                 (const Cx__V1__RecordPurchaseResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordRefundRequest_Closure)
+                 (const Cx__V1__RecordRefundRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordRefundResponse_Closure)
+                 (const Cx__V1__RecordRefundResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Tier_Closure)
+                 (const Cx__V1__Tier *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListTiersRequest_Closure)
+                 (const Cx__V1__ListTiersRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListTiersResponse_Closure)
+                 (const Cx__V1__ListTiersResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetTierFloorRequest_Closure)
+                 (const Cx__V1__SetTierFloorRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetTierFloorResponse_Closure)
+                 (const Cx__V1__SetTierFloorResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Reward_Closure)
+                 (const Cx__V1__Reward *message,
+                  void *closure_data);
+typedef void (*Cx__V1__UpsertRewardRequest_Closure)
+                 (const Cx__V1__UpsertRewardRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__UpsertRewardResponse_Closure)
+                 (const Cx__V1__UpsertRewardResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListRewardsRequest_Closure)
+                 (const Cx__V1__ListRewardsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListRewardsResponse_Closure)
+                 (const Cx__V1__ListRewardsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Redemption_Closure)
+                 (const Cx__V1__Redemption *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RedeemRequest_Closure)
+                 (const Cx__V1__RedeemRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RedeemResponse_Closure)
+                 (const Cx__V1__RedeemResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CancelRedemptionRequest_Closure)
+                 (const Cx__V1__CancelRedemptionRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CancelRedemptionResponse_Closure)
+                 (const Cx__V1__CancelRedemptionResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__UseVoucherRequest_Closure)
+                 (const Cx__V1__UseVoucherRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__UseVoucherResponse_Closure)
+                 (const Cx__V1__UseVoucherResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdjustPointsRequest_Closure)
+                 (const Cx__V1__AdjustPointsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdjustPointsResponse_Closure)
+                 (const Cx__V1__AdjustPointsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetStatementRequest_Closure)
+                 (const Cx__V1__GetStatementRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetStatementResponse_Closure)
+                 (const Cx__V1__GetStatementResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetProgramReportRequest_Closure)
+                 (const Cx__V1__GetProgramReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__TierMembers_Closure)
+                 (const Cx__V1__TierMembers *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetProgramReportResponse_Closure)
+                 (const Cx__V1__GetProgramReportResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -239,9 +1753,41 @@ typedef void (*Cx__V1__TierChanged_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    cx__v1__ledger_entry_kind__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__reward_kind__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__redemption_status__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__tier_benefits__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__points_posted__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__tier_changed__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__points_expiring__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__ledger_entry__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_purchase_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_purchase_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_refund_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_refund_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__tier__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_tiers_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_tiers_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_tier_floor_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_tier_floor_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__reward__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__upsert_reward_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__upsert_reward_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_rewards_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_rewards_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__redemption__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__redeem_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__redeem_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__cancel_redemption_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__cancel_redemption_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__use_voucher_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__use_voucher_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__adjust_points_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__adjust_points_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_statement_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_statement_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_program_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__tier_members__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_program_report_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
