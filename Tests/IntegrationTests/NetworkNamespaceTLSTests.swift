@@ -79,7 +79,12 @@ struct NetworkNamespaceTLSTests {
             return NetworkLab.services.filter { $0 != "health" }.allSatisfy { (applied[$0] ?? 0) >= published }
         }
         #expect(caughtUp, "every service applies health's \(published) events across hosts:\n\(last)\n\(lab.logs)")
-        print("netns-tls: health published \(published) events; applied on the other hosts: \(NetworkLab.appliedHealthSeq(statusJSON: last).sorted { $0.key < $1.key })")
+        let applied = NetworkLab.appliedHealthSeq(statusJSON: last).sorted { $0.key < $1.key }.map { "\($0) \($1)" }
+        print("netns-tls: health published \(published) events; applied: \(applied.joined(separator: ", "))")
+
+        for (host, namespace) in try lab.namespacesOfProcesses() {
+            #expect(namespace == "\(lab.tag)-\(host)", "each service runs in its own host's namespace")
+        }
 
         // The rogue replica reached health's address, but its handshake is refused: it applies nothing.
         let rogueStatus = try ServiceClient(
@@ -114,7 +119,9 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
     static let services = ["feedback", "loyalty", "advocacy", "escalation", "health"]
     static let subnet = "10.213.77"
     /// Hosts and their last address byte; the root namespace is .1.
-    static let hosts = ["feedback": 11, "loyalty": 12, "advocacy": 13, "escalation": 14, "health": 15, "admin": 20, "rogue": 21]
+    static let hosts = [
+        "feedback": 11, "loyalty": 12, "advocacy": 13, "escalation": 14, "health": 15, "admin": 20, "rogue": 21,
+    ]
 
     static func requestPort(_ service: String) -> Int { 7101 + services.firstIndex(of: service)! }
     static func eventsPort(_ service: String) -> Int { 7201 + services.firstIndex(of: service)! }
@@ -212,6 +219,14 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
         processes.append((host, process, log))
     }
 
+    /// The network namespace each started process is in, by `ip netns identify <pid>`.
+    func namespacesOfProcesses() throws -> [(String, String)] {
+        try processes.map { entry in
+            let (_, output) = try Self.shell(["ip", "netns", "identify", "\(entry.process.processIdentifier)"])
+            return (entry.name, output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// SIGTERM to every process (by pid), then their exit statuses.
     func stopAll() -> [(String, Int32)] {
         for entry in processes where entry.process.isRunning { kill(entry.process.processIdentifier, SIGTERM) }
@@ -296,7 +311,9 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
 
     /// Runs a command to completion.
     /// - Returns: its exit status and its standard output (standard error follows it when the status is not 0).
-    static func shell(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    static func shell(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

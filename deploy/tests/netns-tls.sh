@@ -3,7 +3,7 @@
 # network namespace (made with `ip netns`, joined by a bridge) talking tls+tcp:// by host name, runs a
 # customer flow across them, and shows that certificates from another CA are refused. Needs root and
 # `ip netns`; skips with a message otherwise. The namespaces and /etc/netns/<ns> files it makes carry a tag
-# of this run, and are removed on exit whatever happens.
+# of this run, and are removed on exit whatever happens, with any process still running in them.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -18,8 +18,15 @@ fi
 
 tag="cx$$"
 export CX_NETNS_TAG="$tag"
+if ! { ip netns add "$tag-probe" && ip netns delete "$tag-probe"; } 2>/dev/null; then
+    ip netns delete "$tag-probe" 2>/dev/null || true
+    echo "netns-tls: SKIPPED: cannot create a network namespace here (a container without CAP_SYS_ADMIN/NET_ADMIN?)"
+    exit 0
+fi
 cleanup() {
     for namespace in $(ip netns list | awk '{ print $1 }' | grep "^$tag-" || true); do
+        # Services the test started and could not stop (it crashed): by pid, from the namespace's own list.
+        for pid in $(ip netns pids "$namespace" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
         ip netns delete "$namespace" 2>/dev/null || true
         rm -rf "/etc/netns/$namespace"
     done
