@@ -17,6 +17,13 @@ struct NetworkNamespaceTLSTests {
         defer { lab.tearDown() }
         let good = try lab.makeSecrets("good", caName: "Anchorage Lab CA")
         let rogue = try lab.makeSecrets("rogue", caName: "Rogue CA")
+        // Mid-way through a CA rotation: the services trust the current and the next CA (one PEM bundle).
+        let next = try lab.makeSecrets("next", caName: "Anchorage Lab CA 2")
+        let trusted = "\(lab.directory)/trusted-cas.crt"
+        try
+            (String(contentsOfFile: "\(good)/tls/ca.crt", encoding: .utf8)
+            + String(contentsOfFile: "\(next)/tls/ca.crt", encoding: .utf8))
+            .write(toFile: trusted, atomically: true, encoding: .utf8)
         let token = "service:suite:\(TestTokens.admin)0,admin:ops:\(TestTokens.admin)"
 
         for service in NetworkLab.services {
@@ -25,7 +32,7 @@ struct NetworkNamespaceTLSTests {
                 "CX_LISTEN": "tls+tcp://0.0.0.0:\(NetworkLab.requestPort(service))",
                 "CX_PUBLISH": "tls+tcp://0.0.0.0:\(NetworkLab.eventsPort(service))",
                 "CX_TLS_CERT": "\(good)/tls/\(service).crt", "CX_TLS_KEY": "\(good)/tls/\(service).key",
-                "CX_TLS_CA": "\(good)/tls/ca.crt", "CX_LOG_FORMAT": "json",
+                "CX_TLS_CA": trusted, "CX_LOG_FORMAT": "json",
             ]
             let peers = service == "health" ? NetworkLab.services.filter { $0 != "health" } : ["health"]
             for peer in peers { environment.merge(NetworkLab.peerSettings(peer)) { $1 } }
@@ -92,6 +99,11 @@ struct NetworkNamespaceTLSTests {
         defer { rogueStatus.close() }
         let rogueApplied = try await rogueStatus.status().subscriptions.first { $0.source == "health" }?.appliedSeq
         #expect(rogueApplied == 0, "a certificate from another CA gets no events:\n\(lab.logs)")
+
+        // A client whose certificate comes from the next CA, trusting both: every service accepts it.
+        let rotated = lab.cxctlEnvironment(certificate: "\(next)/tls/cxctl", authority: trusted)
+        let (rotatedStatus, rotatedOutput) = try lab.run(cxctl: ["status", "--json"], environment: rotated)
+        #expect(rotatedStatus == 0, "a certificate from the next CA is accepted during a rotation:\n\(rotatedOutput)")
 
         // cxctl with the rogue client certificate: refused by every service.
         let refused = lab.cxctlEnvironment(certificate: "\(rogue)/tls/cxctl", authority: "\(good)/tls/ca.crt")
