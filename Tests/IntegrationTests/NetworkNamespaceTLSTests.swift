@@ -20,10 +20,8 @@ struct NetworkNamespaceTLSTests {
         // Mid-way through a CA rotation: the services trust the current and the next CA (one PEM bundle).
         let next = try lab.makeSecrets("next", caName: "Anchorage Lab CA 2")
         let trusted = "\(lab.directory)/trusted-cas.crt"
-        try
-            (String(contentsOfFile: "\(good)/tls/ca.crt", encoding: .utf8)
-            + String(contentsOfFile: "\(next)/tls/ca.crt", encoding: .utf8))
-            .write(toFile: trusted, atomically: true, encoding: .utf8)
+        let bundle = try [good, next].map { try String(contentsOfFile: "\($0)/tls/ca.crt", encoding: .utf8) }
+        try bundle.joined().write(toFile: trusted, atomically: true, encoding: .utf8)
         let token = "service:suite:\(TestTokens.admin)0,admin:ops:\(TestTokens.admin)"
 
         for service in NetworkLab.services {
