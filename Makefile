@@ -16,7 +16,7 @@ bench: deps
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
 
-.PHONY: deps build run test bench generate check-generated format lint clean
+.PHONY: deps build run test bench generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -39,6 +39,17 @@ test: deps
 		echo "== $$target"; \
 		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
 	done
+	@$(MAKE) --no-print-directory deploy-check
+
+# deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
+# kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
+# five services in five network namespaces over mutual TLS (needs root; skipped with a message otherwise).
+deploy-check: deps
+	$(SWIFT) build --build-tests
+	deploy/tests/lint.sh
+	deploy/tests/check-runtime-libs.sh
+	deploy/tests/healthcheck.sh
+	deploy/tests/netns-tls.sh
 
 # Regenerates Shared/CProto and Shared/Models/Generated from proto/ (commit the result).
 generate: deps

@@ -9,13 +9,16 @@ import Messaging
 /// under the data directory (`CX_DATA_DIR`, else `$XDG_DATA_HOME/anchorage`, else
 /// `~/.local/share/anchorage`) — the same place cx-suite uses. Environment settings point it
 /// anywhere else: `CX_AUTH_TOKEN` (the bearer token) and `CX_<SERVICE>_URL` (e.g.
-/// `CX_LOYALTY_URL=tcp://10.0.0.5:7102`).
+/// `CX_LOYALTY_URL=tcp://10.0.0.5:7102`). A `tls+tcp://` URL needs `CX_TLS_CERT`, `CX_TLS_KEY` and
+/// `CX_TLS_CA` — the same settings, and names, as the services': cxctl presents that client certificate
+/// and checks each service's against the CA and the URL's host name.
 struct Connection {
     static let services = ["feedback", "loyalty", "advocacy", "escalation", "health"]
 
     let dataDirectory: String
     let token: String
     let endpoints: [String: Endpoint]
+    let tls: TLSConfiguration?
 
     static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Connection {
         let dataDirectory = LocalSuite.dataDirectory(environment: environment)
@@ -42,7 +45,19 @@ struct Connection {
                 throw CommandError("\(key): \(error.reason)")
             }
         }
-        return Connection(dataDirectory: dataDirectory, token: token, endpoints: endpoints)
+        return Connection(
+            dataDirectory: dataDirectory, token: token, endpoints: endpoints, tls: try tlsConfiguration(environment))
+    }
+
+    /// The client certificate from `CX_TLS_CERT`, `CX_TLS_KEY` and `CX_TLS_CA` (all three or none).
+    private static func tlsConfiguration(_ environment: [String: String]) throws -> TLSConfiguration? {
+        let names = ["CX_TLS_CERT", "CX_TLS_KEY", "CX_TLS_CA"]
+        let files = names.compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if files.isEmpty { return nil }
+        guard files.count == names.count else {
+            throw CommandError("\(names.joined(separator: ", ")) go together: set all three or none")
+        }
+        return TLSConfiguration(certificateFile: files[0], privateKeyFile: files[1], certificateAuthorityFile: files[2])
     }
 
     /// ``resolve(environment:)``, or one line on standard error and exit status 2.
@@ -56,7 +71,11 @@ struct Connection {
     }
 
     func client(for service: String) throws -> ServiceClient {
-        try ServiceClient(service: service, endpoints: [endpoints[service]!], token: token, defaultTimeout: .seconds(3))
+        var options = ServiceClient.socketOptions
+        options.tls = tls
+        return try ServiceClient(
+            service: service, endpoints: [endpoints[service]!], token: token, options: options,
+            defaultTimeout: .seconds(3))
     }
 }
 

@@ -31,6 +31,7 @@ public struct SubscriptionDefinition: Sendable {
 public final class SubscriptionRunner: Sendable {
     public let definition: SubscriptionDefinition
     private let events: Endpoint
+    private let eventOptions: SocketOptions
     private let client: ServiceClient
     private let database: ServiceDatabase
     private let clock: any ServiceClock
@@ -46,11 +47,17 @@ public final class SubscriptionRunner: Sendable {
 
     public init(
         definition: SubscriptionDefinition, peer: PeerEndpoints, token: String, database: ServiceDatabase,
-        clock: any ServiceClock, silenceLimit: Duration = .seconds(3), logger: Logger
+        clock: any ServiceClock, silenceLimit: Duration = .seconds(3), tls: TLSConfiguration? = nil, logger: Logger
     ) throws(MessagingError) {
         self.definition = definition
         self.events = peer.events
-        self.client = try ServiceClient(service: definition.source, endpoints: [peer.request], token: token)
+        var eventOptions = SocketOptions()
+        eventOptions.tls = tls
+        self.eventOptions = eventOptions
+        var requestOptions = ServiceClient.socketOptions
+        requestOptions.tls = tls
+        self.client = try ServiceClient(
+            service: definition.source, endpoints: [peer.request], token: token, options: requestOptions)
         self.database = database
         self.clock = clock
         self.silenceLimit = silenceLimit
@@ -87,7 +94,7 @@ public final class SubscriptionRunner: Sendable {
         }
         let subscriber: Subscriber
         do {
-            subscriber = try Subscriber(dialing: [events], prefixes: ["\(source)."])
+            subscriber = try Subscriber(dialing: [events], prefixes: ["\(source)."], options: eventOptions)
         } catch {
             logger.error("cannot subscribe", metadata: ["error": "\(error)"])
             return

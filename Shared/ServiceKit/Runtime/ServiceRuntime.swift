@@ -60,7 +60,7 @@ public final class ServiceRuntime: Service, Sendable {
             }
             return try SubscriptionRunner(
                 definition: subscription, peer: peer, token: peerToken, database: database, clock: clock,
-                logger: logger)
+                tls: socketOptions.tls, logger: logger)
         }
         StandardMethods.register(on: router, runtime: self)
         definition.registerMethods(router)
