@@ -1,0 +1,52 @@
+import GRDB
+import Models
+public import ServiceKit
+
+/// Keeps each advocate's level equal to what their points over the trailing 12 months reach, and
+/// says so with `advocacy.level.changed` (health reads the rank, escalation the incentives).
+///
+/// Levels go up when a contribution is approved (``reevaluate(_:nowMs:in:)`` in that write) and
+/// down as old points leave the window, which only time does: the daily job re-evaluates everyone.
+public enum LevelReview {
+    /// Once a day on the service's clock.
+    public static var job: ScheduledJob {
+        ScheduledJob(name: "level review", every: .seconds(86_400)) { context in
+            let nowMs = context.clock.nowMs
+            _ = try await context.database.write { db in try reevaluateAll(nowMs: nowMs, in: db) }
+        }
+    }
+
+    /// Re-evaluates every enrolled advocate.
+    /// - Returns: how many levels changed.
+    @discardableResult
+    static func reevaluateAll(nowMs: Int64, in db: Database) throws -> Int {
+        let ids = try String.fetchAll(
+            db, sql: "SELECT customer_id FROM advocates WHERE enrolled_at_ms > 0 ORDER BY customer_id")
+        var changed = 0
+        for id in ids where try reevaluate(id, nowMs: nowMs, in: db) { changed += 1 }
+        return changed
+    }
+
+    /// Sets the advocate's level from their trailing points, emitting `level.changed` when it moved.
+    /// - Returns: whether it moved.
+    @discardableResult
+    static func reevaluate(_ customerID: String, nowMs: Int64, in db: Database) throws -> Bool {
+        guard let row = try AdvocateStore.row(customerID, in: db) else { return false }
+        let program = try ProgramStore.current(in: db)
+        let points = try AdvocateStore.pointsLast12Months(customerID, nowMs: nowMs, in: db)
+        let reached = program.level(forPoints: points)
+        let before: String = row["level"]
+        let after = reached?.level.name ?? ""
+        guard before != after else { return false }
+        try db.execute(
+            sql: "UPDATE advocates SET level = ?, updated_at_ms = ? WHERE customer_id = ?",
+            arguments: [after, nowMs, customerID])
+        let change = AdvocacyLevelChanged(
+            customer: CustomerId(value: customerID), fromLevel: before, toLevel: after,
+            levelRank: Int32(reached?.rank ?? -1), levelCount: Int32(program.levels.count),
+            incentives: reached?.level.incentives ?? AdvocacyIncentives(), pointsLast12Months: points,
+            changedAtMs: nowMs)
+        try EventLog().append("level.changed", customerID: customerID, occurredAtMs: nowMs, change, in: db)
+        return true
+    }
+}
