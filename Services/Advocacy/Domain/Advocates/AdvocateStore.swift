@@ -73,7 +73,8 @@ enum AdvocateStore {
             switch status {
             case .invited: ", invited_at_ms = :now"
             case .active:
-                ", lapsed_at_ms = 0, active_since_ms = :now, enrolled_at_ms = CASE enrolled_at_ms WHEN 0 THEN :now ELSE enrolled_at_ms END"
+                ", lapsed_at_ms = 0, active_since_ms = :now,"
+                    + " enrolled_at_ms = CASE enrolled_at_ms WHEN 0 THEN :now ELSE enrolled_at_ms END"
             case .lapsed: ", lapsed_at_ms = :now"
             default: ""
             }

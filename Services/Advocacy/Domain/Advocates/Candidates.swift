@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import Models
 import Projections
@@ -86,8 +85,7 @@ enum Candidates {
     }
 
     private static func reason(score: Int32, answeredAt: Int64, account: ProjectedAccount) -> String {
-        let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(answeredAt) / 1000))
-        return "promoter: NPS \(score) on \(date.prefix(10)), health good, a customer since "
-            + "\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(account.signupMs) / 1000)).prefix(10))"
+        "promoter: NPS \(score) on \(Months.day(answeredAt)), health good, "
+            + "a customer since \(Months.day(account.signupMs))"
     }
 }

@@ -37,7 +37,8 @@ public enum AnniversaryGifts {
             try EventLog().append(
                 "anniversary.gift", customerID: id, occurredAtMs: nowMs,
                 AnniversaryGift(
-                    customer: CustomerId(value: id), years: Int32(years), level: row["level"], enrolledAtMs: enrolledAt),
+                    customer: CustomerId(value: id), years: Int32(years), level: row["level"],
+                    enrolledAtMs: enrolledAt),
                 in: db)
             given.append(id)
         }

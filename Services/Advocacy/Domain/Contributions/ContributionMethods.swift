@@ -79,8 +79,10 @@ enum ContributionMethods {
                     "\"\(id)\" has \(advocate.currentPoints) current points, fewer than \(request.points)")
             }
             try write.db.execute(
-                sql:
-                    "INSERT INTO point_spends (spend_id, customer_id, points, reason, spent_at_ms) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO point_spends (spend_id, customer_id, points, reason, spent_at_ms)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
                 arguments: [request.spendId, id, request.points, request.reason, write.nowMs])
             try write.db.execute(
                 sql: "UPDATE advocates SET spent_points = spent_points + ?, updated_at_ms = ? WHERE customer_id = ?",

@@ -22,6 +22,13 @@ enum Months {
         return String(format: "%04d-%02d", parts.year!, parts.month!)
     }
 
+    /// "YYYY-MM-DD" of the day `ms` falls in, for reasons people read.
+    static func day(_ ms: Int64) -> String {
+        let parts = calendar.dateComponents(
+            [.year, .month, .day], from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
     /// [start, end) in Unix epoch ms of the month "YYYY-MM", or nil when `key` is not one.
     static func range(_ key: String) -> (startMs: Int64, endMs: Int64)? {
         let parts = key.split(separator: "-", omittingEmptySubsequences: false)

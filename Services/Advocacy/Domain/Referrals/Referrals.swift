@@ -116,8 +116,8 @@ enum Referrals {
     static func save(_ referral: Referral, in db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO referrals (referral_code, referred_id, advocate_id, state, reason, signup_ms, received_at_ms,
-                    decided_at_ms)
+                INSERT INTO referrals (referral_code, referred_id, advocate_id, state, reason, signup_ms,
+                    received_at_ms, decided_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (referral_code, referred_id) DO UPDATE SET state = excluded.state,
                     reason = excluded.reason, decided_at_ms = excluded.decided_at_ms
