@@ -85,7 +85,27 @@ struct LevelTests {
             "SetAdvocacyProgram", SetAdvocacyProgramRequest(program: program))
         let read: AdvocacyProgramResponse = try await svc.call("GetAdvocacyProgram", GetAdvocacyProgramRequest())
         #expect(read.program == program)
-        try await svc.runJob("level review")
         #expect(try await svc.advocate("acme").level == "")
+        let last = try await svc.events("level.changed", as: AdvocacyLevelChanged.self).last!
+        #expect(last.fromLevel == "fan" && last.toLevel == "" && last.levelRank == -1)
+    }
+
+    @Test("new incentives for a level are announced to its advocates even though their level keeps its name")
+    func newIncentivesAreAnnounced() async throws {
+        let svc = try InProcessService.advocacy()
+        try await svc.enroll("acme")
+        try await svc.enroll("idle")
+        try await svc.contribute("acme", .caseStudy, contributionID: "cs-1")
+        var program = AdvocacyProgram.standard
+        program.levels[1].incentives!.prioritySupport = true
+        let _: AdvocacyProgramResponse = try await svc.call(
+            "SetAdvocacyProgram", SetAdvocacyProgramRequest(program: program))
+        let changes = try await svc.events("level.changed", as: AdvocacyLevelChanged.self)
+        #expect(changes.count == 2 && changes[1].fromLevel == "advocate" && changes[1].toLevel == "advocate")
+        #expect(changes[1].incentives?.prioritySupport == true && changes[1].customer?.value == "acme")
+        program.spotlightSize = 5  // levels unchanged: nobody is told anything
+        let _: AdvocacyProgramResponse = try await svc.call(
+            "SetAdvocacyProgram", SetAdvocacyProgramRequest(program: program))
+        #expect(try await svc.events("level.changed", as: AdvocacyLevelChanged.self).count == 2)
     }
 }

@@ -41,7 +41,8 @@ public struct AdvocacyIncentives: ProtoMessage {
 }
 
 /// Body of the event "advocacy.level.changed": an advocate's level moved (up on points, down as
-/// old points leave the trailing 12 months).
+/// old points leave the trailing 12 months), or the program's levels were changed by an admin
+/// (then from_level may equal to_level, with a new rank, count or incentives).
 public struct AdvocacyLevelChanged: ProtoMessage {
     public static let protoName = "cx.v1.AdvocacyLevelChanged"
 
@@ -779,7 +780,8 @@ public struct GetAdvocacyProgramRequest: ProtoMessage {
 }
 
 /// Body of "advocacy.SetAdvocacyProgram" (role admin): replaces the rules. Points already recorded
-/// keep their value; levels are re-evaluated by the next level review.
+/// keep their value; every advocate's level is re-evaluated at once, and when the levels changed
+/// every advocate with a level gets "level.changed" (its rank, count or incentives may be new).
 public struct SetAdvocacyProgramRequest: ProtoMessage {
     public static let protoName = "cx.v1.SetAdvocacyProgramRequest"
 

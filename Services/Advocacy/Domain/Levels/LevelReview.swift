@@ -17,27 +17,34 @@ public enum LevelReview {
     }
 
     /// Re-evaluates every enrolled advocate.
-    /// - Returns: how many levels changed.
+    /// - Parameter announcingEveryLevel: emit `level.changed` for every advocate with a level even when
+    ///   it stays (the program's levels changed, so ranks, counts or incentives others keep may be stale).
+    /// - Returns: how many `level.changed` were emitted.
     @discardableResult
-    static func reevaluateAll(nowMs: Int64, in db: Database) throws -> Int {
+    static func reevaluateAll(nowMs: Int64, announcingEveryLevel: Bool = false, in db: Database) throws -> Int {
         let ids = try String.fetchAll(
             db, sql: "SELECT customer_id FROM advocates WHERE enrolled_at_ms > 0 ORDER BY customer_id")
-        var changed = 0
-        for id in ids where try reevaluate(id, nowMs: nowMs, in: db) { changed += 1 }
-        return changed
+        var announced = 0
+        for id in ids where try reevaluate(id, nowMs: nowMs, announcingSameLevel: announcingEveryLevel, in: db) {
+            announced += 1
+        }
+        return announced
     }
 
-    /// Sets the advocate's level from their trailing points, emitting `level.changed` when it moved.
-    /// - Returns: whether it moved.
+    /// Sets the advocate's level from their trailing points, emitting `level.changed` when it moved
+    /// (or, with `announcingSameLevel`, whenever they have a level).
+    /// - Returns: whether `level.changed` was emitted.
     @discardableResult
-    static func reevaluate(_ customerID: String, nowMs: Int64, in db: Database) throws -> Bool {
+    static func reevaluate(
+        _ customerID: String, nowMs: Int64, announcingSameLevel: Bool = false, in db: Database
+    ) throws -> Bool {
         guard let row = try AdvocateStore.row(customerID, in: db) else { return false }
         let program = try ProgramStore.current(in: db)
         let points = try AdvocateStore.pointsLast12Months(customerID, nowMs: nowMs, in: db)
         let reached = program.level(forPoints: points)
         let before: String = row["level"]
         let after = reached?.level.name ?? ""
-        guard before != after else { return false }
+        guard before != after || (announcingSameLevel && !after.isEmpty) else { return false }
         try db.execute(
             sql: "UPDATE advocates SET level = ?, updated_at_ms = ? WHERE customer_id = ?",
             arguments: [after, nowMs, customerID])

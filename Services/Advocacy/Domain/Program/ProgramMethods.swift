@@ -15,7 +15,12 @@ enum ProgramMethods {
                 try program.validate()
             }
         ) { request, write in
+            let before = try ProgramStore.current(in: write.db)
             try ProgramStore.save(request.program!, nowMs: write.nowMs, in: write.db)
+            // Levels follow the new thresholds now, and health and escalation hear of new ranks and
+            // incentives even for advocates whose level keeps its name.
+            try LevelReview.reevaluateAll(
+                nowMs: write.nowMs, announcingEveryLevel: before.levels != request.program!.levels, in: write.db)
             return AdvocacyProgramResponse(program: request.program)
         }
     }

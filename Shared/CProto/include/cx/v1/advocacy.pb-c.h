@@ -205,7 +205,8 @@ struct  Cx__V1__AdvocacyIncentives
 
 /*
  * Body of the event "advocacy.level.changed": an advocate's level moved (up on points, down as
- * old points leave the trailing 12 months).
+ * old points leave the trailing 12 months), or the program's levels were changed by an admin
+ * (then from_level may equal to_level, with a new rank, count or incentives).
  */
 struct  Cx__V1__AdvocacyLevelChanged
 {
@@ -825,7 +826,8 @@ struct  Cx__V1__GetAdvocacyProgramRequest
 
 /*
  * Body of "advocacy.SetAdvocacyProgram" (role admin): replaces the rules. Points already recorded
- * keep their value; levels are re-evaluated by the next level review.
+ * keep their value; every advocate's level is re-evaluated at once, and when the levels changed
+ * every advocate with a level gets "level.changed" (its rank, count or incentives may be new).
  */
 struct  Cx__V1__SetAdvocacyProgramRequest
 {
