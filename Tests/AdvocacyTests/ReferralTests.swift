@@ -22,7 +22,7 @@ struct ReferralTests {
         let svc = try InProcessService.advocacy()
         try await svc.enroll("acme", code: "SAIL")
         svc.clock.advance(byMs: Time.day)
-        try await signUp(svc, "newco", code: "SAIL")
+        try await signUp(svc, "newco", code: " sail")  // as the customer typed it
         try await signUp(svc, "newco", code: "SAIL")  // health republishes the account on every change
         let converted = try await svc.events("referral.converted", as: ReferralConverted.self)
         #expect(converted.count == 1)

@@ -9,6 +9,9 @@ enum ReferralMethods {
             let advocate = request.advocate == nil ? "" : try Check.customer(request.advocate, field: "advocate")
             guard request.limit <= 1000 else { throw RPCError.invalidArgument("limit", "at most 1000") }
             let limit = request.limit == 0 ? 100 : Int(request.limit)
+            if case .unrecognized(let value) = request.state {
+                throw RPCError.invalidArgument("state", "unknown state \(value)")
+            }
             let state = request.state.rawValue
             return try await router.database.read { db in
                 let rows = try Row.fetchAll(

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Models
 import Projections
@@ -13,16 +14,18 @@ import ServiceKit
 ///   program's signup window when the referral arrives, or already in the advocacy program), or
 ///   an advocate past the program's referrals per calendar month.
 ///
-/// Health publishes `account.upserted` on every change of the account, so a referral is keyed by
-/// (code, account) and a repeat of the same pair changes nothing. Codes no advocate holds are not
-/// advocacy's (loyalty has codes too) and are left alone.
+/// A code matches whatever its case or surrounding spaces. Health publishes `account.upserted` on
+/// every change of the account, so a referral is keyed by (code, account) and a repeat of the same
+/// pair changes nothing. Codes no advocate holds are not advocacy's (loyalty has codes too) and are
+/// left alone.
 enum Referrals {
     /// Applies health's `account.upserted` (the projection row is written already).
     static func accountUpserted(_ event: Event, in db: Database) throws {
         guard event.type == "account.upserted", let account = try? AccountChanged(serializedBytes: event.body).account,
             let referred = account.customer?.value, !referred.isEmpty, !account.referralCode.isEmpty
         else { return }
-        let code = account.referralCode
+        // Codes are issued in upper case; people type them as they like.
+        let code = account.referralCode.trimmingCharacters(in: .whitespaces).uppercased()
         guard
             let advocate = try Row.fetchOne(
                 db, sql: "SELECT customer_id, enrolled_at_ms FROM advocates WHERE referral_code = ?", arguments: [code])
