@@ -16,33 +16,50 @@ public enum LevelReview {
         }
     }
 
-    /// Re-evaluates every enrolled advocate.
+    /// Re-evaluates every enrolled advocate, their trailing points summed in one query.
     /// - Parameter announcingEveryLevel: emit `level.changed` for every advocate with a level even when
     ///   it stays (the program's levels changed, so ranks, counts or incentives others keep may be stale).
     /// - Returns: how many `level.changed` were emitted.
     @discardableResult
     static func reevaluateAll(nowMs: Int64, announcingEveryLevel: Bool = false, in db: Database) throws -> Int {
-        let ids = try String.fetchAll(
-            db, sql: "SELECT customer_id FROM advocates WHERE enrolled_at_ms > 0 ORDER BY customer_id")
+        let program = try ProgramStore.current(in: db)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.customer_id, a.level, COALESCE(SUM(c.points), 0) AS points
+                FROM advocates a LEFT JOIN contributions c ON c.customer_id = a.customer_id AND c.state = ?
+                    AND c.occurred_at_ms > ? AND c.occurred_at_ms <= ?
+                WHERE a.enrolled_at_ms > 0 GROUP BY a.customer_id ORDER BY a.customer_id
+                """,
+            arguments: [ContributionState.approved.rawValue, AdvocateStore.windowStart(nowMs: nowMs), nowMs])
         var announced = 0
-        for id in ids where try reevaluate(id, nowMs: nowMs, announcingSameLevel: announcingEveryLevel, in: db) {
-            announced += 1
+        for row in rows {
+            let moved = try settle(
+                row["customer_id"], from: row["level"], points: row["points"], program: program, nowMs: nowMs,
+                announcingSameLevel: announcingEveryLevel, in: db)
+            if moved { announced += 1 }
         }
         return announced
     }
 
-    /// Sets the advocate's level from their trailing points, emitting `level.changed` when it moved
-    /// (or, with `announcingSameLevel`, whenever they have a level).
+    /// Sets one advocate's level from their trailing points, emitting `level.changed` when it moved.
     /// - Returns: whether `level.changed` was emitted.
     @discardableResult
-    static func reevaluate(
-        _ customerID: String, nowMs: Int64, announcingSameLevel: Bool = false, in db: Database
-    ) throws -> Bool {
+    static func reevaluate(_ customerID: String, nowMs: Int64, in db: Database) throws -> Bool {
         guard let row = try AdvocateStore.row(customerID, in: db) else { return false }
-        let program = try ProgramStore.current(in: db)
-        let points = try AdvocateStore.pointsLast12Months(customerID, nowMs: nowMs, in: db)
+        return try settle(
+            customerID, from: row["level"],
+            points: AdvocateStore.pointsLast12Months(customerID, nowMs: nowMs, in: db),
+            program: ProgramStore.current(in: db), nowMs: nowMs, announcingSameLevel: false, in: db)
+    }
+
+    /// Stores the level `points` reach and emits `level.changed` when it differs from `before` (or,
+    /// with `announcingSameLevel`, whenever there is a level).
+    private static func settle(
+        _ customerID: String, from before: String, points: Int64, program: AdvocacyProgram, nowMs: Int64,
+        announcingSameLevel: Bool, in db: Database
+    ) throws -> Bool {
         let reached = program.level(forPoints: points)
-        let before: String = row["level"]
         let after = reached?.level.name ?? ""
         guard before != after || (announcingSameLevel && !after.isEmpty) else { return false }
         try db.execute(
