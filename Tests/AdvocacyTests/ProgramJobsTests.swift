@@ -78,4 +78,20 @@ struct ProgramJobsTests {
         let none: Spotlight = try await svc.call("GetSpotlight", GetSpotlightRequest(month: "2025-12"))
         #expect(none.picks.isEmpty && none.pickedAtMs == 0)
     }
+
+    @Test("the monthly job picks last month's spotlight once when nobody did")
+    func monthlyJob() async throws {
+        let svc = try InProcessService.advocacy()
+        try await svc.enroll("a")
+        try await svc.contribute("a", .review, contributionID: "a-1")
+        try await svc.runJob("monthly spotlight")  // January 1: December had nobody
+        svc.clock.advance(byMs: 32 * Time.day)  // 2 February
+        try await svc.runJob("monthly spotlight")
+        try await svc.runJob("monthly spotlight")
+        let picked = try await svc.events("spotlight.picked", as: Spotlight.self)
+        #expect(picked.map(\.month) == ["2025-12", "2026-01"])
+        #expect(picked[1].picks.map { $0.advocate!.value } == ["a"])
+        let read: Spotlight = try await svc.call("PickSpotlight", PickSpotlightRequest(month: "2026-01"))
+        #expect(read == picked[1])
+    }
 }

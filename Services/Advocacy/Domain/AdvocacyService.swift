@@ -15,7 +15,7 @@ public enum AdvocacyService {
             AccountProjection.subscription(then: healthChanged),
             SubscriptionDefinition(source: "feedback") { event, db in try Candidates.responseRecorded(event, in: db) },
         ],
-        jobs: [LevelReview.job, LapseMonitor.job, AnniversaryGifts.job],
+        jobs: [LevelReview.job, LapseMonitor.job, AnniversaryGifts.job, SpotlightMethods.job],
         registerMethods: { router in
             ProgramMethods.register(on: router)
             AdvocateMethods.register(on: router)

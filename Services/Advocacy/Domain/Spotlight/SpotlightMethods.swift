@@ -1,11 +1,11 @@
 import GRDB
 import Models
-import ServiceKit
+public import ServiceKit
 
 /// advocacy.PickSpotlight and GetSpotlight: the customer spotlight of the newsletter, once per
 /// month: the active advocates with the most approved points from contributions made in the month,
 /// leaving out whoever was featured in the program's cooldown months before, each with the reason.
-enum SpotlightMethods {
+public enum SpotlightMethods {
     static func register(on router: Router) {
         router.write(
             "PickSpotlight",
@@ -16,10 +16,7 @@ enum SpotlightMethods {
                 }
             }
         ) { request, write in
-            if let picked = try fetch(request.month, in: write.db) { return picked }
-            let spotlight = try pick(request.month, nowMs: write.nowMs, in: write.db)
-            try write.emit("spotlight.picked", spotlight)
-            return spotlight
+            try fetch(request.month, in: write.db) ?? pick(request.month, nowMs: write.nowMs, in: write.db)
         }
 
         router.read("GetSpotlight", role: .reader) { (request: GetSpotlightRequest, _) in
@@ -35,7 +32,19 @@ enum SpotlightMethods {
         return range
     }
 
-    /// Picks and stores the month's spotlight.
+    /// The job that picks last month's spotlight on its own once the month is over, so the
+    /// newsletter has its picks even when nobody asked (PickSpotlight then returns them).
+    public static var job: ScheduledJob {
+        ScheduledJob(name: "monthly spotlight", every: .seconds(3600)) { context in
+            let nowMs = context.clock.nowMs
+            let lastMonth = Months.key(1, before: Months.key(nowMs))
+            _ = try await context.database.write { db in
+                if try fetch(lastMonth, in: db) == nil { _ = try pick(lastMonth, nowMs: nowMs, in: db) }
+            }
+        }
+    }
+
+    /// Picks and stores the month's spotlight, and emits `spotlight.picked`.
     static func pick(_ month: String, nowMs: Int64, in db: Database) throws -> Spotlight {
         let program = try ProgramStore.current(in: db)
         let (startMs, endMs) = Months.range(month)!
@@ -70,7 +79,9 @@ enum SpotlightMethods {
         }
         try db.execute(
             sql: "INSERT INTO spotlight_months (month, picked_at_ms) VALUES (?, ?)", arguments: [month, nowMs])
-        return Spotlight(month: month, picks: picks, pickedAtMs: nowMs)
+        let spotlight = Spotlight(month: month, picks: picks, pickedAtMs: nowMs)
+        try EventLog().append("spotlight.picked", occurredAtMs: nowMs, spotlight, in: db)
+        return spotlight
     }
 
     /// "2 referral, 1 case-study": the approved contributions of the month by channel.
