@@ -18,11 +18,26 @@ struct ProgramJobsTests {
         try await svc.runJob("lapse scan")
         let lapsed = try await svc.events("advocate.lapsed", as: AdvocateLapsed.self)
         #expect(lapsed.map { $0.customer!.value } == ["quiet"] && lapsed[0].lastActiveMs == Time.start)
+        #expect(lapsed[0].reason == "no approved contribution for 12 months")
         #expect(try await svc.advocate("quiet").status == .lapsed)
         #expect(try await svc.advocate("busy").status == .active)
         try await svc.contribute("quiet", .communityAnswer, contributionID: "ca-1")
         let back = try await svc.advocate("quiet")
         #expect(back.status == .active && back.lapsedAtMs == 0)
+    }
+
+    @Test("an advocate whose account cancels in health lapses at once")
+    func cancellationLapses() async throws {
+        let svc = try InProcessService.advocacy()
+        try await svc.enroll("acme")
+        var cancelled = InProcessService.account("acme", signupMs: Time.start - 400 * Time.day)
+        cancelled.stage = .cancelled
+        cancelled.cancelledAtMs = Time.start
+        try await svc.deliverAccount(cancelled, change: "cancelled")
+        try await svc.deliverAccount(cancelled, change: "cancelled")
+        let lapsed = try await svc.events("advocate.lapsed", as: AdvocateLapsed.self)
+        #expect(lapsed.count == 1 && lapsed[0].reason == "the account cancelled")
+        #expect(try await svc.advocate("acme").status == .lapsed)
     }
 
     @Test("active advocates get one anniversary gift a year; lapsed ones none")

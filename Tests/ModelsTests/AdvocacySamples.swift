@@ -123,7 +123,8 @@ extension Samples {
         MessageSample("AdvocateCandidateAdded/full", AdvocateCandidateAdded(advocate: fullAdvocate)),
         MessageSample(
             "AdvocateLapsed/full",
-            AdvocateLapsed(customer: CustomerId(value: unicode), lastActiveMs: .min, lapsedAtMs: .max)),
+            AdvocateLapsed(
+                customer: CustomerId(value: unicode), lastActiveMs: .min, lapsedAtMs: .max, reason: longText)),
         MessageSample(
             "AnniversaryGift/full",
             AnniversaryGift(customer: CustomerId(value: "a"), years: .max, level: unicode, enrolledAtMs: .min)),

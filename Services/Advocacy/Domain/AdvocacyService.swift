@@ -30,6 +30,8 @@ public enum AdvocacyService {
         case "account.upserted":
             try Referrals.accountUpserted(event, in: db)
             try Candidates.recheck(event.customerId, nowMs: event.occurredAtMs, in: db)
+        case "account.cancelled":
+            try LapseMonitor.accountCancelled(event.customerId, nowMs: event.occurredAtMs, in: db)
         case "score.changed":
             try Candidates.recheck(event.customerId, nowMs: event.occurredAtMs, in: db)
         default:

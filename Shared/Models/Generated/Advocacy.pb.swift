@@ -1008,18 +1008,22 @@ public struct AdvocateCandidateAdded: ProtoMessage {
     }
 }
 
-/// Body of the event "advocacy.advocate.lapsed": no approved contribution for the lapse period.
+/// Body of the event "advocacy.advocate.lapsed": an active advocate lapsed, for no approved
+/// contribution over the lapse period or because their account cancelled.
 public struct AdvocateLapsed: ProtoMessage {
     public static let protoName = "cx.v1.AdvocateLapsed"
 
     /// The customer.
     public var customer: CustomerId? = nil
 
-    /// Their latest approved contribution (or enrollment when none), Unix epoch ms.
+    /// Their latest approved contribution (or when they became active, if later), Unix epoch ms.
     public var lastActiveMs: Int64 = 0
 
     /// When they lapsed, Unix epoch ms.
     public var lapsedAtMs: Int64 = 0
+
+    /// Why, e.g. "no approved contribution for 12 months", "the account cancelled".
+    public var reason: String = ""
 
     /// Creates a message with every field at its proto3 default.
     public init() {}
@@ -1028,11 +1032,13 @@ public struct AdvocateLapsed: ProtoMessage {
     public init(
         customer: CustomerId? = nil,
         lastActiveMs: Int64 = 0,
-        lapsedAtMs: Int64 = 0
+        lapsedAtMs: Int64 = 0,
+        reason: String = ""
     ) {
         self.customer = customer
         self.lastActiveMs = lastActiveMs
         self.lapsedAtMs = lapsedAtMs
+        self.reason = reason
     }
 }
 
@@ -1175,7 +1181,8 @@ public enum AdvocateStatus: ProtoEnum {
     case invited
     /// Enrolled: has a referral code, contributes, earns points and levels.
     case active
-    /// Enrolled but without an approved contribution for the program's lapse period (12 months).
+    /// Enrolled, but without an approved contribution for the program's lapse period (12 months), or
+    /// the account cancelled.
     case lapsed
     /// A number without a declared case, e.g. from a peer built from a newer .proto file.
     case unrecognized(Int32)
@@ -2159,6 +2166,7 @@ extension AdvocateLapsed: CMessageConvertible {
         self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
         self.lastActiveMs = cMessage.last_active_ms
         self.lapsedAtMs = cMessage.lapsed_at_ms
+        self.reason = String(protobufCString: cMessage.reason)
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__AdvocateLapsed {
@@ -2166,6 +2174,7 @@ extension AdvocateLapsed: CMessageConvertible {
         cMessage.customer = self.customer.map { arena.message($0) }
         cMessage.last_active_ms = self.lastActiveMs
         cMessage.lapsed_at_ms = self.lapsedAtMs
+        cMessage.reason = arena.cString(self.reason)
         return cMessage
     }
 }

@@ -4,8 +4,8 @@ public import ServiceKit
 
 /// Lapses active advocates with no approved contribution for the program's lapse period (12
 /// months by default), counted from their latest contribution or from when they became active,
-/// whichever is later; emits `advocate.lapsed`. An approved contribution or a new enrollment makes
-/// them active again.
+/// whichever is later, and those whose account cancels; emits `advocate.lapsed`. An approved
+/// contribution or a new enrollment makes them active again.
 public enum LapseMonitor {
     /// Once a day on the service's clock.
     public static var job: ScheduledJob {
@@ -28,13 +28,35 @@ public enum LapseMonitor {
                 """,
             arguments: [AdvocateStatus.active.rawValue, cutoff])
         for row in rows {
-            let id: String = row["customer_id"]
-            try AdvocateStore.setStatus(.lapsed, of: id, nowMs: nowMs, in: db)
-            try EventLog().append(
-                "advocate.lapsed", customerID: id, occurredAtMs: nowMs,
-                AdvocateLapsed(customer: CustomerId(value: id), lastActiveMs: row["last_active"], lapsedAtMs: nowMs),
-                in: db)
+            try lapse(
+                row["customer_id"], lastActiveMs: row["last_active"],
+                reason: "no approved contribution for \(months) months", nowMs: nowMs, in: db)
         }
         return rows.map { $0["customer_id"] }
+    }
+
+    /// Applies health's `account.cancelled`: an active advocate whose account cancelled lapses.
+    static func accountCancelled(_ customerID: String, nowMs: Int64, in db: Database) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(last_contribution_ms, active_since_ms) AS last_active FROM advocates
+                    WHERE customer_id = ? AND status = ?
+                    """,
+                arguments: [customerID, AdvocateStatus.active.rawValue])
+        else { return }
+        try lapse(customerID, lastActiveMs: row["last_active"], reason: "the account cancelled", nowMs: nowMs, in: db)
+    }
+
+    private static func lapse(
+        _ customerID: String, lastActiveMs: Int64, reason: String, nowMs: Int64, in db: Database
+    ) throws {
+        try AdvocateStore.setStatus(.lapsed, of: customerID, nowMs: nowMs, in: db)
+        try EventLog().append(
+            "advocate.lapsed", customerID: customerID, occurredAtMs: nowMs,
+            AdvocateLapsed(
+                customer: CustomerId(value: customerID), lastActiveMs: lastActiveMs, lapsedAtMs: nowMs, reason: reason),
+            in: db)
     }
 }

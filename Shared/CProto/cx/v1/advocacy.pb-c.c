@@ -4106,7 +4106,7 @@ const ProtobufCMessageDescriptor cx__v1__advocate_candidate_added__descriptor =
   (ProtobufCMessageInit) cx__v1__advocate_candidate_added__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__advocate_lapsed__field_descriptors[3] =
+static const ProtobufCFieldDescriptor cx__v1__advocate_lapsed__field_descriptors[4] =
 {
   {
     "customer",
@@ -4144,16 +4144,29 @@ static const ProtobufCFieldDescriptor cx__v1__advocate_lapsed__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateLapsed, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__advocate_lapsed__field_indices_by_name[] = {
   0,   /* field[0] = customer */
   2,   /* field[2] = lapsed_at_ms */
   1,   /* field[1] = last_active_ms */
+  3,   /* field[3] = reason */
 };
 static const ProtobufCIntRange cx__v1__advocate_lapsed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor cx__v1__advocate_lapsed__descriptor =
 {
@@ -4163,7 +4176,7 @@ const ProtobufCMessageDescriptor cx__v1__advocate_lapsed__descriptor =
   "Cx__V1__AdvocateLapsed",
   "cx.v1",
   sizeof(Cx__V1__AdvocateLapsed),
-  3,
+  4,
   cx__v1__advocate_lapsed__field_descriptors,
   cx__v1__advocate_lapsed__field_indices_by_name,
   1,  cx__v1__advocate_lapsed__number_ranges,

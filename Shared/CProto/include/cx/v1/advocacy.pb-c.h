@@ -81,7 +81,8 @@ typedef enum _Cx__V1__AdvocateStatus {
    */
   CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_ACTIVE = 3,
   /*
-   * Enrolled but without an approved contribution for the program's lapse period (12 months).
+   * Enrolled, but without an approved contribution for the program's lapse period (12 months), or
+   * the account cancelled.
    */
   CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_LAPSED = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__ADVOCATE_STATUS)
@@ -1022,7 +1023,8 @@ struct  Cx__V1__AdvocateCandidateAdded
 
 
 /*
- * Body of the event "advocacy.advocate.lapsed": no approved contribution for the lapse period.
+ * Body of the event "advocacy.advocate.lapsed": an active advocate lapsed, for no approved
+ * contribution over the lapse period or because their account cancelled.
  */
 struct  Cx__V1__AdvocateLapsed
 {
@@ -1032,17 +1034,21 @@ struct  Cx__V1__AdvocateLapsed
    */
   Cx__V1__CustomerId *customer;
   /*
-   * Their latest approved contribution (or enrollment when none), Unix epoch ms.
+   * Their latest approved contribution (or when they became active, if later), Unix epoch ms.
    */
   int64_t last_active_ms;
   /*
    * When they lapsed, Unix epoch ms.
    */
   int64_t lapsed_at_ms;
+  /*
+   * Why, e.g. "no approved contribution for 12 months", "the account cancelled".
+   */
+  char *reason;
 };
 #define CX__V1__ADVOCATE_LAPSED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocate_lapsed__descriptor) \
-    , NULL, 0, 0 }
+    , NULL, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*
