@@ -90,11 +90,23 @@ struct CandidateTests {
         try await svc.seedAccount("turned", band: .average)
         try await recorded(svc, "turned")
         try await recorded(svc, "turned", score: 2, category: .detractor)
+        try await svc.deliverScore("turned", band: .good, score: 80)
         try await svc.seedAccount("slow", band: .average)
         try await recorded(svc, "slow")
         svc.clock.advance(byMs: 181 * Time.day)
-        try await svc.deliverScore("turned", band: .good, score: 80)
         try await svc.deliverScore("slow", band: .good, score: 80)
         #expect(try await svc.events().isEmpty)
+    }
+
+    @Test("an older detractor answer imported late does not forget a newer promoter answer")
+    func lateOlderAnswer() async throws {
+        let svc = try InProcessService.advocacy()
+        try await svc.seedAccount("acme", band: .average)
+        try await recorded(svc, "acme")
+        try await svc.deliver(
+            "response.recorded", from: "feedback", customerID: "acme",
+            body: Self.answer("acme", score: 4, category: .detractor, answeredAtMs: Time.start - 30 * Time.day))
+        try await svc.deliverScore("acme", band: .good, score: 80)
+        #expect(try await svc.advocate("acme").status == .candidate)
     }
 }

@@ -35,12 +35,15 @@ enum Candidates {
             let response = try? ResponseRecorded(serializedBytes: event.body).response,
             response.kind == .nps, let id = response.customer?.value, !id.isEmpty
         else { return }
+        let answeredAt = response.answeredAtMs == 0 ? event.occurredAtMs : response.answeredAtMs
         guard response.npsCategory == .promoter else {
-            try db.execute(sql: "DELETE FROM promoter_answers WHERE customer_id = ?", arguments: [id])
+            // Only a later answer speaks for the customer now (answers may be imported late).
+            try db.execute(
+                sql: "DELETE FROM promoter_answers WHERE customer_id = ? AND answered_at_ms <= ?",
+                arguments: [id, answeredAt])
             return
         }
         guard try AdvocateStore.row(id, in: db) == nil else { return }
-        let answeredAt = response.answeredAtMs == 0 ? event.occurredAtMs : response.answeredAtMs
         if let account = try AccountProjection.fetch(id, in: db), !account.isCancelled,
             try qualifies(account, at: answeredAt, in: db)
         {
