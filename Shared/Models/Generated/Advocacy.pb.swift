@@ -41,7 +41,8 @@ public struct AdvocacyIncentives: ProtoMessage {
 }
 
 /// Body of the event "advocacy.level.changed": an advocate's level moved (up on points, down as
-/// old points leave the trailing 12 months).
+/// old points leave the trailing 12 months), or the program's levels were changed by an admin
+/// (then from_level may equal to_level, with a new rank, count or incentives).
 public struct AdvocacyLevelChanged: ProtoMessage {
     public static let protoName = "cx.v1.AdvocacyLevelChanged"
 
@@ -123,6 +124,1221 @@ public struct ReferralConverted: ProtoMessage {
         self.referred = referred
         self.referralCode = referralCode
         self.convertedAtMs = convertedAtMs
+    }
+}
+
+/// Points one channel earns.
+public struct ChannelPoints: ProtoMessage {
+    public static let protoName = "cx.v1.ChannelPoints"
+
+    /// The channel.
+    public var channel: ContributionChannel = .unspecified
+
+    /// Points per approved contribution, 1–100,000.
+    public var points: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        channel: ContributionChannel = .unspecified,
+        points: Int64 = 0
+    ) {
+        self.channel = channel
+        self.points = points
+    }
+}
+
+/// One advocacy level: reached with at least min_points over the trailing 12 months.
+public struct AdvocacyLevel: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocacyLevel"
+
+    /// Its name, 1–50 bytes, unique, e.g. "champion".
+    public var name: String = ""
+
+    /// Points over the trailing 12 months needed, >= 1; strictly increasing along the levels.
+    public var minPoints: Int64 = 0
+
+    /// What it gives.
+    public var incentives: AdvocacyIncentives? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        name: String = "",
+        minPoints: Int64 = 0,
+        incentives: AdvocacyIncentives? = nil
+    ) {
+        self.name = name
+        self.minPoints = minPoints
+        self.incentives = incentives
+    }
+}
+
+/// The program's rules; admins change them with "advocacy.SetAdvocacyProgram".
+public struct AdvocacyProgram: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocacyProgram"
+
+    /// Points per channel; every channel must be listed once.
+    public var channelPoints: [ChannelPoints] = []
+
+    /// The levels, lowest first (rank 0); 1–10 of them.
+    public var levels: [AdvocacyLevel] = []
+
+    /// Days a promoter's account must have been a customer (answered_at_ms - signup_ms) to become a
+    /// candidate, 0–3650.
+    public var candidateMinTenureDays: Int32 = 0
+
+    /// Months without an approved contribution before an active advocate lapses, 1–60.
+    public var lapseAfterMonths: Int32 = 0
+
+    /// More converted or held referrals than this by one advocate in one calendar month (UTC) are
+    /// held for review, 1–1000.
+    public var maxReferralsPerMonth: Int32 = 0
+
+    /// A referred account that signed up more than this many days before its referral arrived is an
+    /// existing customer (held for review), 1–365.
+    public var referralSignupWindowDays: Int32 = 0
+
+    /// How many advocates one spotlight picks, 1–20.
+    public var spotlightSize: Int32 = 0
+
+    /// An advocate featured in one of this many months before is not picked again, 0–36.
+    public var spotlightCooldownMonths: Int32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        channelPoints: [ChannelPoints] = [],
+        levels: [AdvocacyLevel] = [],
+        candidateMinTenureDays: Int32 = 0,
+        lapseAfterMonths: Int32 = 0,
+        maxReferralsPerMonth: Int32 = 0,
+        referralSignupWindowDays: Int32 = 0,
+        spotlightSize: Int32 = 0,
+        spotlightCooldownMonths: Int32 = 0
+    ) {
+        self.channelPoints = channelPoints
+        self.levels = levels
+        self.candidateMinTenureDays = candidateMinTenureDays
+        self.lapseAfterMonths = lapseAfterMonths
+        self.maxReferralsPerMonth = maxReferralsPerMonth
+        self.referralSignupWindowDays = referralSignupWindowDays
+        self.spotlightSize = spotlightSize
+        self.spotlightCooldownMonths = spotlightCooldownMonths
+    }
+}
+
+/// One advocate (or candidate) as the service keeps them.
+public struct Advocate: ProtoMessage {
+    public static let protoName = "cx.v1.Advocate"
+
+    /// The customer.
+    public var customer: CustomerId? = nil
+
+    /// Where they are in the program.
+    public var status: AdvocateStatus = .unspecified
+
+    /// How they came in: "promoter" (from an NPS answer), "nominated" or "enrolled" (directly).
+    public var origin: String = ""
+
+    /// Why: the promoter answer or the nomination's reason.
+    public var reason: String = ""
+
+    /// When they became a candidate, invited, enrolled; Unix epoch ms, 0 when not (yet).
+    public var candidateSinceMs: Int64 = 0
+
+    public var invitedAtMs: Int64 = 0
+
+    public var enrolledAtMs: Int64 = 0
+
+    /// Their referral code, set on enrollment; "" before.
+    public var referralCode: String = ""
+
+    /// Points of all approved contributions ever (standing; never goes down).
+    public var lifetimePoints: Int64 = 0
+
+    /// Points they can still spend: lifetime minus spent.
+    public var currentPoints: Int64 = 0
+
+    /// Approved points of contributions made in the trailing 12 months (sets the level).
+    public var pointsLast12Months: Int64 = 0
+
+    /// The level by name, "" for none; its rank (0 lowest, -1 none) and incentives.
+    public var level: String = ""
+
+    public var levelRank: Int32 = 0
+
+    public var incentives: AdvocacyIncentives? = nil
+
+    /// The latest approved contribution's time, Unix epoch ms; 0 none.
+    public var lastContributionMs: Int64 = 0
+
+    /// When they lapsed, Unix epoch ms; 0 when not lapsed.
+    public var lapsedAtMs: Int64 = 0
+
+    /// Anniversary gifts given so far (one per year enrolled).
+    public var anniversaryGifts: Int32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        status: AdvocateStatus = .unspecified,
+        origin: String = "",
+        reason: String = "",
+        candidateSinceMs: Int64 = 0,
+        invitedAtMs: Int64 = 0,
+        enrolledAtMs: Int64 = 0,
+        referralCode: String = "",
+        lifetimePoints: Int64 = 0,
+        currentPoints: Int64 = 0,
+        pointsLast12Months: Int64 = 0,
+        level: String = "",
+        levelRank: Int32 = 0,
+        incentives: AdvocacyIncentives? = nil,
+        lastContributionMs: Int64 = 0,
+        lapsedAtMs: Int64 = 0,
+        anniversaryGifts: Int32 = 0
+    ) {
+        self.customer = customer
+        self.status = status
+        self.origin = origin
+        self.reason = reason
+        self.candidateSinceMs = candidateSinceMs
+        self.invitedAtMs = invitedAtMs
+        self.enrolledAtMs = enrolledAtMs
+        self.referralCode = referralCode
+        self.lifetimePoints = lifetimePoints
+        self.currentPoints = currentPoints
+        self.pointsLast12Months = pointsLast12Months
+        self.level = level
+        self.levelRank = levelRank
+        self.incentives = incentives
+        self.lastContributionMs = lastContributionMs
+        self.lapsedAtMs = lapsedAtMs
+        self.anniversaryGifts = anniversaryGifts
+    }
+}
+
+/// Reply to the methods that change one advocate.
+public struct AdvocateResponse: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocateResponse"
+
+    /// The advocate after the call.
+    public var advocate: Advocate? = nil
+
+    /// False when the call changed nothing (the advocate already was there).
+    public var changed: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: Advocate? = nil,
+        changed: Bool = false
+    ) {
+        self.advocate = advocate
+        self.changed = changed
+    }
+}
+
+/// Body of "advocacy.NominateAdvocate" (role writer): an admin proposes a customer as a candidate.
+/// A customer already in the program is left as is (changed false).
+public struct NominateAdvocateRequest: ProtoMessage {
+    public static let protoName = "cx.v1.NominateAdvocateRequest"
+
+    /// The customer; the account must be known and not cancelled.
+    public var customer: CustomerId? = nil
+
+    /// Why, 1–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        reason: String = ""
+    ) {
+        self.customer = customer
+        self.reason = reason
+    }
+}
+
+/// Body of "advocacy.InviteAdvocate" (role writer): a candidate is asked to join.
+public struct InviteAdvocateRequest: ProtoMessage {
+    public static let protoName = "cx.v1.InviteAdvocateRequest"
+
+    /// The candidate. Required; must be a candidate (or already invited: changed false).
+    public var customer: CustomerId? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil
+    ) {
+        self.customer = customer
+    }
+}
+
+/// Body of "advocacy.EnrollAdvocate" (role writer): the customer joins (or rejoins after lapsing)
+/// and gets a referral code. A known account may enroll without having been a candidate.
+public struct EnrollAdvocateRequest: ProtoMessage {
+    public static let protoName = "cx.v1.EnrollAdvocateRequest"
+
+    /// The customer; the account must be known and not cancelled.
+    public var customer: CustomerId? = nil
+
+    /// The referral code to issue, 4–32 of A–Z, 0–9 and "-", unique; "" lets the service make one.
+    /// Ignored when the advocate has a code already.
+    public var referralCode: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        referralCode: String = ""
+    ) {
+        self.customer = customer
+        self.referralCode = referralCode
+    }
+}
+
+/// Body of "advocacy.GetAdvocate" (role reader).
+public struct GetAdvocateRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetAdvocateRequest"
+
+    /// The customer. Required.
+    public var customer: CustomerId? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil
+    ) {
+        self.customer = customer
+    }
+}
+
+/// Body of "advocacy.ListAdvocates" (role reader): advocates ordered by customer id.
+public struct ListAdvocatesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListAdvocatesRequest"
+
+    /// Only this status; ADVOCATE_STATUS_UNSPECIFIED for all.
+    public var status: AdvocateStatus = .unspecified
+
+    /// Which page.
+    public var page: PageRequest? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        status: AdvocateStatus = .unspecified,
+        page: PageRequest? = nil
+    ) {
+        self.status = status
+        self.page = page
+    }
+}
+
+/// Reply to "advocacy.ListAdvocates".
+public struct ListAdvocatesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListAdvocatesResponse"
+
+    /// The page.
+    public var advocates: [Advocate] = []
+
+    /// Where the next page starts; total_count is the number matching the filter.
+    public var page: PageInfo? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocates: [Advocate] = [],
+        page: PageInfo? = nil
+    ) {
+        self.advocates = advocates
+        self.page = page
+    }
+}
+
+/// Body of "advocacy.GetAdvocacyIncentives" (role reader): what a customer's level gives, for
+/// other services (escalation honours priority support).
+public struct GetAdvocacyIncentivesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetAdvocacyIncentivesRequest"
+
+    /// The customer. Required; a customer who is no advocate has no level (rank -1).
+    public var customer: CustomerId? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil
+    ) {
+        self.customer = customer
+    }
+}
+
+/// Reply to "advocacy.GetAdvocacyIncentives".
+public struct GetAdvocacyIncentivesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.GetAdvocacyIncentivesResponse"
+
+    /// The level's name, "" for none; its rank (0 lowest, -1 none); how many levels there are.
+    public var level: String = ""
+
+    public var levelRank: Int32 = 0
+
+    public var levelCount: Int32 = 0
+
+    /// The level's incentives; all off without a level.
+    public var incentives: AdvocacyIncentives? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        level: String = "",
+        levelRank: Int32 = 0,
+        levelCount: Int32 = 0,
+        incentives: AdvocacyIncentives? = nil
+    ) {
+        self.level = level
+        self.levelRank = levelRank
+        self.levelCount = levelCount
+        self.incentives = incentives
+    }
+}
+
+/// One contribution of an advocate.
+public struct Contribution: ProtoMessage {
+    public static let protoName = "cx.v1.Contribution"
+
+    /// Unique id (from the caller's system), 1–128 bytes.
+    public var contributionId: String = ""
+
+    /// Who contributed.
+    public var advocate: CustomerId? = nil
+
+    /// Through which channel.
+    public var channel: ContributionChannel = .unspecified
+
+    /// Its review state.
+    public var state: ContributionState = .unspecified
+
+    /// Set by the service: the channel's points when it was recorded (earned once approved).
+    public var points: Int64 = 0
+
+    /// What it was, e.g. a link; 0–500 bytes.
+    public var description: String = ""
+
+    /// When it was made, Unix epoch ms; not in the future. Sets which 12 months it counts in.
+    public var occurredAtMs: Int64 = 0
+
+    /// Set by the service: when it was recorded and when reviewed (0 pending), Unix epoch ms.
+    public var recordedAtMs: Int64 = 0
+
+    public var reviewedAtMs: Int64 = 0
+
+    /// Why it was rejected; "" otherwise.
+    public var rejectionReason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        contributionId: String = "",
+        advocate: CustomerId? = nil,
+        channel: ContributionChannel = .unspecified,
+        state: ContributionState = .unspecified,
+        points: Int64 = 0,
+        description: String = "",
+        occurredAtMs: Int64 = 0,
+        recordedAtMs: Int64 = 0,
+        reviewedAtMs: Int64 = 0,
+        rejectionReason: String = ""
+    ) {
+        self.contributionId = contributionId
+        self.advocate = advocate
+        self.channel = channel
+        self.state = state
+        self.points = points
+        self.description = description
+        self.occurredAtMs = occurredAtMs
+        self.recordedAtMs = recordedAtMs
+        self.reviewedAtMs = reviewedAtMs
+        self.rejectionReason = rejectionReason
+    }
+}
+
+/// Body of "advocacy.RecordContribution" (role writer): a contribution, pending review. The same
+/// request again returns the stored contribution (duplicate true); a different contribution under
+/// a used id is ALREADY_EXISTS and changes nothing.
+public struct RecordContributionRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RecordContributionRequest"
+
+    /// The contribution: contribution_id, advocate, channel, description, occurred_at_ms (0 = now).
+    /// The advocate must be enrolled (active or lapsed). Referrals are recorded by the service.
+    public var contribution: Contribution? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        contribution: Contribution? = nil
+    ) {
+        self.contribution = contribution
+    }
+}
+
+/// Reply to "advocacy.RecordContribution" and "advocacy.ReviewContribution".
+public struct ContributionResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ContributionResponse"
+
+    /// The contribution as stored.
+    public var contribution: Contribution? = nil
+
+    /// RecordContribution: true when the id was recorded before. ReviewContribution: true when it
+    /// was already reviewed the same way (nothing changed).
+    public var duplicate: Bool = false
+
+    /// The advocate after the call.
+    public var advocate: Advocate? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        contribution: Contribution? = nil,
+        duplicate: Bool = false,
+        advocate: Advocate? = nil
+    ) {
+        self.contribution = contribution
+        self.duplicate = duplicate
+        self.advocate = advocate
+    }
+}
+
+/// Body of "advocacy.ReviewContribution" (role writer): approves or rejects a pending
+/// contribution, once. Approving earns its points and may change the level.
+public struct ReviewContributionRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ReviewContributionRequest"
+
+    /// The contribution. Required; it must exist.
+    public var contributionId: String = ""
+
+    /// True approves, false rejects.
+    public var approve: Bool = false
+
+    /// Why it was rejected, 1–500 bytes when rejecting; ignored when approving.
+    public var rejectionReason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        contributionId: String = "",
+        approve: Bool = false,
+        rejectionReason: String = ""
+    ) {
+        self.contributionId = contributionId
+        self.approve = approve
+        self.rejectionReason = rejectionReason
+    }
+}
+
+/// Body of "advocacy.ListContributions" (role reader): newest first.
+public struct ListContributionsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListContributionsRequest"
+
+    /// Only this advocate's; unset for all.
+    public var advocate: CustomerId? = nil
+
+    /// Only this state; CONTRIBUTION_STATE_UNSPECIFIED for all.
+    public var state: ContributionState = .unspecified
+
+    /// How many at most, 1–1000; 0 means 100.
+    public var limit: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: CustomerId? = nil,
+        state: ContributionState = .unspecified,
+        limit: UInt32 = 0
+    ) {
+        self.advocate = advocate
+        self.state = state
+        self.limit = limit
+    }
+}
+
+/// Reply to "advocacy.ListContributions".
+public struct ListContributionsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListContributionsResponse"
+
+    /// The contributions, newest occurred_at_ms first.
+    public var contributions: [Contribution] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        contributions: [Contribution] = []
+    ) {
+        self.contributions = contributions
+    }
+}
+
+/// Body of "advocacy.SpendAdvocacyPoints" (role writer): spends current points (lifetime points,
+/// and so the standing, are unchanged). Idempotent by spend_id.
+public struct SpendAdvocacyPointsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SpendAdvocacyPointsRequest"
+
+    /// Unique id of this spend, 1–128 bytes.
+    public var spendId: String = ""
+
+    /// The advocate. Required; must have at least `points` current points.
+    public var advocate: CustomerId? = nil
+
+    /// How many, 1–10,000,000.
+    public var points: Int64 = 0
+
+    /// On what, 1–200 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        spendId: String = "",
+        advocate: CustomerId? = nil,
+        points: Int64 = 0,
+        reason: String = ""
+    ) {
+        self.spendId = spendId
+        self.advocate = advocate
+        self.points = points
+        self.reason = reason
+    }
+}
+
+/// Reply to "advocacy.SpendAdvocacyPoints".
+public struct SpendAdvocacyPointsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.SpendAdvocacyPointsResponse"
+
+    /// The advocate after the spend.
+    public var advocate: Advocate? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: Advocate? = nil
+    ) {
+        self.advocate = advocate
+    }
+}
+
+/// Body of "advocacy.GetAdvocacyProgram" (role reader).
+public struct GetAdvocacyProgramRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetAdvocacyProgramRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// Body of "advocacy.SetAdvocacyProgram" (role admin): replaces the rules. Points already recorded
+/// keep their value; every advocate's level is re-evaluated at once, and when the levels changed
+/// every advocate with a level gets "level.changed" (its rank, count or incentives may be new).
+public struct SetAdvocacyProgramRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetAdvocacyProgramRequest"
+
+    /// The new rules; every field is checked (see AdvocacyProgram).
+    public var program: AdvocacyProgram? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        program: AdvocacyProgram? = nil
+    ) {
+        self.program = program
+    }
+}
+
+/// Reply to "advocacy.GetAdvocacyProgram" and "advocacy.SetAdvocacyProgram".
+public struct AdvocacyProgramResponse: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocacyProgramResponse"
+
+    /// The rules in force.
+    public var program: AdvocacyProgram? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        program: AdvocacyProgram? = nil
+    ) {
+        self.program = program
+    }
+}
+
+/// One referral: an account that signed up with an advocate's code.
+public struct Referral: ProtoMessage {
+    public static let protoName = "cx.v1.Referral"
+
+    /// The code used.
+    public var referralCode: String = ""
+
+    /// The advocate who owns the code.
+    public var advocate: CustomerId? = nil
+
+    /// The account that signed up.
+    public var referred: CustomerId? = nil
+
+    /// What the checks made of it.
+    public var state: ReferralState = .unspecified
+
+    /// Why it was held or refused; "" when converted straight away.
+    public var reason: String = ""
+
+    /// The referred account's signup, Unix epoch ms.
+    public var signupMs: Int64 = 0
+
+    /// When the service saw it, and when it was converted or refused (0 while held), Unix epoch ms.
+    public var receivedAtMs: Int64 = 0
+
+    public var decidedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        referralCode: String = "",
+        advocate: CustomerId? = nil,
+        referred: CustomerId? = nil,
+        state: ReferralState = .unspecified,
+        reason: String = "",
+        signupMs: Int64 = 0,
+        receivedAtMs: Int64 = 0,
+        decidedAtMs: Int64 = 0
+    ) {
+        self.referralCode = referralCode
+        self.advocate = advocate
+        self.referred = referred
+        self.state = state
+        self.reason = reason
+        self.signupMs = signupMs
+        self.receivedAtMs = receivedAtMs
+        self.decidedAtMs = decidedAtMs
+    }
+}
+
+/// Body of the events "advocacy.referral.held" and "advocacy.referral.refused".
+public struct ReferralFlagged: ProtoMessage {
+    public static let protoName = "cx.v1.ReferralFlagged"
+
+    /// The referral, with the reason.
+    public var referral: Referral? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        referral: Referral? = nil
+    ) {
+        self.referral = referral
+    }
+}
+
+/// Body of "advocacy.ListReferrals" (role reader): newest first.
+public struct ListReferralsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListReferralsRequest"
+
+    /// Only this advocate's; unset for all.
+    public var advocate: CustomerId? = nil
+
+    /// Only this state; REFERRAL_STATE_UNSPECIFIED for all.
+    public var state: ReferralState = .unspecified
+
+    /// How many at most, 1–1000; 0 means 100.
+    public var limit: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: CustomerId? = nil,
+        state: ReferralState = .unspecified,
+        limit: UInt32 = 0
+    ) {
+        self.advocate = advocate
+        self.state = state
+        self.limit = limit
+    }
+}
+
+/// Reply to "advocacy.ListReferrals".
+public struct ListReferralsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListReferralsResponse"
+
+    /// The referrals, newest first.
+    public var referrals: [Referral] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        referrals: [Referral] = []
+    ) {
+        self.referrals = referrals
+    }
+}
+
+/// Body of "advocacy.ReviewReferral" (role writer): decides a held referral, once. Approving
+/// converts it (event "referral.converted", the referral's points); rejecting refuses it.
+public struct ReviewReferralRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ReviewReferralRequest"
+
+    /// The referred account. Required.
+    public var referred: CustomerId? = nil
+
+    /// The code it signed up with. Required.
+    public var referralCode: String = ""
+
+    /// True approves, false rejects.
+    public var approve: Bool = false
+
+    /// Why, 0–500 bytes.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        referred: CustomerId? = nil,
+        referralCode: String = "",
+        approve: Bool = false,
+        reason: String = ""
+    ) {
+        self.referred = referred
+        self.referralCode = referralCode
+        self.approve = approve
+        self.reason = reason
+    }
+}
+
+/// Reply to "advocacy.ReviewReferral".
+public struct ReferralResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ReferralResponse"
+
+    /// The referral after the call.
+    public var referral: Referral? = nil
+
+    /// False when it had been decided that way already (nothing changed).
+    public var changed: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        referral: Referral? = nil,
+        changed: Bool = false
+    ) {
+        self.referral = referral
+        self.changed = changed
+    }
+}
+
+/// Body of the event "advocacy.candidate.added": a customer became a candidate.
+public struct AdvocateCandidateAdded: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocateCandidateAdded"
+
+    /// The candidate as stored.
+    public var advocate: Advocate? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: Advocate? = nil
+    ) {
+        self.advocate = advocate
+    }
+}
+
+/// Body of the event "advocacy.advocate.lapsed": an active advocate lapsed, for no approved
+/// contribution over the lapse period or because their account cancelled.
+public struct AdvocateLapsed: ProtoMessage {
+    public static let protoName = "cx.v1.AdvocateLapsed"
+
+    /// The customer.
+    public var customer: CustomerId? = nil
+
+    /// Their latest approved contribution (or when they became active, if later), Unix epoch ms.
+    public var lastActiveMs: Int64 = 0
+
+    /// When they lapsed, Unix epoch ms.
+    public var lapsedAtMs: Int64 = 0
+
+    /// Why, e.g. "no approved contribution for 12 months", "the account cancelled".
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        lastActiveMs: Int64 = 0,
+        lapsedAtMs: Int64 = 0,
+        reason: String = ""
+    ) {
+        self.customer = customer
+        self.lastActiveMs = lastActiveMs
+        self.lapsedAtMs = lapsedAtMs
+        self.reason = reason
+    }
+}
+
+/// Body of the event "advocacy.anniversary.gift": an active advocate completed another year;
+/// once per advocate per year.
+public struct AnniversaryGift: ProtoMessage {
+    public static let protoName = "cx.v1.AnniversaryGift"
+
+    /// The customer.
+    public var customer: CustomerId? = nil
+
+    /// Years enrolled, >= 1.
+    public var years: Int32 = 0
+
+    /// Their level then, "" for none.
+    public var level: String = ""
+
+    /// When they enrolled, Unix epoch ms.
+    public var enrolledAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        years: Int32 = 0,
+        level: String = "",
+        enrolledAtMs: Int64 = 0
+    ) {
+        self.customer = customer
+        self.years = years
+        self.level = level
+        self.enrolledAtMs = enrolledAtMs
+    }
+}
+
+/// One advocate picked for the customer spotlight.
+public struct SpotlightPick: ProtoMessage {
+    public static let protoName = "cx.v1.SpotlightPick"
+
+    /// The advocate.
+    public var advocate: CustomerId? = nil
+
+    /// Approved points of contributions made in the month.
+    public var points: Int64 = 0
+
+    /// Why they were picked, for the newsletter's editor.
+    public var reason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        advocate: CustomerId? = nil,
+        points: Int64 = 0,
+        reason: String = ""
+    ) {
+        self.advocate = advocate
+        self.points = points
+        self.reason = reason
+    }
+}
+
+/// Body of "advocacy.PickSpotlight" (role writer): picks the month's spotlight, once per month
+/// (a repeat returns the first picks): the active advocates with the most approved points from
+/// contributions made in that month, leaving out those featured in the cooldown months before.
+public struct PickSpotlightRequest: ProtoMessage {
+    public static let protoName = "cx.v1.PickSpotlightRequest"
+
+    /// The month, "YYYY-MM" (UTC); it must have ended.
+    public var month: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        month: String = ""
+    ) {
+        self.month = month
+    }
+}
+
+/// Body of "advocacy.GetSpotlight" (role reader).
+public struct GetSpotlightRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetSpotlightRequest"
+
+    /// The month, "YYYY-MM".
+    public var month: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        month: String = ""
+    ) {
+        self.month = month
+    }
+}
+
+/// Reply to "advocacy.PickSpotlight" and "advocacy.GetSpotlight"; the body of the event
+/// "advocacy.spotlight.picked".
+public struct Spotlight: ProtoMessage {
+    public static let protoName = "cx.v1.Spotlight"
+
+    /// The month.
+    public var month: String = ""
+
+    /// The picks, most points first; empty when nobody qualified.
+    public var picks: [SpotlightPick] = []
+
+    /// When they were picked, Unix epoch ms; 0 when the month has no spotlight (GetSpotlight).
+    public var pickedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        month: String = "",
+        picks: [SpotlightPick] = [],
+        pickedAtMs: Int64 = 0
+    ) {
+        self.month = month
+        self.picks = picks
+        self.pickedAtMs = pickedAtMs
+    }
+}
+
+/// Where an advocate is in the program.
+public enum AdvocateStatus: ProtoEnum {
+    /// Not given: in a list filter, all statuses.
+    case unspecified
+    /// Picked (a promoter in good health with enough tenure, or nominated by an admin), not asked yet.
+    case candidate
+    /// Asked to join, has not joined yet.
+    case invited
+    /// Enrolled: has a referral code, contributes, earns points and levels.
+    case active
+    /// Enrolled, but without an approved contribution for the program's lapse period (12 months), or
+    /// the account cancelled.
+    case lapsed
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [AdvocateStatus] = [.unspecified, .candidate, .invited, .active, .lapsed]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .candidate: 1
+        case .invited: 2
+        case .active: 3
+        case .lapsed: 4
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .candidate
+        case 2: self = .invited
+        case 3: self = .active
+        case 4: self = .lapsed
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// How an advocate contributes; each channel earns the program's points for it.
+public enum ContributionChannel: ProtoEnum {
+    /// Not given; refused.
+    case unspecified
+    /// A referred account signed up (recorded by the service when a referral converts).
+    case referral
+    /// A public review of the product.
+    case review
+    /// A published case study.
+    case caseStudy
+    /// A mention on social media.
+    case socialMention
+    /// An answer in the community forum.
+    case communityAnswer
+    /// A call with a prospect as a reference.
+    case referenceCall
+    /// A talk at an event.
+    case eventTalk
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [ContributionChannel] = [
+        .unspecified, .referral, .review, .caseStudy, .socialMention, .communityAnswer, .referenceCall, .eventTalk,
+    ]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .referral: 1
+        case .review: 2
+        case .caseStudy: 3
+        case .socialMention: 4
+        case .communityAnswer: 5
+        case .referenceCall: 6
+        case .eventTalk: 7
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .referral
+        case 2: self = .review
+        case 3: self = .caseStudy
+        case 4: self = .socialMention
+        case 5: self = .communityAnswer
+        case 6: self = .referenceCall
+        case 7: self = .eventTalk
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// Where a contribution is in its review.
+public enum ContributionState: ProtoEnum {
+    /// Not given: in a list filter, all states.
+    case unspecified
+    /// Recorded, not reviewed: earns nothing yet.
+    case pending
+    /// Approved: its points count.
+    case approved
+    /// Rejected: earns nothing.
+    case rejected
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [ContributionState] = [.unspecified, .pending, .approved, .rejected]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .pending: 1
+        case .approved: 2
+        case .rejected: 3
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .pending
+        case 2: self = .approved
+        case 3: self = .rejected
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// What the fraud checks made of a referral.
+public enum ReferralState: ProtoEnum {
+    /// Not given: in a list filter, all states.
+    case unspecified
+    /// Passed the checks (or approved after a hold): the advocate earned the referral's points.
+    case converted
+    /// Held for review (existing customer, too many referrals this month); approve or reject it.
+    case held
+    /// Refused (self-referral, referred before, or rejected after a hold); earns nothing.
+    case refused
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [ReferralState] = [.unspecified, .converted, .held, .refused]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .converted: 1
+        case .held: 2
+        case .refused: 3
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .converted
+        case 2: self = .held
+        case 3: self = .refused
+        default: self = .unrecognized(rawValue)
+        }
     }
 }
 
@@ -248,5 +1464,1327 @@ extension ReferralConverted: ProtoJSON {
         members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
         members.append(JSONMember("converted_at_ms", JSONValue(self.convertedAtMs)))
         return .object(members)
+    }
+}
+
+extension ChannelPoints: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ChannelPoints {
+        var cMessage = Cx__V1__ChannelPoints()
+        cx__v1__channel_points__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ChannelPoints) {
+        self.init()
+        self.channel = ContributionChannel(cValue: cMessage.channel)
+        self.points = cMessage.points
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ChannelPoints {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.channel = self.channel.cValue
+        cMessage.points = self.points
+        return cMessage
+    }
+}
+
+extension ChannelPoints: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("channel", JSONValue(self.channel)))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        return .object(members)
+    }
+}
+
+extension AdvocacyLevel: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocacyLevel {
+        var cMessage = Cx__V1__AdvocacyLevel()
+        cx__v1__advocacy_level__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocacyLevel) {
+        self.init()
+        self.name = String(protobufCString: cMessage.name)
+        self.minPoints = cMessage.min_points
+        self.incentives = cMessage.incentives.map { AdvocacyIncentives(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocacyLevel {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.name = arena.cString(self.name)
+        cMessage.min_points = self.minPoints
+        cMessage.incentives = self.incentives.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension AdvocacyLevel: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("name", JSONValue(self.name)))
+        members.append(JSONMember("min_points", JSONValue(self.minPoints)))
+        members.append(JSONMember("incentives", self.incentives.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension AdvocacyProgram: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocacyProgram {
+        var cMessage = Cx__V1__AdvocacyProgram()
+        cx__v1__advocacy_program__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocacyProgram) {
+        self.init()
+        self.channelPoints = Array(cElements: cMessage.channel_points, count: cMessage.n_channel_points) {
+            ChannelPoints(cMessageAt: $0)
+        }
+        self.levels = Array(cElements: cMessage.levels, count: cMessage.n_levels) { AdvocacyLevel(cMessageAt: $0) }
+        self.candidateMinTenureDays = cMessage.candidate_min_tenure_days
+        self.lapseAfterMonths = cMessage.lapse_after_months
+        self.maxReferralsPerMonth = cMessage.max_referrals_per_month
+        self.referralSignupWindowDays = cMessage.referral_signup_window_days
+        self.spotlightSize = cMessage.spotlight_size
+        self.spotlightCooldownMonths = cMessage.spotlight_cooldown_months
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocacyProgram {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_channel_points = self.channelPoints.count
+        cMessage.channel_points = arena.array(self.channelPoints) { arena.message($0) }
+        cMessage.n_levels = self.levels.count
+        cMessage.levels = arena.array(self.levels) { arena.message($0) }
+        cMessage.candidate_min_tenure_days = self.candidateMinTenureDays
+        cMessage.lapse_after_months = self.lapseAfterMonths
+        cMessage.max_referrals_per_month = self.maxReferralsPerMonth
+        cMessage.referral_signup_window_days = self.referralSignupWindowDays
+        cMessage.spotlight_size = self.spotlightSize
+        cMessage.spotlight_cooldown_months = self.spotlightCooldownMonths
+        return cMessage
+    }
+}
+
+extension AdvocacyProgram: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("channel_points", .array(self.channelPoints.map { JSONValue($0) })))
+        members.append(JSONMember("levels", .array(self.levels.map { JSONValue($0) })))
+        members.append(JSONMember("candidate_min_tenure_days", JSONValue(self.candidateMinTenureDays)))
+        members.append(JSONMember("lapse_after_months", JSONValue(self.lapseAfterMonths)))
+        members.append(JSONMember("max_referrals_per_month", JSONValue(self.maxReferralsPerMonth)))
+        members.append(JSONMember("referral_signup_window_days", JSONValue(self.referralSignupWindowDays)))
+        members.append(JSONMember("spotlight_size", JSONValue(self.spotlightSize)))
+        members.append(JSONMember("spotlight_cooldown_months", JSONValue(self.spotlightCooldownMonths)))
+        return .object(members)
+    }
+}
+
+extension Advocate: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Advocate {
+        var cMessage = Cx__V1__Advocate()
+        cx__v1__advocate__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Advocate) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.status = AdvocateStatus(cValue: cMessage.status)
+        self.origin = String(protobufCString: cMessage.origin)
+        self.reason = String(protobufCString: cMessage.reason)
+        self.candidateSinceMs = cMessage.candidate_since_ms
+        self.invitedAtMs = cMessage.invited_at_ms
+        self.enrolledAtMs = cMessage.enrolled_at_ms
+        self.referralCode = String(protobufCString: cMessage.referral_code)
+        self.lifetimePoints = cMessage.lifetime_points
+        self.currentPoints = cMessage.current_points
+        self.pointsLast12Months = cMessage.points_last_12_months
+        self.level = String(protobufCString: cMessage.level)
+        self.levelRank = cMessage.level_rank
+        self.incentives = cMessage.incentives.map { AdvocacyIncentives(cMessageAt: $0) }
+        self.lastContributionMs = cMessage.last_contribution_ms
+        self.lapsedAtMs = cMessage.lapsed_at_ms
+        self.anniversaryGifts = cMessage.anniversary_gifts
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Advocate {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.status = self.status.cValue
+        cMessage.origin = arena.cString(self.origin)
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.candidate_since_ms = self.candidateSinceMs
+        cMessage.invited_at_ms = self.invitedAtMs
+        cMessage.enrolled_at_ms = self.enrolledAtMs
+        cMessage.referral_code = arena.cString(self.referralCode)
+        cMessage.lifetime_points = self.lifetimePoints
+        cMessage.current_points = self.currentPoints
+        cMessage.points_last_12_months = self.pointsLast12Months
+        cMessage.level = arena.cString(self.level)
+        cMessage.level_rank = self.levelRank
+        cMessage.incentives = self.incentives.map { arena.message($0) }
+        cMessage.last_contribution_ms = self.lastContributionMs
+        cMessage.lapsed_at_ms = self.lapsedAtMs
+        cMessage.anniversary_gifts = self.anniversaryGifts
+        return cMessage
+    }
+}
+
+extension Advocate: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("origin", JSONValue(self.origin)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("candidate_since_ms", JSONValue(self.candidateSinceMs)))
+        members.append(JSONMember("invited_at_ms", JSONValue(self.invitedAtMs)))
+        members.append(JSONMember("enrolled_at_ms", JSONValue(self.enrolledAtMs)))
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        members.append(JSONMember("lifetime_points", JSONValue(self.lifetimePoints)))
+        members.append(JSONMember("current_points", JSONValue(self.currentPoints)))
+        members.append(JSONMember("points_last_12_months", JSONValue(self.pointsLast12Months)))
+        members.append(JSONMember("level", JSONValue(self.level)))
+        members.append(JSONMember("level_rank", JSONValue(self.levelRank)))
+        members.append(JSONMember("incentives", self.incentives.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("last_contribution_ms", JSONValue(self.lastContributionMs)))
+        members.append(JSONMember("lapsed_at_ms", JSONValue(self.lapsedAtMs)))
+        members.append(JSONMember("anniversary_gifts", JSONValue(self.anniversaryGifts)))
+        return .object(members)
+    }
+}
+
+extension AdvocateResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocateResponse {
+        var cMessage = Cx__V1__AdvocateResponse()
+        cx__v1__advocate_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocateResponse) {
+        self.init()
+        self.advocate = cMessage.advocate.map { Advocate(cMessageAt: $0) }
+        self.changed = cMessage.changed != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocateResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.changed = self.changed ? 1 : 0
+        return cMessage
+    }
+}
+
+extension AdvocateResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("changed", JSONValue(self.changed)))
+        return .object(members)
+    }
+}
+
+extension NominateAdvocateRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__NominateAdvocateRequest {
+        var cMessage = Cx__V1__NominateAdvocateRequest()
+        cx__v1__nominate_advocate_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__NominateAdvocateRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__NominateAdvocateRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension NominateAdvocateRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension InviteAdvocateRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InviteAdvocateRequest {
+        var cMessage = Cx__V1__InviteAdvocateRequest()
+        cx__v1__invite_advocate_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InviteAdvocateRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InviteAdvocateRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension InviteAdvocateRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension EnrollAdvocateRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__EnrollAdvocateRequest {
+        var cMessage = Cx__V1__EnrollAdvocateRequest()
+        cx__v1__enroll_advocate_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__EnrollAdvocateRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.referralCode = String(protobufCString: cMessage.referral_code)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__EnrollAdvocateRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.referral_code = arena.cString(self.referralCode)
+        return cMessage
+    }
+}
+
+extension EnrollAdvocateRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        return .object(members)
+    }
+}
+
+extension GetAdvocateRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetAdvocateRequest {
+        var cMessage = Cx__V1__GetAdvocateRequest()
+        cx__v1__get_advocate_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetAdvocateRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetAdvocateRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetAdvocateRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListAdvocatesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListAdvocatesRequest {
+        var cMessage = Cx__V1__ListAdvocatesRequest()
+        cx__v1__list_advocates_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListAdvocatesRequest) {
+        self.init()
+        self.status = AdvocateStatus(cValue: cMessage.status)
+        self.page = cMessage.page.map { PageRequest(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListAdvocatesRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.status = self.status.cValue
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListAdvocatesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("status", JSONValue(self.status)))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListAdvocatesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListAdvocatesResponse {
+        var cMessage = Cx__V1__ListAdvocatesResponse()
+        cx__v1__list_advocates_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListAdvocatesResponse) {
+        self.init()
+        self.advocates = Array(cElements: cMessage.advocates, count: cMessage.n_advocates) { Advocate(cMessageAt: $0) }
+        self.page = cMessage.page.map { PageInfo(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListAdvocatesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_advocates = self.advocates.count
+        cMessage.advocates = arena.array(self.advocates) { arena.message($0) }
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListAdvocatesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocates", .array(self.advocates.map { JSONValue($0) })))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetAdvocacyIncentivesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetAdvocacyIncentivesRequest {
+        var cMessage = Cx__V1__GetAdvocacyIncentivesRequest()
+        cx__v1__get_advocacy_incentives_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetAdvocacyIncentivesRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetAdvocacyIncentivesRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetAdvocacyIncentivesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetAdvocacyIncentivesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetAdvocacyIncentivesResponse {
+        var cMessage = Cx__V1__GetAdvocacyIncentivesResponse()
+        cx__v1__get_advocacy_incentives_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetAdvocacyIncentivesResponse) {
+        self.init()
+        self.level = String(protobufCString: cMessage.level)
+        self.levelRank = cMessage.level_rank
+        self.levelCount = cMessage.level_count
+        self.incentives = cMessage.incentives.map { AdvocacyIncentives(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetAdvocacyIncentivesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.level = arena.cString(self.level)
+        cMessage.level_rank = self.levelRank
+        cMessage.level_count = self.levelCount
+        cMessage.incentives = self.incentives.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetAdvocacyIncentivesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("level", JSONValue(self.level)))
+        members.append(JSONMember("level_rank", JSONValue(self.levelRank)))
+        members.append(JSONMember("level_count", JSONValue(self.levelCount)))
+        members.append(JSONMember("incentives", self.incentives.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension Contribution: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Contribution {
+        var cMessage = Cx__V1__Contribution()
+        cx__v1__contribution__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Contribution) {
+        self.init()
+        self.contributionId = String(protobufCString: cMessage.contribution_id)
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.channel = ContributionChannel(cValue: cMessage.channel)
+        self.state = ContributionState(cValue: cMessage.state)
+        self.points = cMessage.points
+        self.description = String(protobufCString: cMessage.description)
+        self.occurredAtMs = cMessage.occurred_at_ms
+        self.recordedAtMs = cMessage.recorded_at_ms
+        self.reviewedAtMs = cMessage.reviewed_at_ms
+        self.rejectionReason = String(protobufCString: cMessage.rejection_reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Contribution {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.contribution_id = arena.cString(self.contributionId)
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.channel = self.channel.cValue
+        cMessage.state = self.state.cValue
+        cMessage.points = self.points
+        cMessage.description = arena.cString(self.description)
+        cMessage.occurred_at_ms = self.occurredAtMs
+        cMessage.recorded_at_ms = self.recordedAtMs
+        cMessage.reviewed_at_ms = self.reviewedAtMs
+        cMessage.rejection_reason = arena.cString(self.rejectionReason)
+        return cMessage
+    }
+}
+
+extension Contribution: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("contribution_id", JSONValue(self.contributionId)))
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("channel", JSONValue(self.channel)))
+        members.append(JSONMember("state", JSONValue(self.state)))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("description", JSONValue(self.description)))
+        members.append(JSONMember("occurred_at_ms", JSONValue(self.occurredAtMs)))
+        members.append(JSONMember("recorded_at_ms", JSONValue(self.recordedAtMs)))
+        members.append(JSONMember("reviewed_at_ms", JSONValue(self.reviewedAtMs)))
+        members.append(JSONMember("rejection_reason", JSONValue(self.rejectionReason)))
+        return .object(members)
+    }
+}
+
+extension RecordContributionRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordContributionRequest {
+        var cMessage = Cx__V1__RecordContributionRequest()
+        cx__v1__record_contribution_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordContributionRequest) {
+        self.init()
+        self.contribution = cMessage.contribution.map { Contribution(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordContributionRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.contribution = self.contribution.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension RecordContributionRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("contribution", self.contribution.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ContributionResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ContributionResponse {
+        var cMessage = Cx__V1__ContributionResponse()
+        cx__v1__contribution_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ContributionResponse) {
+        self.init()
+        self.contribution = cMessage.contribution.map { Contribution(cMessageAt: $0) }
+        self.duplicate = cMessage.duplicate != 0
+        self.advocate = cMessage.advocate.map { Advocate(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ContributionResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.contribution = self.contribution.map { arena.message($0) }
+        cMessage.duplicate = self.duplicate ? 1 : 0
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ContributionResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("contribution", self.contribution.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("duplicate", JSONValue(self.duplicate)))
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ReviewContributionRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ReviewContributionRequest {
+        var cMessage = Cx__V1__ReviewContributionRequest()
+        cx__v1__review_contribution_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ReviewContributionRequest) {
+        self.init()
+        self.contributionId = String(protobufCString: cMessage.contribution_id)
+        self.approve = cMessage.approve != 0
+        self.rejectionReason = String(protobufCString: cMessage.rejection_reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ReviewContributionRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.contribution_id = arena.cString(self.contributionId)
+        cMessage.approve = self.approve ? 1 : 0
+        cMessage.rejection_reason = arena.cString(self.rejectionReason)
+        return cMessage
+    }
+}
+
+extension ReviewContributionRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("contribution_id", JSONValue(self.contributionId)))
+        members.append(JSONMember("approve", JSONValue(self.approve)))
+        members.append(JSONMember("rejection_reason", JSONValue(self.rejectionReason)))
+        return .object(members)
+    }
+}
+
+extension ListContributionsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListContributionsRequest {
+        var cMessage = Cx__V1__ListContributionsRequest()
+        cx__v1__list_contributions_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListContributionsRequest) {
+        self.init()
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.state = ContributionState(cValue: cMessage.state)
+        self.limit = cMessage.limit
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListContributionsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.state = self.state.cValue
+        cMessage.limit = self.limit
+        return cMessage
+    }
+}
+
+extension ListContributionsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("state", JSONValue(self.state)))
+        members.append(JSONMember("limit", JSONValue(self.limit)))
+        return .object(members)
+    }
+}
+
+extension ListContributionsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListContributionsResponse {
+        var cMessage = Cx__V1__ListContributionsResponse()
+        cx__v1__list_contributions_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListContributionsResponse) {
+        self.init()
+        self.contributions = Array(cElements: cMessage.contributions, count: cMessage.n_contributions) {
+            Contribution(cMessageAt: $0)
+        }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListContributionsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_contributions = self.contributions.count
+        cMessage.contributions = arena.array(self.contributions) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListContributionsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("contributions", .array(self.contributions.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension SpendAdvocacyPointsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SpendAdvocacyPointsRequest {
+        var cMessage = Cx__V1__SpendAdvocacyPointsRequest()
+        cx__v1__spend_advocacy_points_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SpendAdvocacyPointsRequest) {
+        self.init()
+        self.spendId = String(protobufCString: cMessage.spend_id)
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.points = cMessage.points
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SpendAdvocacyPointsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.spend_id = arena.cString(self.spendId)
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.points = self.points
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension SpendAdvocacyPointsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("spend_id", JSONValue(self.spendId)))
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension SpendAdvocacyPointsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SpendAdvocacyPointsResponse {
+        var cMessage = Cx__V1__SpendAdvocacyPointsResponse()
+        cx__v1__spend_advocacy_points_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SpendAdvocacyPointsResponse) {
+        self.init()
+        self.advocate = cMessage.advocate.map { Advocate(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SpendAdvocacyPointsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SpendAdvocacyPointsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetAdvocacyProgramRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetAdvocacyProgramRequest {
+        var cMessage = Cx__V1__GetAdvocacyProgramRequest()
+        cx__v1__get_advocacy_program_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetAdvocacyProgramRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetAdvocacyProgramRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetAdvocacyProgramRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension SetAdvocacyProgramRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetAdvocacyProgramRequest {
+        var cMessage = Cx__V1__SetAdvocacyProgramRequest()
+        cx__v1__set_advocacy_program_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetAdvocacyProgramRequest) {
+        self.init()
+        self.program = cMessage.program.map { AdvocacyProgram(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetAdvocacyProgramRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.program = self.program.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SetAdvocacyProgramRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("program", self.program.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension AdvocacyProgramResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocacyProgramResponse {
+        var cMessage = Cx__V1__AdvocacyProgramResponse()
+        cx__v1__advocacy_program_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocacyProgramResponse) {
+        self.init()
+        self.program = cMessage.program.map { AdvocacyProgram(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocacyProgramResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.program = self.program.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension AdvocacyProgramResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("program", self.program.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension Referral: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Referral {
+        var cMessage = Cx__V1__Referral()
+        cx__v1__referral__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Referral) {
+        self.init()
+        self.referralCode = String(protobufCString: cMessage.referral_code)
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.referred = cMessage.referred.map { CustomerId(cMessageAt: $0) }
+        self.state = ReferralState(cValue: cMessage.state)
+        self.reason = String(protobufCString: cMessage.reason)
+        self.signupMs = cMessage.signup_ms
+        self.receivedAtMs = cMessage.received_at_ms
+        self.decidedAtMs = cMessage.decided_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Referral {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.referral_code = arena.cString(self.referralCode)
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.referred = self.referred.map { arena.message($0) }
+        cMessage.state = self.state.cValue
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.signup_ms = self.signupMs
+        cMessage.received_at_ms = self.receivedAtMs
+        cMessage.decided_at_ms = self.decidedAtMs
+        return cMessage
+    }
+}
+
+extension Referral: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("referred", self.referred.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("state", JSONValue(self.state)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("signup_ms", JSONValue(self.signupMs)))
+        members.append(JSONMember("received_at_ms", JSONValue(self.receivedAtMs)))
+        members.append(JSONMember("decided_at_ms", JSONValue(self.decidedAtMs)))
+        return .object(members)
+    }
+}
+
+extension ReferralFlagged: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ReferralFlagged {
+        var cMessage = Cx__V1__ReferralFlagged()
+        cx__v1__referral_flagged__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ReferralFlagged) {
+        self.init()
+        self.referral = cMessage.referral.map { Referral(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ReferralFlagged {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.referral = self.referral.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ReferralFlagged: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("referral", self.referral.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListReferralsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListReferralsRequest {
+        var cMessage = Cx__V1__ListReferralsRequest()
+        cx__v1__list_referrals_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListReferralsRequest) {
+        self.init()
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.state = ReferralState(cValue: cMessage.state)
+        self.limit = cMessage.limit
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListReferralsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.state = self.state.cValue
+        cMessage.limit = self.limit
+        return cMessage
+    }
+}
+
+extension ListReferralsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("state", JSONValue(self.state)))
+        members.append(JSONMember("limit", JSONValue(self.limit)))
+        return .object(members)
+    }
+}
+
+extension ListReferralsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListReferralsResponse {
+        var cMessage = Cx__V1__ListReferralsResponse()
+        cx__v1__list_referrals_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListReferralsResponse) {
+        self.init()
+        self.referrals = Array(cElements: cMessage.referrals, count: cMessage.n_referrals) { Referral(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListReferralsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_referrals = self.referrals.count
+        cMessage.referrals = arena.array(self.referrals) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListReferralsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("referrals", .array(self.referrals.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension ReviewReferralRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ReviewReferralRequest {
+        var cMessage = Cx__V1__ReviewReferralRequest()
+        cx__v1__review_referral_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ReviewReferralRequest) {
+        self.init()
+        self.referred = cMessage.referred.map { CustomerId(cMessageAt: $0) }
+        self.referralCode = String(protobufCString: cMessage.referral_code)
+        self.approve = cMessage.approve != 0
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ReviewReferralRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.referred = self.referred.map { arena.message($0) }
+        cMessage.referral_code = arena.cString(self.referralCode)
+        cMessage.approve = self.approve ? 1 : 0
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension ReviewReferralRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("referred", self.referred.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("referral_code", JSONValue(self.referralCode)))
+        members.append(JSONMember("approve", JSONValue(self.approve)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension ReferralResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ReferralResponse {
+        var cMessage = Cx__V1__ReferralResponse()
+        cx__v1__referral_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ReferralResponse) {
+        self.init()
+        self.referral = cMessage.referral.map { Referral(cMessageAt: $0) }
+        self.changed = cMessage.changed != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ReferralResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.referral = self.referral.map { arena.message($0) }
+        cMessage.changed = self.changed ? 1 : 0
+        return cMessage
+    }
+}
+
+extension ReferralResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("referral", self.referral.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("changed", JSONValue(self.changed)))
+        return .object(members)
+    }
+}
+
+extension AdvocateCandidateAdded: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocateCandidateAdded {
+        var cMessage = Cx__V1__AdvocateCandidateAdded()
+        cx__v1__advocate_candidate_added__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocateCandidateAdded) {
+        self.init()
+        self.advocate = cMessage.advocate.map { Advocate(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocateCandidateAdded {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension AdvocateCandidateAdded: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension AdvocateLapsed: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AdvocateLapsed {
+        var cMessage = Cx__V1__AdvocateLapsed()
+        cx__v1__advocate_lapsed__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AdvocateLapsed) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.lastActiveMs = cMessage.last_active_ms
+        self.lapsedAtMs = cMessage.lapsed_at_ms
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AdvocateLapsed {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.last_active_ms = self.lastActiveMs
+        cMessage.lapsed_at_ms = self.lapsedAtMs
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension AdvocateLapsed: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("last_active_ms", JSONValue(self.lastActiveMs)))
+        members.append(JSONMember("lapsed_at_ms", JSONValue(self.lapsedAtMs)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension AnniversaryGift: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__AnniversaryGift {
+        var cMessage = Cx__V1__AnniversaryGift()
+        cx__v1__anniversary_gift__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__AnniversaryGift) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.years = cMessage.years
+        self.level = String(protobufCString: cMessage.level)
+        self.enrolledAtMs = cMessage.enrolled_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__AnniversaryGift {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.years = self.years
+        cMessage.level = arena.cString(self.level)
+        cMessage.enrolled_at_ms = self.enrolledAtMs
+        return cMessage
+    }
+}
+
+extension AnniversaryGift: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("years", JSONValue(self.years)))
+        members.append(JSONMember("level", JSONValue(self.level)))
+        members.append(JSONMember("enrolled_at_ms", JSONValue(self.enrolledAtMs)))
+        return .object(members)
+    }
+}
+
+extension SpotlightPick: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SpotlightPick {
+        var cMessage = Cx__V1__SpotlightPick()
+        cx__v1__spotlight_pick__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SpotlightPick) {
+        self.init()
+        self.advocate = cMessage.advocate.map { CustomerId(cMessageAt: $0) }
+        self.points = cMessage.points
+        self.reason = String(protobufCString: cMessage.reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SpotlightPick {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.advocate = self.advocate.map { arena.message($0) }
+        cMessage.points = self.points
+        cMessage.reason = arena.cString(self.reason)
+        return cMessage
+    }
+}
+
+extension SpotlightPick: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("advocate", self.advocate.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("points", JSONValue(self.points)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        return .object(members)
+    }
+}
+
+extension PickSpotlightRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__PickSpotlightRequest {
+        var cMessage = Cx__V1__PickSpotlightRequest()
+        cx__v1__pick_spotlight_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__PickSpotlightRequest) {
+        self.init()
+        self.month = String(protobufCString: cMessage.month)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__PickSpotlightRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.month = arena.cString(self.month)
+        return cMessage
+    }
+}
+
+extension PickSpotlightRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("month", JSONValue(self.month)))
+        return .object(members)
+    }
+}
+
+extension GetSpotlightRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetSpotlightRequest {
+        var cMessage = Cx__V1__GetSpotlightRequest()
+        cx__v1__get_spotlight_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetSpotlightRequest) {
+        self.init()
+        self.month = String(protobufCString: cMessage.month)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetSpotlightRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.month = arena.cString(self.month)
+        return cMessage
+    }
+}
+
+extension GetSpotlightRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("month", JSONValue(self.month)))
+        return .object(members)
+    }
+}
+
+extension Spotlight: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Spotlight {
+        var cMessage = Cx__V1__Spotlight()
+        cx__v1__spotlight__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Spotlight) {
+        self.init()
+        self.month = String(protobufCString: cMessage.month)
+        self.picks = Array(cElements: cMessage.picks, count: cMessage.n_picks) { SpotlightPick(cMessageAt: $0) }
+        self.pickedAtMs = cMessage.picked_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Spotlight {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.month = arena.cString(self.month)
+        cMessage.n_picks = self.picks.count
+        cMessage.picks = arena.array(self.picks) { arena.message($0) }
+        cMessage.picked_at_ms = self.pickedAtMs
+        return cMessage
+    }
+}
+
+extension Spotlight: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("month", JSONValue(self.month)))
+        members.append(JSONMember("picks", .array(self.picks.map { JSONValue($0) })))
+        members.append(JSONMember("picked_at_ms", JSONValue(self.pickedAtMs)))
+        return .object(members)
+    }
+}
+
+extension AdvocateStatus {
+    init(cValue: Cx__V1__AdvocateStatus) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__AdvocateStatus {
+        Cx__V1__AdvocateStatus(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension AdvocateStatus: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "ADVOCATE_STATUS_UNSPECIFIED"
+        case .candidate: "ADVOCATE_STATUS_CANDIDATE"
+        case .invited: "ADVOCATE_STATUS_INVITED"
+        case .active: "ADVOCATE_STATUS_ACTIVE"
+        case .lapsed: "ADVOCATE_STATUS_LAPSED"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension ContributionChannel {
+    init(cValue: Cx__V1__ContributionChannel) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__ContributionChannel {
+        Cx__V1__ContributionChannel(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ContributionChannel: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "CONTRIBUTION_CHANNEL_UNSPECIFIED"
+        case .referral: "CONTRIBUTION_CHANNEL_REFERRAL"
+        case .review: "CONTRIBUTION_CHANNEL_REVIEW"
+        case .caseStudy: "CONTRIBUTION_CHANNEL_CASE_STUDY"
+        case .socialMention: "CONTRIBUTION_CHANNEL_SOCIAL_MENTION"
+        case .communityAnswer: "CONTRIBUTION_CHANNEL_COMMUNITY_ANSWER"
+        case .referenceCall: "CONTRIBUTION_CHANNEL_REFERENCE_CALL"
+        case .eventTalk: "CONTRIBUTION_CHANNEL_EVENT_TALK"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension ContributionState {
+    init(cValue: Cx__V1__ContributionState) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__ContributionState {
+        Cx__V1__ContributionState(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ContributionState: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "CONTRIBUTION_STATE_UNSPECIFIED"
+        case .pending: "CONTRIBUTION_STATE_PENDING"
+        case .approved: "CONTRIBUTION_STATE_APPROVED"
+        case .rejected: "CONTRIBUTION_STATE_REJECTED"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension ReferralState {
+    init(cValue: Cx__V1__ReferralState) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__ReferralState {
+        Cx__V1__ReferralState(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ReferralState: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "REFERRAL_STATE_UNSPECIFIED"
+        case .converted: "REFERRAL_STATE_CONVERTED"
+        case .held: "REFERRAL_STATE_HELD"
+        case .refused: "REFERRAL_STATE_REFUSED"
+        case .unrecognized: nil
+        }
     }
 }

@@ -142,6 +142,1671 @@ void   cx__v1__referral_converted__free_unpacked
   assert(message->base.descriptor == &cx__v1__referral_converted__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__channel_points__init
+                     (Cx__V1__ChannelPoints         *message)
+{
+  static const Cx__V1__ChannelPoints init_value = CX__V1__CHANNEL_POINTS__INIT;
+  *message = init_value;
+}
+size_t cx__v1__channel_points__get_packed_size
+                     (const Cx__V1__ChannelPoints *message)
+{
+  assert(message->base.descriptor == &cx__v1__channel_points__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__channel_points__pack
+                     (const Cx__V1__ChannelPoints *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__channel_points__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__channel_points__pack_to_buffer
+                     (const Cx__V1__ChannelPoints *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__channel_points__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ChannelPoints *
+       cx__v1__channel_points__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ChannelPoints *)
+     protobuf_c_message_unpack (&cx__v1__channel_points__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__channel_points__free_unpacked
+                     (Cx__V1__ChannelPoints *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__channel_points__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocacy_level__init
+                     (Cx__V1__AdvocacyLevel         *message)
+{
+  static const Cx__V1__AdvocacyLevel init_value = CX__V1__ADVOCACY_LEVEL__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocacy_level__get_packed_size
+                     (const Cx__V1__AdvocacyLevel *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_level__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocacy_level__pack
+                     (const Cx__V1__AdvocacyLevel *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_level__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocacy_level__pack_to_buffer
+                     (const Cx__V1__AdvocacyLevel *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_level__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocacyLevel *
+       cx__v1__advocacy_level__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocacyLevel *)
+     protobuf_c_message_unpack (&cx__v1__advocacy_level__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocacy_level__free_unpacked
+                     (Cx__V1__AdvocacyLevel *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocacy_level__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocacy_program__init
+                     (Cx__V1__AdvocacyProgram         *message)
+{
+  static const Cx__V1__AdvocacyProgram init_value = CX__V1__ADVOCACY_PROGRAM__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocacy_program__get_packed_size
+                     (const Cx__V1__AdvocacyProgram *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocacy_program__pack
+                     (const Cx__V1__AdvocacyProgram *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocacy_program__pack_to_buffer
+                     (const Cx__V1__AdvocacyProgram *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocacyProgram *
+       cx__v1__advocacy_program__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocacyProgram *)
+     protobuf_c_message_unpack (&cx__v1__advocacy_program__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocacy_program__free_unpacked
+                     (Cx__V1__AdvocacyProgram *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocacy_program__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocate__init
+                     (Cx__V1__Advocate         *message)
+{
+  static const Cx__V1__Advocate init_value = CX__V1__ADVOCATE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocate__get_packed_size
+                     (const Cx__V1__Advocate *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocate__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocate__pack
+                     (const Cx__V1__Advocate *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocate__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocate__pack_to_buffer
+                     (const Cx__V1__Advocate *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocate__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Advocate *
+       cx__v1__advocate__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Advocate *)
+     protobuf_c_message_unpack (&cx__v1__advocate__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocate__free_unpacked
+                     (Cx__V1__Advocate *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocate__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocate_response__init
+                     (Cx__V1__AdvocateResponse         *message)
+{
+  static const Cx__V1__AdvocateResponse init_value = CX__V1__ADVOCATE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocate_response__get_packed_size
+                     (const Cx__V1__AdvocateResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocate_response__pack
+                     (const Cx__V1__AdvocateResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocate_response__pack_to_buffer
+                     (const Cx__V1__AdvocateResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocateResponse *
+       cx__v1__advocate_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocateResponse *)
+     protobuf_c_message_unpack (&cx__v1__advocate_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocate_response__free_unpacked
+                     (Cx__V1__AdvocateResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocate_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__nominate_advocate_request__init
+                     (Cx__V1__NominateAdvocateRequest         *message)
+{
+  static const Cx__V1__NominateAdvocateRequest init_value = CX__V1__NOMINATE_ADVOCATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__nominate_advocate_request__get_packed_size
+                     (const Cx__V1__NominateAdvocateRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__nominate_advocate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__nominate_advocate_request__pack
+                     (const Cx__V1__NominateAdvocateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__nominate_advocate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__nominate_advocate_request__pack_to_buffer
+                     (const Cx__V1__NominateAdvocateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__nominate_advocate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__NominateAdvocateRequest *
+       cx__v1__nominate_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__NominateAdvocateRequest *)
+     protobuf_c_message_unpack (&cx__v1__nominate_advocate_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__nominate_advocate_request__free_unpacked
+                     (Cx__V1__NominateAdvocateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__nominate_advocate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invite_advocate_request__init
+                     (Cx__V1__InviteAdvocateRequest         *message)
+{
+  static const Cx__V1__InviteAdvocateRequest init_value = CX__V1__INVITE_ADVOCATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invite_advocate_request__get_packed_size
+                     (const Cx__V1__InviteAdvocateRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__invite_advocate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invite_advocate_request__pack
+                     (const Cx__V1__InviteAdvocateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invite_advocate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invite_advocate_request__pack_to_buffer
+                     (const Cx__V1__InviteAdvocateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invite_advocate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InviteAdvocateRequest *
+       cx__v1__invite_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InviteAdvocateRequest *)
+     protobuf_c_message_unpack (&cx__v1__invite_advocate_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invite_advocate_request__free_unpacked
+                     (Cx__V1__InviteAdvocateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invite_advocate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__enroll_advocate_request__init
+                     (Cx__V1__EnrollAdvocateRequest         *message)
+{
+  static const Cx__V1__EnrollAdvocateRequest init_value = CX__V1__ENROLL_ADVOCATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__enroll_advocate_request__get_packed_size
+                     (const Cx__V1__EnrollAdvocateRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__enroll_advocate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__enroll_advocate_request__pack
+                     (const Cx__V1__EnrollAdvocateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__enroll_advocate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__enroll_advocate_request__pack_to_buffer
+                     (const Cx__V1__EnrollAdvocateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__enroll_advocate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__EnrollAdvocateRequest *
+       cx__v1__enroll_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__EnrollAdvocateRequest *)
+     protobuf_c_message_unpack (&cx__v1__enroll_advocate_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__enroll_advocate_request__free_unpacked
+                     (Cx__V1__EnrollAdvocateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__enroll_advocate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_advocate_request__init
+                     (Cx__V1__GetAdvocateRequest         *message)
+{
+  static const Cx__V1__GetAdvocateRequest init_value = CX__V1__GET_ADVOCATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_advocate_request__get_packed_size
+                     (const Cx__V1__GetAdvocateRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_advocate_request__pack
+                     (const Cx__V1__GetAdvocateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_advocate_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetAdvocateRequest *
+       cx__v1__get_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetAdvocateRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_advocate_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_advocate_request__free_unpacked
+                     (Cx__V1__GetAdvocateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_advocate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_advocates_request__init
+                     (Cx__V1__ListAdvocatesRequest         *message)
+{
+  static const Cx__V1__ListAdvocatesRequest init_value = CX__V1__LIST_ADVOCATES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_advocates_request__get_packed_size
+                     (const Cx__V1__ListAdvocatesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_advocates_request__pack
+                     (const Cx__V1__ListAdvocatesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_advocates_request__pack_to_buffer
+                     (const Cx__V1__ListAdvocatesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListAdvocatesRequest *
+       cx__v1__list_advocates_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListAdvocatesRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_advocates_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_advocates_request__free_unpacked
+                     (Cx__V1__ListAdvocatesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_advocates_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_advocates_response__init
+                     (Cx__V1__ListAdvocatesResponse         *message)
+{
+  static const Cx__V1__ListAdvocatesResponse init_value = CX__V1__LIST_ADVOCATES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_advocates_response__get_packed_size
+                     (const Cx__V1__ListAdvocatesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_advocates_response__pack
+                     (const Cx__V1__ListAdvocatesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_advocates_response__pack_to_buffer
+                     (const Cx__V1__ListAdvocatesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_advocates_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListAdvocatesResponse *
+       cx__v1__list_advocates_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListAdvocatesResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_advocates_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_advocates_response__free_unpacked
+                     (Cx__V1__ListAdvocatesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_advocates_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_advocacy_incentives_request__init
+                     (Cx__V1__GetAdvocacyIncentivesRequest         *message)
+{
+  static const Cx__V1__GetAdvocacyIncentivesRequest init_value = CX__V1__GET_ADVOCACY_INCENTIVES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_advocacy_incentives_request__get_packed_size
+                     (const Cx__V1__GetAdvocacyIncentivesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_advocacy_incentives_request__pack
+                     (const Cx__V1__GetAdvocacyIncentivesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_advocacy_incentives_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyIncentivesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetAdvocacyIncentivesRequest *
+       cx__v1__get_advocacy_incentives_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetAdvocacyIncentivesRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_advocacy_incentives_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_advocacy_incentives_request__free_unpacked
+                     (Cx__V1__GetAdvocacyIncentivesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_advocacy_incentives_response__init
+                     (Cx__V1__GetAdvocacyIncentivesResponse         *message)
+{
+  static const Cx__V1__GetAdvocacyIncentivesResponse init_value = CX__V1__GET_ADVOCACY_INCENTIVES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_advocacy_incentives_response__get_packed_size
+                     (const Cx__V1__GetAdvocacyIncentivesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_advocacy_incentives_response__pack
+                     (const Cx__V1__GetAdvocacyIncentivesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_advocacy_incentives_response__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyIncentivesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetAdvocacyIncentivesResponse *
+       cx__v1__get_advocacy_incentives_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetAdvocacyIncentivesResponse *)
+     protobuf_c_message_unpack (&cx__v1__get_advocacy_incentives_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_advocacy_incentives_response__free_unpacked
+                     (Cx__V1__GetAdvocacyIncentivesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_advocacy_incentives_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__contribution__init
+                     (Cx__V1__Contribution         *message)
+{
+  static const Cx__V1__Contribution init_value = CX__V1__CONTRIBUTION__INIT;
+  *message = init_value;
+}
+size_t cx__v1__contribution__get_packed_size
+                     (const Cx__V1__Contribution *message)
+{
+  assert(message->base.descriptor == &cx__v1__contribution__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__contribution__pack
+                     (const Cx__V1__Contribution *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__contribution__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__contribution__pack_to_buffer
+                     (const Cx__V1__Contribution *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__contribution__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Contribution *
+       cx__v1__contribution__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Contribution *)
+     protobuf_c_message_unpack (&cx__v1__contribution__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__contribution__free_unpacked
+                     (Cx__V1__Contribution *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__contribution__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_contribution_request__init
+                     (Cx__V1__RecordContributionRequest         *message)
+{
+  static const Cx__V1__RecordContributionRequest init_value = CX__V1__RECORD_CONTRIBUTION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_contribution_request__get_packed_size
+                     (const Cx__V1__RecordContributionRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_contribution_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_contribution_request__pack
+                     (const Cx__V1__RecordContributionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_contribution_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_contribution_request__pack_to_buffer
+                     (const Cx__V1__RecordContributionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_contribution_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordContributionRequest *
+       cx__v1__record_contribution_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordContributionRequest *)
+     protobuf_c_message_unpack (&cx__v1__record_contribution_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_contribution_request__free_unpacked
+                     (Cx__V1__RecordContributionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_contribution_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__contribution_response__init
+                     (Cx__V1__ContributionResponse         *message)
+{
+  static const Cx__V1__ContributionResponse init_value = CX__V1__CONTRIBUTION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__contribution_response__get_packed_size
+                     (const Cx__V1__ContributionResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__contribution_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__contribution_response__pack
+                     (const Cx__V1__ContributionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__contribution_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__contribution_response__pack_to_buffer
+                     (const Cx__V1__ContributionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__contribution_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ContributionResponse *
+       cx__v1__contribution_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ContributionResponse *)
+     protobuf_c_message_unpack (&cx__v1__contribution_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__contribution_response__free_unpacked
+                     (Cx__V1__ContributionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__contribution_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__review_contribution_request__init
+                     (Cx__V1__ReviewContributionRequest         *message)
+{
+  static const Cx__V1__ReviewContributionRequest init_value = CX__V1__REVIEW_CONTRIBUTION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__review_contribution_request__get_packed_size
+                     (const Cx__V1__ReviewContributionRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__review_contribution_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__review_contribution_request__pack
+                     (const Cx__V1__ReviewContributionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__review_contribution_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__review_contribution_request__pack_to_buffer
+                     (const Cx__V1__ReviewContributionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__review_contribution_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ReviewContributionRequest *
+       cx__v1__review_contribution_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ReviewContributionRequest *)
+     protobuf_c_message_unpack (&cx__v1__review_contribution_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__review_contribution_request__free_unpacked
+                     (Cx__V1__ReviewContributionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__review_contribution_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_contributions_request__init
+                     (Cx__V1__ListContributionsRequest         *message)
+{
+  static const Cx__V1__ListContributionsRequest init_value = CX__V1__LIST_CONTRIBUTIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_contributions_request__get_packed_size
+                     (const Cx__V1__ListContributionsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_contributions_request__pack
+                     (const Cx__V1__ListContributionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_contributions_request__pack_to_buffer
+                     (const Cx__V1__ListContributionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListContributionsRequest *
+       cx__v1__list_contributions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListContributionsRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_contributions_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_contributions_request__free_unpacked
+                     (Cx__V1__ListContributionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_contributions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_contributions_response__init
+                     (Cx__V1__ListContributionsResponse         *message)
+{
+  static const Cx__V1__ListContributionsResponse init_value = CX__V1__LIST_CONTRIBUTIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_contributions_response__get_packed_size
+                     (const Cx__V1__ListContributionsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_contributions_response__pack
+                     (const Cx__V1__ListContributionsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_contributions_response__pack_to_buffer
+                     (const Cx__V1__ListContributionsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_contributions_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListContributionsResponse *
+       cx__v1__list_contributions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListContributionsResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_contributions_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_contributions_response__free_unpacked
+                     (Cx__V1__ListContributionsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_contributions_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__spend_advocacy_points_request__init
+                     (Cx__V1__SpendAdvocacyPointsRequest         *message)
+{
+  static const Cx__V1__SpendAdvocacyPointsRequest init_value = CX__V1__SPEND_ADVOCACY_POINTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__spend_advocacy_points_request__get_packed_size
+                     (const Cx__V1__SpendAdvocacyPointsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__spend_advocacy_points_request__pack
+                     (const Cx__V1__SpendAdvocacyPointsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__spend_advocacy_points_request__pack_to_buffer
+                     (const Cx__V1__SpendAdvocacyPointsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SpendAdvocacyPointsRequest *
+       cx__v1__spend_advocacy_points_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SpendAdvocacyPointsRequest *)
+     protobuf_c_message_unpack (&cx__v1__spend_advocacy_points_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__spend_advocacy_points_request__free_unpacked
+                     (Cx__V1__SpendAdvocacyPointsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__spend_advocacy_points_response__init
+                     (Cx__V1__SpendAdvocacyPointsResponse         *message)
+{
+  static const Cx__V1__SpendAdvocacyPointsResponse init_value = CX__V1__SPEND_ADVOCACY_POINTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__spend_advocacy_points_response__get_packed_size
+                     (const Cx__V1__SpendAdvocacyPointsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__spend_advocacy_points_response__pack
+                     (const Cx__V1__SpendAdvocacyPointsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__spend_advocacy_points_response__pack_to_buffer
+                     (const Cx__V1__SpendAdvocacyPointsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SpendAdvocacyPointsResponse *
+       cx__v1__spend_advocacy_points_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SpendAdvocacyPointsResponse *)
+     protobuf_c_message_unpack (&cx__v1__spend_advocacy_points_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__spend_advocacy_points_response__free_unpacked
+                     (Cx__V1__SpendAdvocacyPointsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__spend_advocacy_points_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_advocacy_program_request__init
+                     (Cx__V1__GetAdvocacyProgramRequest         *message)
+{
+  static const Cx__V1__GetAdvocacyProgramRequest init_value = CX__V1__GET_ADVOCACY_PROGRAM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_advocacy_program_request__get_packed_size
+                     (const Cx__V1__GetAdvocacyProgramRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_program_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_advocacy_program_request__pack
+                     (const Cx__V1__GetAdvocacyProgramRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_program_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_advocacy_program_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyProgramRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_advocacy_program_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetAdvocacyProgramRequest *
+       cx__v1__get_advocacy_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetAdvocacyProgramRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_advocacy_program_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_advocacy_program_request__free_unpacked
+                     (Cx__V1__GetAdvocacyProgramRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_advocacy_program_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_advocacy_program_request__init
+                     (Cx__V1__SetAdvocacyProgramRequest         *message)
+{
+  static const Cx__V1__SetAdvocacyProgramRequest init_value = CX__V1__SET_ADVOCACY_PROGRAM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_advocacy_program_request__get_packed_size
+                     (const Cx__V1__SetAdvocacyProgramRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_advocacy_program_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_advocacy_program_request__pack
+                     (const Cx__V1__SetAdvocacyProgramRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_advocacy_program_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_advocacy_program_request__pack_to_buffer
+                     (const Cx__V1__SetAdvocacyProgramRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_advocacy_program_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetAdvocacyProgramRequest *
+       cx__v1__set_advocacy_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetAdvocacyProgramRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_advocacy_program_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_advocacy_program_request__free_unpacked
+                     (Cx__V1__SetAdvocacyProgramRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_advocacy_program_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocacy_program_response__init
+                     (Cx__V1__AdvocacyProgramResponse         *message)
+{
+  static const Cx__V1__AdvocacyProgramResponse init_value = CX__V1__ADVOCACY_PROGRAM_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocacy_program_response__get_packed_size
+                     (const Cx__V1__AdvocacyProgramResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocacy_program_response__pack
+                     (const Cx__V1__AdvocacyProgramResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocacy_program_response__pack_to_buffer
+                     (const Cx__V1__AdvocacyProgramResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocacy_program_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocacyProgramResponse *
+       cx__v1__advocacy_program_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocacyProgramResponse *)
+     protobuf_c_message_unpack (&cx__v1__advocacy_program_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocacy_program_response__free_unpacked
+                     (Cx__V1__AdvocacyProgramResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocacy_program_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__referral__init
+                     (Cx__V1__Referral         *message)
+{
+  static const Cx__V1__Referral init_value = CX__V1__REFERRAL__INIT;
+  *message = init_value;
+}
+size_t cx__v1__referral__get_packed_size
+                     (const Cx__V1__Referral *message)
+{
+  assert(message->base.descriptor == &cx__v1__referral__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__referral__pack
+                     (const Cx__V1__Referral *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__referral__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__referral__pack_to_buffer
+                     (const Cx__V1__Referral *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__referral__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Referral *
+       cx__v1__referral__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Referral *)
+     protobuf_c_message_unpack (&cx__v1__referral__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__referral__free_unpacked
+                     (Cx__V1__Referral *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__referral__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__referral_flagged__init
+                     (Cx__V1__ReferralFlagged         *message)
+{
+  static const Cx__V1__ReferralFlagged init_value = CX__V1__REFERRAL_FLAGGED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__referral_flagged__get_packed_size
+                     (const Cx__V1__ReferralFlagged *message)
+{
+  assert(message->base.descriptor == &cx__v1__referral_flagged__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__referral_flagged__pack
+                     (const Cx__V1__ReferralFlagged *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__referral_flagged__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__referral_flagged__pack_to_buffer
+                     (const Cx__V1__ReferralFlagged *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__referral_flagged__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ReferralFlagged *
+       cx__v1__referral_flagged__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ReferralFlagged *)
+     protobuf_c_message_unpack (&cx__v1__referral_flagged__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__referral_flagged__free_unpacked
+                     (Cx__V1__ReferralFlagged *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__referral_flagged__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_referrals_request__init
+                     (Cx__V1__ListReferralsRequest         *message)
+{
+  static const Cx__V1__ListReferralsRequest init_value = CX__V1__LIST_REFERRALS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_referrals_request__get_packed_size
+                     (const Cx__V1__ListReferralsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_referrals_request__pack
+                     (const Cx__V1__ListReferralsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_referrals_request__pack_to_buffer
+                     (const Cx__V1__ListReferralsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListReferralsRequest *
+       cx__v1__list_referrals_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListReferralsRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_referrals_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_referrals_request__free_unpacked
+                     (Cx__V1__ListReferralsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_referrals_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_referrals_response__init
+                     (Cx__V1__ListReferralsResponse         *message)
+{
+  static const Cx__V1__ListReferralsResponse init_value = CX__V1__LIST_REFERRALS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_referrals_response__get_packed_size
+                     (const Cx__V1__ListReferralsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_referrals_response__pack
+                     (const Cx__V1__ListReferralsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_referrals_response__pack_to_buffer
+                     (const Cx__V1__ListReferralsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_referrals_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListReferralsResponse *
+       cx__v1__list_referrals_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListReferralsResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_referrals_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_referrals_response__free_unpacked
+                     (Cx__V1__ListReferralsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_referrals_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__review_referral_request__init
+                     (Cx__V1__ReviewReferralRequest         *message)
+{
+  static const Cx__V1__ReviewReferralRequest init_value = CX__V1__REVIEW_REFERRAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__review_referral_request__get_packed_size
+                     (const Cx__V1__ReviewReferralRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__review_referral_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__review_referral_request__pack
+                     (const Cx__V1__ReviewReferralRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__review_referral_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__review_referral_request__pack_to_buffer
+                     (const Cx__V1__ReviewReferralRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__review_referral_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ReviewReferralRequest *
+       cx__v1__review_referral_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ReviewReferralRequest *)
+     protobuf_c_message_unpack (&cx__v1__review_referral_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__review_referral_request__free_unpacked
+                     (Cx__V1__ReviewReferralRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__review_referral_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__referral_response__init
+                     (Cx__V1__ReferralResponse         *message)
+{
+  static const Cx__V1__ReferralResponse init_value = CX__V1__REFERRAL_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__referral_response__get_packed_size
+                     (const Cx__V1__ReferralResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__referral_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__referral_response__pack
+                     (const Cx__V1__ReferralResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__referral_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__referral_response__pack_to_buffer
+                     (const Cx__V1__ReferralResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__referral_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ReferralResponse *
+       cx__v1__referral_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ReferralResponse *)
+     protobuf_c_message_unpack (&cx__v1__referral_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__referral_response__free_unpacked
+                     (Cx__V1__ReferralResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__referral_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocate_candidate_added__init
+                     (Cx__V1__AdvocateCandidateAdded         *message)
+{
+  static const Cx__V1__AdvocateCandidateAdded init_value = CX__V1__ADVOCATE_CANDIDATE_ADDED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocate_candidate_added__get_packed_size
+                     (const Cx__V1__AdvocateCandidateAdded *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_candidate_added__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocate_candidate_added__pack
+                     (const Cx__V1__AdvocateCandidateAdded *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_candidate_added__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocate_candidate_added__pack_to_buffer
+                     (const Cx__V1__AdvocateCandidateAdded *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_candidate_added__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocateCandidateAdded *
+       cx__v1__advocate_candidate_added__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocateCandidateAdded *)
+     protobuf_c_message_unpack (&cx__v1__advocate_candidate_added__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocate_candidate_added__free_unpacked
+                     (Cx__V1__AdvocateCandidateAdded *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocate_candidate_added__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__advocate_lapsed__init
+                     (Cx__V1__AdvocateLapsed         *message)
+{
+  static const Cx__V1__AdvocateLapsed init_value = CX__V1__ADVOCATE_LAPSED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__advocate_lapsed__get_packed_size
+                     (const Cx__V1__AdvocateLapsed *message)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_lapsed__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__advocate_lapsed__pack
+                     (const Cx__V1__AdvocateLapsed *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_lapsed__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__advocate_lapsed__pack_to_buffer
+                     (const Cx__V1__AdvocateLapsed *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__advocate_lapsed__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AdvocateLapsed *
+       cx__v1__advocate_lapsed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AdvocateLapsed *)
+     protobuf_c_message_unpack (&cx__v1__advocate_lapsed__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__advocate_lapsed__free_unpacked
+                     (Cx__V1__AdvocateLapsed *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__advocate_lapsed__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__anniversary_gift__init
+                     (Cx__V1__AnniversaryGift         *message)
+{
+  static const Cx__V1__AnniversaryGift init_value = CX__V1__ANNIVERSARY_GIFT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__anniversary_gift__get_packed_size
+                     (const Cx__V1__AnniversaryGift *message)
+{
+  assert(message->base.descriptor == &cx__v1__anniversary_gift__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__anniversary_gift__pack
+                     (const Cx__V1__AnniversaryGift *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__anniversary_gift__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__anniversary_gift__pack_to_buffer
+                     (const Cx__V1__AnniversaryGift *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__anniversary_gift__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__AnniversaryGift *
+       cx__v1__anniversary_gift__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__AnniversaryGift *)
+     protobuf_c_message_unpack (&cx__v1__anniversary_gift__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__anniversary_gift__free_unpacked
+                     (Cx__V1__AnniversaryGift *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__anniversary_gift__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__spotlight_pick__init
+                     (Cx__V1__SpotlightPick         *message)
+{
+  static const Cx__V1__SpotlightPick init_value = CX__V1__SPOTLIGHT_PICK__INIT;
+  *message = init_value;
+}
+size_t cx__v1__spotlight_pick__get_packed_size
+                     (const Cx__V1__SpotlightPick *message)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight_pick__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__spotlight_pick__pack
+                     (const Cx__V1__SpotlightPick *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight_pick__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__spotlight_pick__pack_to_buffer
+                     (const Cx__V1__SpotlightPick *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight_pick__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SpotlightPick *
+       cx__v1__spotlight_pick__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SpotlightPick *)
+     protobuf_c_message_unpack (&cx__v1__spotlight_pick__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__spotlight_pick__free_unpacked
+                     (Cx__V1__SpotlightPick *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__spotlight_pick__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__pick_spotlight_request__init
+                     (Cx__V1__PickSpotlightRequest         *message)
+{
+  static const Cx__V1__PickSpotlightRequest init_value = CX__V1__PICK_SPOTLIGHT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__pick_spotlight_request__get_packed_size
+                     (const Cx__V1__PickSpotlightRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__pick_spotlight_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__pick_spotlight_request__pack
+                     (const Cx__V1__PickSpotlightRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__pick_spotlight_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__pick_spotlight_request__pack_to_buffer
+                     (const Cx__V1__PickSpotlightRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__pick_spotlight_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__PickSpotlightRequest *
+       cx__v1__pick_spotlight_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__PickSpotlightRequest *)
+     protobuf_c_message_unpack (&cx__v1__pick_spotlight_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__pick_spotlight_request__free_unpacked
+                     (Cx__V1__PickSpotlightRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__pick_spotlight_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_spotlight_request__init
+                     (Cx__V1__GetSpotlightRequest         *message)
+{
+  static const Cx__V1__GetSpotlightRequest init_value = CX__V1__GET_SPOTLIGHT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_spotlight_request__get_packed_size
+                     (const Cx__V1__GetSpotlightRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_spotlight_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_spotlight_request__pack
+                     (const Cx__V1__GetSpotlightRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_spotlight_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_spotlight_request__pack_to_buffer
+                     (const Cx__V1__GetSpotlightRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_spotlight_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetSpotlightRequest *
+       cx__v1__get_spotlight_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetSpotlightRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_spotlight_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_spotlight_request__free_unpacked
+                     (Cx__V1__GetSpotlightRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_spotlight_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__spotlight__init
+                     (Cx__V1__Spotlight         *message)
+{
+  static const Cx__V1__Spotlight init_value = CX__V1__SPOTLIGHT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__spotlight__get_packed_size
+                     (const Cx__V1__Spotlight *message)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__spotlight__pack
+                     (const Cx__V1__Spotlight *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__spotlight__pack_to_buffer
+                     (const Cx__V1__Spotlight *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__spotlight__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Spotlight *
+       cx__v1__spotlight__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Spotlight *)
+     protobuf_c_message_unpack (&cx__v1__spotlight__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__spotlight__free_unpacked
+                     (Cx__V1__Spotlight *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__spotlight__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__advocacy_incentives__field_descriptors[5] =
 {
   {
@@ -437,4 +2102,2503 @@ const ProtobufCMessageDescriptor cx__v1__referral_converted__descriptor =
   1,  cx__v1__referral_converted__number_ranges,
   (ProtobufCMessageInit) cx__v1__referral_converted__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__channel_points__field_descriptors[2] =
+{
+  {
+    "channel",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChannelPoints, channel),
+    &cx__v1__contribution_channel__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChannelPoints, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__channel_points__field_indices_by_name[] = {
+  0,   /* field[0] = channel */
+  1,   /* field[1] = points */
+};
+static const ProtobufCIntRange cx__v1__channel_points__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__channel_points__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ChannelPoints",
+  "ChannelPoints",
+  "Cx__V1__ChannelPoints",
+  "cx.v1",
+  sizeof(Cx__V1__ChannelPoints),
+  2,
+  cx__v1__channel_points__field_descriptors,
+  cx__v1__channel_points__field_indices_by_name,
+  1,  cx__v1__channel_points__number_ranges,
+  (ProtobufCMessageInit) cx__v1__channel_points__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocacy_level__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyLevel, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_points",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyLevel, min_points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "incentives",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyLevel, incentives),
+    &cx__v1__advocacy_incentives__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocacy_level__field_indices_by_name[] = {
+  2,   /* field[2] = incentives */
+  1,   /* field[1] = min_points */
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange cx__v1__advocacy_level__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocacy_level__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocacyLevel",
+  "AdvocacyLevel",
+  "Cx__V1__AdvocacyLevel",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocacyLevel),
+  3,
+  cx__v1__advocacy_level__field_descriptors,
+  cx__v1__advocacy_level__field_indices_by_name,
+  1,  cx__v1__advocacy_level__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocacy_level__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocacy_program__field_descriptors[8] =
+{
+  {
+    "channel_points",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__AdvocacyProgram, n_channel_points),
+    offsetof(Cx__V1__AdvocacyProgram, channel_points),
+    &cx__v1__channel_points__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "levels",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__AdvocacyProgram, n_levels),
+    offsetof(Cx__V1__AdvocacyProgram, levels),
+    &cx__v1__advocacy_level__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "candidate_min_tenure_days",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, candidate_min_tenure_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lapse_after_months",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, lapse_after_months),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_referrals_per_month",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, max_referrals_per_month),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referral_signup_window_days",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, referral_signup_window_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "spotlight_size",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, spotlight_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "spotlight_cooldown_months",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgram, spotlight_cooldown_months),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocacy_program__field_indices_by_name[] = {
+  2,   /* field[2] = candidate_min_tenure_days */
+  0,   /* field[0] = channel_points */
+  3,   /* field[3] = lapse_after_months */
+  1,   /* field[1] = levels */
+  4,   /* field[4] = max_referrals_per_month */
+  5,   /* field[5] = referral_signup_window_days */
+  7,   /* field[7] = spotlight_cooldown_months */
+  6,   /* field[6] = spotlight_size */
+};
+static const ProtobufCIntRange cx__v1__advocacy_program__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocacy_program__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocacyProgram",
+  "AdvocacyProgram",
+  "Cx__V1__AdvocacyProgram",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocacyProgram),
+  8,
+  cx__v1__advocacy_program__field_descriptors,
+  cx__v1__advocacy_program__field_indices_by_name,
+  1,  cx__v1__advocacy_program__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocacy_program__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocate__field_descriptors[17] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, status),
+    &cx__v1__advocate_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "origin",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, origin),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "candidate_since_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, candidate_since_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invited_at_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, invited_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enrolled_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, enrolled_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referral_code",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, referral_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lifetime_points",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, lifetime_points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "current_points",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, current_points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points_last_12_months",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, points_last_12_months),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, level),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level_rank",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, level_rank),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "incentives",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, incentives),
+    &cx__v1__advocacy_incentives__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_contribution_ms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, last_contribution_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lapsed_at_ms",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, lapsed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "anniversary_gifts",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Advocate, anniversary_gifts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocate__field_indices_by_name[] = {
+  16,   /* field[16] = anniversary_gifts */
+  4,   /* field[4] = candidate_since_ms */
+  9,   /* field[9] = current_points */
+  0,   /* field[0] = customer */
+  6,   /* field[6] = enrolled_at_ms */
+  13,   /* field[13] = incentives */
+  5,   /* field[5] = invited_at_ms */
+  15,   /* field[15] = lapsed_at_ms */
+  14,   /* field[14] = last_contribution_ms */
+  11,   /* field[11] = level */
+  12,   /* field[12] = level_rank */
+  8,   /* field[8] = lifetime_points */
+  2,   /* field[2] = origin */
+  10,   /* field[10] = points_last_12_months */
+  3,   /* field[3] = reason */
+  7,   /* field[7] = referral_code */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange cx__v1__advocate__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 17 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocate__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Advocate",
+  "Advocate",
+  "Cx__V1__Advocate",
+  "cx.v1",
+  sizeof(Cx__V1__Advocate),
+  17,
+  cx__v1__advocate__field_descriptors,
+  cx__v1__advocate__field_indices_by_name,
+  1,  cx__v1__advocate__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocate__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocate_response__field_descriptors[2] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateResponse, advocate),
+    &cx__v1__advocate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocate_response__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+  1,   /* field[1] = changed */
+};
+static const ProtobufCIntRange cx__v1__advocate_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocate_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocateResponse",
+  "AdvocateResponse",
+  "Cx__V1__AdvocateResponse",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocateResponse),
+  2,
+  cx__v1__advocate_response__field_descriptors,
+  cx__v1__advocate_response__field_indices_by_name,
+  1,  cx__v1__advocate_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocate_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__nominate_advocate_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__NominateAdvocateRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__NominateAdvocateRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__nominate_advocate_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange cx__v1__nominate_advocate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__nominate_advocate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.NominateAdvocateRequest",
+  "NominateAdvocateRequest",
+  "Cx__V1__NominateAdvocateRequest",
+  "cx.v1",
+  sizeof(Cx__V1__NominateAdvocateRequest),
+  2,
+  cx__v1__nominate_advocate_request__field_descriptors,
+  cx__v1__nominate_advocate_request__field_indices_by_name,
+  1,  cx__v1__nominate_advocate_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__nominate_advocate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invite_advocate_request__field_descriptors[1] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InviteAdvocateRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invite_advocate_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+};
+static const ProtobufCIntRange cx__v1__invite_advocate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__invite_advocate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InviteAdvocateRequest",
+  "InviteAdvocateRequest",
+  "Cx__V1__InviteAdvocateRequest",
+  "cx.v1",
+  sizeof(Cx__V1__InviteAdvocateRequest),
+  1,
+  cx__v1__invite_advocate_request__field_descriptors,
+  cx__v1__invite_advocate_request__field_indices_by_name,
+  1,  cx__v1__invite_advocate_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invite_advocate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__enroll_advocate_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__EnrollAdvocateRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referral_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__EnrollAdvocateRequest, referral_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__enroll_advocate_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = referral_code */
+};
+static const ProtobufCIntRange cx__v1__enroll_advocate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__enroll_advocate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.EnrollAdvocateRequest",
+  "EnrollAdvocateRequest",
+  "Cx__V1__EnrollAdvocateRequest",
+  "cx.v1",
+  sizeof(Cx__V1__EnrollAdvocateRequest),
+  2,
+  cx__v1__enroll_advocate_request__field_descriptors,
+  cx__v1__enroll_advocate_request__field_indices_by_name,
+  1,  cx__v1__enroll_advocate_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__enroll_advocate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_advocate_request__field_descriptors[1] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocateRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_advocate_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+};
+static const ProtobufCIntRange cx__v1__get_advocate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_advocate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetAdvocateRequest",
+  "GetAdvocateRequest",
+  "Cx__V1__GetAdvocateRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetAdvocateRequest),
+  1,
+  cx__v1__get_advocate_request__field_descriptors,
+  cx__v1__get_advocate_request__field_indices_by_name,
+  1,  cx__v1__get_advocate_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_advocate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_advocates_request__field_descriptors[2] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListAdvocatesRequest, status),
+    &cx__v1__advocate_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListAdvocatesRequest, page),
+    &cx__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_advocates_request__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange cx__v1__list_advocates_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_advocates_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListAdvocatesRequest",
+  "ListAdvocatesRequest",
+  "Cx__V1__ListAdvocatesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListAdvocatesRequest),
+  2,
+  cx__v1__list_advocates_request__field_descriptors,
+  cx__v1__list_advocates_request__field_indices_by_name,
+  1,  cx__v1__list_advocates_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_advocates_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_advocates_response__field_descriptors[2] =
+{
+  {
+    "advocates",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListAdvocatesResponse, n_advocates),
+    offsetof(Cx__V1__ListAdvocatesResponse, advocates),
+    &cx__v1__advocate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListAdvocatesResponse, page),
+    &cx__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_advocates_response__field_indices_by_name[] = {
+  0,   /* field[0] = advocates */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange cx__v1__list_advocates_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_advocates_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListAdvocatesResponse",
+  "ListAdvocatesResponse",
+  "Cx__V1__ListAdvocatesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListAdvocatesResponse),
+  2,
+  cx__v1__list_advocates_response__field_descriptors,
+  cx__v1__list_advocates_response__field_indices_by_name,
+  1,  cx__v1__list_advocates_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_advocates_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_advocacy_incentives_request__field_descriptors[1] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocacyIncentivesRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_advocacy_incentives_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+};
+static const ProtobufCIntRange cx__v1__get_advocacy_incentives_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_advocacy_incentives_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetAdvocacyIncentivesRequest",
+  "GetAdvocacyIncentivesRequest",
+  "Cx__V1__GetAdvocacyIncentivesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetAdvocacyIncentivesRequest),
+  1,
+  cx__v1__get_advocacy_incentives_request__field_descriptors,
+  cx__v1__get_advocacy_incentives_request__field_indices_by_name,
+  1,  cx__v1__get_advocacy_incentives_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_advocacy_incentives_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_advocacy_incentives_response__field_descriptors[4] =
+{
+  {
+    "level",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocacyIncentivesResponse, level),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level_rank",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocacyIncentivesResponse, level_rank),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level_count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocacyIncentivesResponse, level_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "incentives",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetAdvocacyIncentivesResponse, incentives),
+    &cx__v1__advocacy_incentives__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_advocacy_incentives_response__field_indices_by_name[] = {
+  3,   /* field[3] = incentives */
+  0,   /* field[0] = level */
+  2,   /* field[2] = level_count */
+  1,   /* field[1] = level_rank */
+};
+static const ProtobufCIntRange cx__v1__get_advocacy_incentives_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_advocacy_incentives_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetAdvocacyIncentivesResponse",
+  "GetAdvocacyIncentivesResponse",
+  "Cx__V1__GetAdvocacyIncentivesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__GetAdvocacyIncentivesResponse),
+  4,
+  cx__v1__get_advocacy_incentives_response__field_descriptors,
+  cx__v1__get_advocacy_incentives_response__field_indices_by_name,
+  1,  cx__v1__get_advocacy_incentives_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_advocacy_incentives_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__contribution__field_descriptors[10] =
+{
+  {
+    "contribution_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, contribution_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advocate",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channel",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, channel),
+    &cx__v1__contribution_channel__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, state),
+    &cx__v1__contribution_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "description",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, description),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "occurred_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, occurred_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_at_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, recorded_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reviewed_at_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, reviewed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejection_reason",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Contribution, rejection_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__contribution__field_indices_by_name[] = {
+  1,   /* field[1] = advocate */
+  2,   /* field[2] = channel */
+  0,   /* field[0] = contribution_id */
+  5,   /* field[5] = description */
+  6,   /* field[6] = occurred_at_ms */
+  4,   /* field[4] = points */
+  7,   /* field[7] = recorded_at_ms */
+  9,   /* field[9] = rejection_reason */
+  8,   /* field[8] = reviewed_at_ms */
+  3,   /* field[3] = state */
+};
+static const ProtobufCIntRange cx__v1__contribution__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor cx__v1__contribution__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Contribution",
+  "Contribution",
+  "Cx__V1__Contribution",
+  "cx.v1",
+  sizeof(Cx__V1__Contribution),
+  10,
+  cx__v1__contribution__field_descriptors,
+  cx__v1__contribution__field_indices_by_name,
+  1,  cx__v1__contribution__number_ranges,
+  (ProtobufCMessageInit) cx__v1__contribution__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_contribution_request__field_descriptors[1] =
+{
+  {
+    "contribution",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordContributionRequest, contribution),
+    &cx__v1__contribution__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_contribution_request__field_indices_by_name[] = {
+  0,   /* field[0] = contribution */
+};
+static const ProtobufCIntRange cx__v1__record_contribution_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_contribution_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordContributionRequest",
+  "RecordContributionRequest",
+  "Cx__V1__RecordContributionRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RecordContributionRequest),
+  1,
+  cx__v1__record_contribution_request__field_descriptors,
+  cx__v1__record_contribution_request__field_indices_by_name,
+  1,  cx__v1__record_contribution_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_contribution_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__contribution_response__field_descriptors[3] =
+{
+  {
+    "contribution",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ContributionResponse, contribution),
+    &cx__v1__contribution__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicate",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ContributionResponse, duplicate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advocate",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ContributionResponse, advocate),
+    &cx__v1__advocate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__contribution_response__field_indices_by_name[] = {
+  2,   /* field[2] = advocate */
+  0,   /* field[0] = contribution */
+  1,   /* field[1] = duplicate */
+};
+static const ProtobufCIntRange cx__v1__contribution_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__contribution_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ContributionResponse",
+  "ContributionResponse",
+  "Cx__V1__ContributionResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ContributionResponse),
+  3,
+  cx__v1__contribution_response__field_descriptors,
+  cx__v1__contribution_response__field_indices_by_name,
+  1,  cx__v1__contribution_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__contribution_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__review_contribution_request__field_descriptors[3] =
+{
+  {
+    "contribution_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewContributionRequest, contribution_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approve",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewContributionRequest, approve),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejection_reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewContributionRequest, rejection_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__review_contribution_request__field_indices_by_name[] = {
+  1,   /* field[1] = approve */
+  0,   /* field[0] = contribution_id */
+  2,   /* field[2] = rejection_reason */
+};
+static const ProtobufCIntRange cx__v1__review_contribution_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__review_contribution_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ReviewContributionRequest",
+  "ReviewContributionRequest",
+  "Cx__V1__ReviewContributionRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ReviewContributionRequest),
+  3,
+  cx__v1__review_contribution_request__field_descriptors,
+  cx__v1__review_contribution_request__field_indices_by_name,
+  1,  cx__v1__review_contribution_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__review_contribution_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_contributions_request__field_descriptors[3] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListContributionsRequest, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListContributionsRequest, state),
+    &cx__v1__contribution_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListContributionsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_contributions_request__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+  2,   /* field[2] = limit */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange cx__v1__list_contributions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_contributions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListContributionsRequest",
+  "ListContributionsRequest",
+  "Cx__V1__ListContributionsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListContributionsRequest),
+  3,
+  cx__v1__list_contributions_request__field_descriptors,
+  cx__v1__list_contributions_request__field_indices_by_name,
+  1,  cx__v1__list_contributions_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_contributions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_contributions_response__field_descriptors[1] =
+{
+  {
+    "contributions",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListContributionsResponse, n_contributions),
+    offsetof(Cx__V1__ListContributionsResponse, contributions),
+    &cx__v1__contribution__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_contributions_response__field_indices_by_name[] = {
+  0,   /* field[0] = contributions */
+};
+static const ProtobufCIntRange cx__v1__list_contributions_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_contributions_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListContributionsResponse",
+  "ListContributionsResponse",
+  "Cx__V1__ListContributionsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListContributionsResponse),
+  1,
+  cx__v1__list_contributions_response__field_descriptors,
+  cx__v1__list_contributions_response__field_indices_by_name,
+  1,  cx__v1__list_contributions_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_contributions_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__spend_advocacy_points_request__field_descriptors[4] =
+{
+  {
+    "spend_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpendAdvocacyPointsRequest, spend_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advocate",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpendAdvocacyPointsRequest, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpendAdvocacyPointsRequest, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpendAdvocacyPointsRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__spend_advocacy_points_request__field_indices_by_name[] = {
+  1,   /* field[1] = advocate */
+  2,   /* field[2] = points */
+  3,   /* field[3] = reason */
+  0,   /* field[0] = spend_id */
+};
+static const ProtobufCIntRange cx__v1__spend_advocacy_points_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__spend_advocacy_points_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SpendAdvocacyPointsRequest",
+  "SpendAdvocacyPointsRequest",
+  "Cx__V1__SpendAdvocacyPointsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SpendAdvocacyPointsRequest),
+  4,
+  cx__v1__spend_advocacy_points_request__field_descriptors,
+  cx__v1__spend_advocacy_points_request__field_indices_by_name,
+  1,  cx__v1__spend_advocacy_points_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__spend_advocacy_points_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__spend_advocacy_points_response__field_descriptors[1] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpendAdvocacyPointsResponse, advocate),
+    &cx__v1__advocate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__spend_advocacy_points_response__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+};
+static const ProtobufCIntRange cx__v1__spend_advocacy_points_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__spend_advocacy_points_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SpendAdvocacyPointsResponse",
+  "SpendAdvocacyPointsResponse",
+  "Cx__V1__SpendAdvocacyPointsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__SpendAdvocacyPointsResponse),
+  1,
+  cx__v1__spend_advocacy_points_response__field_descriptors,
+  cx__v1__spend_advocacy_points_response__field_indices_by_name,
+  1,  cx__v1__spend_advocacy_points_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__spend_advocacy_points_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_advocacy_program_request__field_descriptors NULL
+#define cx__v1__get_advocacy_program_request__field_indices_by_name NULL
+#define cx__v1__get_advocacy_program_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_advocacy_program_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetAdvocacyProgramRequest",
+  "GetAdvocacyProgramRequest",
+  "Cx__V1__GetAdvocacyProgramRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetAdvocacyProgramRequest),
+  0,
+  cx__v1__get_advocacy_program_request__field_descriptors,
+  cx__v1__get_advocacy_program_request__field_indices_by_name,
+  0,  cx__v1__get_advocacy_program_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_advocacy_program_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_advocacy_program_request__field_descriptors[1] =
+{
+  {
+    "program",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetAdvocacyProgramRequest, program),
+    &cx__v1__advocacy_program__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_advocacy_program_request__field_indices_by_name[] = {
+  0,   /* field[0] = program */
+};
+static const ProtobufCIntRange cx__v1__set_advocacy_program_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_advocacy_program_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetAdvocacyProgramRequest",
+  "SetAdvocacyProgramRequest",
+  "Cx__V1__SetAdvocacyProgramRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetAdvocacyProgramRequest),
+  1,
+  cx__v1__set_advocacy_program_request__field_descriptors,
+  cx__v1__set_advocacy_program_request__field_indices_by_name,
+  1,  cx__v1__set_advocacy_program_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_advocacy_program_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocacy_program_response__field_descriptors[1] =
+{
+  {
+    "program",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocacyProgramResponse, program),
+    &cx__v1__advocacy_program__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocacy_program_response__field_indices_by_name[] = {
+  0,   /* field[0] = program */
+};
+static const ProtobufCIntRange cx__v1__advocacy_program_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocacy_program_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocacyProgramResponse",
+  "AdvocacyProgramResponse",
+  "Cx__V1__AdvocacyProgramResponse",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocacyProgramResponse),
+  1,
+  cx__v1__advocacy_program_response__field_descriptors,
+  cx__v1__advocacy_program_response__field_indices_by_name,
+  1,  cx__v1__advocacy_program_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocacy_program_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__referral__field_descriptors[8] =
+{
+  {
+    "referral_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, referral_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advocate",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referred",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, referred),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, state),
+    &cx__v1__referral_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "signup_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, signup_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "received_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, received_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decided_at_ms",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Referral, decided_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__referral__field_indices_by_name[] = {
+  1,   /* field[1] = advocate */
+  7,   /* field[7] = decided_at_ms */
+  4,   /* field[4] = reason */
+  6,   /* field[6] = received_at_ms */
+  0,   /* field[0] = referral_code */
+  2,   /* field[2] = referred */
+  5,   /* field[5] = signup_ms */
+  3,   /* field[3] = state */
+};
+static const ProtobufCIntRange cx__v1__referral__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cx__v1__referral__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Referral",
+  "Referral",
+  "Cx__V1__Referral",
+  "cx.v1",
+  sizeof(Cx__V1__Referral),
+  8,
+  cx__v1__referral__field_descriptors,
+  cx__v1__referral__field_indices_by_name,
+  1,  cx__v1__referral__number_ranges,
+  (ProtobufCMessageInit) cx__v1__referral__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__referral_flagged__field_descriptors[1] =
+{
+  {
+    "referral",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReferralFlagged, referral),
+    &cx__v1__referral__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__referral_flagged__field_indices_by_name[] = {
+  0,   /* field[0] = referral */
+};
+static const ProtobufCIntRange cx__v1__referral_flagged__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__referral_flagged__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ReferralFlagged",
+  "ReferralFlagged",
+  "Cx__V1__ReferralFlagged",
+  "cx.v1",
+  sizeof(Cx__V1__ReferralFlagged),
+  1,
+  cx__v1__referral_flagged__field_descriptors,
+  cx__v1__referral_flagged__field_indices_by_name,
+  1,  cx__v1__referral_flagged__number_ranges,
+  (ProtobufCMessageInit) cx__v1__referral_flagged__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_referrals_request__field_descriptors[3] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListReferralsRequest, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListReferralsRequest, state),
+    &cx__v1__referral_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListReferralsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_referrals_request__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+  2,   /* field[2] = limit */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange cx__v1__list_referrals_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_referrals_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListReferralsRequest",
+  "ListReferralsRequest",
+  "Cx__V1__ListReferralsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListReferralsRequest),
+  3,
+  cx__v1__list_referrals_request__field_descriptors,
+  cx__v1__list_referrals_request__field_indices_by_name,
+  1,  cx__v1__list_referrals_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_referrals_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_referrals_response__field_descriptors[1] =
+{
+  {
+    "referrals",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListReferralsResponse, n_referrals),
+    offsetof(Cx__V1__ListReferralsResponse, referrals),
+    &cx__v1__referral__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_referrals_response__field_indices_by_name[] = {
+  0,   /* field[0] = referrals */
+};
+static const ProtobufCIntRange cx__v1__list_referrals_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_referrals_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListReferralsResponse",
+  "ListReferralsResponse",
+  "Cx__V1__ListReferralsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListReferralsResponse),
+  1,
+  cx__v1__list_referrals_response__field_descriptors,
+  cx__v1__list_referrals_response__field_indices_by_name,
+  1,  cx__v1__list_referrals_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_referrals_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__review_referral_request__field_descriptors[4] =
+{
+  {
+    "referred",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewReferralRequest, referred),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "referral_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewReferralRequest, referral_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approve",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewReferralRequest, approve),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReviewReferralRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__review_referral_request__field_indices_by_name[] = {
+  2,   /* field[2] = approve */
+  3,   /* field[3] = reason */
+  1,   /* field[1] = referral_code */
+  0,   /* field[0] = referred */
+};
+static const ProtobufCIntRange cx__v1__review_referral_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__review_referral_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ReviewReferralRequest",
+  "ReviewReferralRequest",
+  "Cx__V1__ReviewReferralRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ReviewReferralRequest),
+  4,
+  cx__v1__review_referral_request__field_descriptors,
+  cx__v1__review_referral_request__field_indices_by_name,
+  1,  cx__v1__review_referral_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__review_referral_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__referral_response__field_descriptors[2] =
+{
+  {
+    "referral",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReferralResponse, referral),
+    &cx__v1__referral__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ReferralResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__referral_response__field_indices_by_name[] = {
+  1,   /* field[1] = changed */
+  0,   /* field[0] = referral */
+};
+static const ProtobufCIntRange cx__v1__referral_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__referral_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ReferralResponse",
+  "ReferralResponse",
+  "Cx__V1__ReferralResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ReferralResponse),
+  2,
+  cx__v1__referral_response__field_descriptors,
+  cx__v1__referral_response__field_indices_by_name,
+  1,  cx__v1__referral_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__referral_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocate_candidate_added__field_descriptors[1] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateCandidateAdded, advocate),
+    &cx__v1__advocate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocate_candidate_added__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+};
+static const ProtobufCIntRange cx__v1__advocate_candidate_added__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocate_candidate_added__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocateCandidateAdded",
+  "AdvocateCandidateAdded",
+  "Cx__V1__AdvocateCandidateAdded",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocateCandidateAdded),
+  1,
+  cx__v1__advocate_candidate_added__field_descriptors,
+  cx__v1__advocate_candidate_added__field_indices_by_name,
+  1,  cx__v1__advocate_candidate_added__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocate_candidate_added__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__advocate_lapsed__field_descriptors[4] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateLapsed, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_active_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateLapsed, last_active_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lapsed_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateLapsed, lapsed_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AdvocateLapsed, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__advocate_lapsed__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  2,   /* field[2] = lapsed_at_ms */
+  1,   /* field[1] = last_active_ms */
+  3,   /* field[3] = reason */
+};
+static const ProtobufCIntRange cx__v1__advocate_lapsed__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__advocate_lapsed__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocateLapsed",
+  "AdvocateLapsed",
+  "Cx__V1__AdvocateLapsed",
+  "cx.v1",
+  sizeof(Cx__V1__AdvocateLapsed),
+  4,
+  cx__v1__advocate_lapsed__field_descriptors,
+  cx__v1__advocate_lapsed__field_indices_by_name,
+  1,  cx__v1__advocate_lapsed__number_ranges,
+  (ProtobufCMessageInit) cx__v1__advocate_lapsed__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__anniversary_gift__field_descriptors[4] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AnniversaryGift, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "years",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AnniversaryGift, years),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "level",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AnniversaryGift, level),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enrolled_at_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__AnniversaryGift, enrolled_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__anniversary_gift__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  3,   /* field[3] = enrolled_at_ms */
+  2,   /* field[2] = level */
+  1,   /* field[1] = years */
+};
+static const ProtobufCIntRange cx__v1__anniversary_gift__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cx__v1__anniversary_gift__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.AnniversaryGift",
+  "AnniversaryGift",
+  "Cx__V1__AnniversaryGift",
+  "cx.v1",
+  sizeof(Cx__V1__AnniversaryGift),
+  4,
+  cx__v1__anniversary_gift__field_descriptors,
+  cx__v1__anniversary_gift__field_indices_by_name,
+  1,  cx__v1__anniversary_gift__number_ranges,
+  (ProtobufCMessageInit) cx__v1__anniversary_gift__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__spotlight_pick__field_descriptors[3] =
+{
+  {
+    "advocate",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpotlightPick, advocate),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "points",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpotlightPick, points),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SpotlightPick, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__spotlight_pick__field_indices_by_name[] = {
+  0,   /* field[0] = advocate */
+  1,   /* field[1] = points */
+  2,   /* field[2] = reason */
+};
+static const ProtobufCIntRange cx__v1__spotlight_pick__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__spotlight_pick__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SpotlightPick",
+  "SpotlightPick",
+  "Cx__V1__SpotlightPick",
+  "cx.v1",
+  sizeof(Cx__V1__SpotlightPick),
+  3,
+  cx__v1__spotlight_pick__field_descriptors,
+  cx__v1__spotlight_pick__field_indices_by_name,
+  1,  cx__v1__spotlight_pick__number_ranges,
+  (ProtobufCMessageInit) cx__v1__spotlight_pick__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__pick_spotlight_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PickSpotlightRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__pick_spotlight_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange cx__v1__pick_spotlight_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__pick_spotlight_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.PickSpotlightRequest",
+  "PickSpotlightRequest",
+  "Cx__V1__PickSpotlightRequest",
+  "cx.v1",
+  sizeof(Cx__V1__PickSpotlightRequest),
+  1,
+  cx__v1__pick_spotlight_request__field_descriptors,
+  cx__v1__pick_spotlight_request__field_indices_by_name,
+  1,  cx__v1__pick_spotlight_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__pick_spotlight_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__get_spotlight_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__GetSpotlightRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__get_spotlight_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange cx__v1__get_spotlight_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__get_spotlight_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetSpotlightRequest",
+  "GetSpotlightRequest",
+  "Cx__V1__GetSpotlightRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetSpotlightRequest),
+  1,
+  cx__v1__get_spotlight_request__field_descriptors,
+  cx__v1__get_spotlight_request__field_indices_by_name,
+  1,  cx__v1__get_spotlight_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_spotlight_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__spotlight__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Spotlight, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "picks",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__Spotlight, n_picks),
+    offsetof(Cx__V1__Spotlight, picks),
+    &cx__v1__spotlight_pick__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "picked_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Spotlight, picked_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__spotlight__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  2,   /* field[2] = picked_at_ms */
+  1,   /* field[1] = picks */
+};
+static const ProtobufCIntRange cx__v1__spotlight__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__spotlight__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Spotlight",
+  "Spotlight",
+  "Cx__V1__Spotlight",
+  "cx.v1",
+  sizeof(Cx__V1__Spotlight),
+  3,
+  cx__v1__spotlight__field_descriptors,
+  cx__v1__spotlight__field_indices_by_name,
+  1,  cx__v1__spotlight__number_ranges,
+  (ProtobufCMessageInit) cx__v1__spotlight__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue cx__v1__advocate_status__enum_values_by_number[5] =
+{
+  { "ADVOCATE_STATUS_UNSPECIFIED", "CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_UNSPECIFIED", 0 },
+  { "ADVOCATE_STATUS_CANDIDATE", "CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_CANDIDATE", 1 },
+  { "ADVOCATE_STATUS_INVITED", "CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_INVITED", 2 },
+  { "ADVOCATE_STATUS_ACTIVE", "CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_ACTIVE", 3 },
+  { "ADVOCATE_STATUS_LAPSED", "CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_LAPSED", 4 },
+};
+static const ProtobufCIntRange cx__v1__advocate_status__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex cx__v1__advocate_status__enum_values_by_name[5] =
+{
+  { "ADVOCATE_STATUS_ACTIVE", 3 },
+  { "ADVOCATE_STATUS_CANDIDATE", 1 },
+  { "ADVOCATE_STATUS_INVITED", 2 },
+  { "ADVOCATE_STATUS_LAPSED", 4 },
+  { "ADVOCATE_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__advocate_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.AdvocateStatus",
+  "AdvocateStatus",
+  "Cx__V1__AdvocateStatus",
+  "cx.v1",
+  5,
+  cx__v1__advocate_status__enum_values_by_number,
+  5,
+  cx__v1__advocate_status__enum_values_by_name,
+  1,
+  cx__v1__advocate_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__contribution_channel__enum_values_by_number[8] =
+{
+  { "CONTRIBUTION_CHANNEL_UNSPECIFIED", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_UNSPECIFIED", 0 },
+  { "CONTRIBUTION_CHANNEL_REFERRAL", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REFERRAL", 1 },
+  { "CONTRIBUTION_CHANNEL_REVIEW", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REVIEW", 2 },
+  { "CONTRIBUTION_CHANNEL_CASE_STUDY", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_CASE_STUDY", 3 },
+  { "CONTRIBUTION_CHANNEL_SOCIAL_MENTION", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_SOCIAL_MENTION", 4 },
+  { "CONTRIBUTION_CHANNEL_COMMUNITY_ANSWER", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_COMMUNITY_ANSWER", 5 },
+  { "CONTRIBUTION_CHANNEL_REFERENCE_CALL", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REFERENCE_CALL", 6 },
+  { "CONTRIBUTION_CHANNEL_EVENT_TALK", "CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_EVENT_TALK", 7 },
+};
+static const ProtobufCIntRange cx__v1__contribution_channel__value_ranges[] = {
+{0, 0},{0, 8}
+};
+static const ProtobufCEnumValueIndex cx__v1__contribution_channel__enum_values_by_name[8] =
+{
+  { "CONTRIBUTION_CHANNEL_CASE_STUDY", 3 },
+  { "CONTRIBUTION_CHANNEL_COMMUNITY_ANSWER", 5 },
+  { "CONTRIBUTION_CHANNEL_EVENT_TALK", 7 },
+  { "CONTRIBUTION_CHANNEL_REFERENCE_CALL", 6 },
+  { "CONTRIBUTION_CHANNEL_REFERRAL", 1 },
+  { "CONTRIBUTION_CHANNEL_REVIEW", 2 },
+  { "CONTRIBUTION_CHANNEL_SOCIAL_MENTION", 4 },
+  { "CONTRIBUTION_CHANNEL_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__contribution_channel__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.ContributionChannel",
+  "ContributionChannel",
+  "Cx__V1__ContributionChannel",
+  "cx.v1",
+  8,
+  cx__v1__contribution_channel__enum_values_by_number,
+  8,
+  cx__v1__contribution_channel__enum_values_by_name,
+  1,
+  cx__v1__contribution_channel__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__contribution_state__enum_values_by_number[4] =
+{
+  { "CONTRIBUTION_STATE_UNSPECIFIED", "CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_UNSPECIFIED", 0 },
+  { "CONTRIBUTION_STATE_PENDING", "CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_PENDING", 1 },
+  { "CONTRIBUTION_STATE_APPROVED", "CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_APPROVED", 2 },
+  { "CONTRIBUTION_STATE_REJECTED", "CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_REJECTED", 3 },
+};
+static const ProtobufCIntRange cx__v1__contribution_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cx__v1__contribution_state__enum_values_by_name[4] =
+{
+  { "CONTRIBUTION_STATE_APPROVED", 2 },
+  { "CONTRIBUTION_STATE_PENDING", 1 },
+  { "CONTRIBUTION_STATE_REJECTED", 3 },
+  { "CONTRIBUTION_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__contribution_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.ContributionState",
+  "ContributionState",
+  "Cx__V1__ContributionState",
+  "cx.v1",
+  4,
+  cx__v1__contribution_state__enum_values_by_number,
+  4,
+  cx__v1__contribution_state__enum_values_by_name,
+  1,
+  cx__v1__contribution_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__referral_state__enum_values_by_number[4] =
+{
+  { "REFERRAL_STATE_UNSPECIFIED", "CX__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED", 0 },
+  { "REFERRAL_STATE_CONVERTED", "CX__V1__REFERRAL_STATE__REFERRAL_STATE_CONVERTED", 1 },
+  { "REFERRAL_STATE_HELD", "CX__V1__REFERRAL_STATE__REFERRAL_STATE_HELD", 2 },
+  { "REFERRAL_STATE_REFUSED", "CX__V1__REFERRAL_STATE__REFERRAL_STATE_REFUSED", 3 },
+};
+static const ProtobufCIntRange cx__v1__referral_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cx__v1__referral_state__enum_values_by_name[4] =
+{
+  { "REFERRAL_STATE_CONVERTED", 1 },
+  { "REFERRAL_STATE_HELD", 2 },
+  { "REFERRAL_STATE_REFUSED", 3 },
+  { "REFERRAL_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__referral_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.ReferralState",
+  "ReferralState",
+  "Cx__V1__ReferralState",
+  "cx.v1",
+  4,
+  cx__v1__referral_state__enum_values_by_number,
+  4,
+  cx__v1__referral_state__enum_values_by_name,
+  1,
+  cx__v1__referral_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -19,10 +19,156 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Cx__V1__AdvocacyIncentives Cx__V1__AdvocacyIncentives;
 typedef struct Cx__V1__AdvocacyLevelChanged Cx__V1__AdvocacyLevelChanged;
 typedef struct Cx__V1__ReferralConverted Cx__V1__ReferralConverted;
+typedef struct Cx__V1__ChannelPoints Cx__V1__ChannelPoints;
+typedef struct Cx__V1__AdvocacyLevel Cx__V1__AdvocacyLevel;
+typedef struct Cx__V1__AdvocacyProgram Cx__V1__AdvocacyProgram;
+typedef struct Cx__V1__Advocate Cx__V1__Advocate;
+typedef struct Cx__V1__AdvocateResponse Cx__V1__AdvocateResponse;
+typedef struct Cx__V1__NominateAdvocateRequest Cx__V1__NominateAdvocateRequest;
+typedef struct Cx__V1__InviteAdvocateRequest Cx__V1__InviteAdvocateRequest;
+typedef struct Cx__V1__EnrollAdvocateRequest Cx__V1__EnrollAdvocateRequest;
+typedef struct Cx__V1__GetAdvocateRequest Cx__V1__GetAdvocateRequest;
+typedef struct Cx__V1__ListAdvocatesRequest Cx__V1__ListAdvocatesRequest;
+typedef struct Cx__V1__ListAdvocatesResponse Cx__V1__ListAdvocatesResponse;
+typedef struct Cx__V1__GetAdvocacyIncentivesRequest Cx__V1__GetAdvocacyIncentivesRequest;
+typedef struct Cx__V1__GetAdvocacyIncentivesResponse Cx__V1__GetAdvocacyIncentivesResponse;
+typedef struct Cx__V1__Contribution Cx__V1__Contribution;
+typedef struct Cx__V1__RecordContributionRequest Cx__V1__RecordContributionRequest;
+typedef struct Cx__V1__ContributionResponse Cx__V1__ContributionResponse;
+typedef struct Cx__V1__ReviewContributionRequest Cx__V1__ReviewContributionRequest;
+typedef struct Cx__V1__ListContributionsRequest Cx__V1__ListContributionsRequest;
+typedef struct Cx__V1__ListContributionsResponse Cx__V1__ListContributionsResponse;
+typedef struct Cx__V1__SpendAdvocacyPointsRequest Cx__V1__SpendAdvocacyPointsRequest;
+typedef struct Cx__V1__SpendAdvocacyPointsResponse Cx__V1__SpendAdvocacyPointsResponse;
+typedef struct Cx__V1__GetAdvocacyProgramRequest Cx__V1__GetAdvocacyProgramRequest;
+typedef struct Cx__V1__SetAdvocacyProgramRequest Cx__V1__SetAdvocacyProgramRequest;
+typedef struct Cx__V1__AdvocacyProgramResponse Cx__V1__AdvocacyProgramResponse;
+typedef struct Cx__V1__Referral Cx__V1__Referral;
+typedef struct Cx__V1__ReferralFlagged Cx__V1__ReferralFlagged;
+typedef struct Cx__V1__ListReferralsRequest Cx__V1__ListReferralsRequest;
+typedef struct Cx__V1__ListReferralsResponse Cx__V1__ListReferralsResponse;
+typedef struct Cx__V1__ReviewReferralRequest Cx__V1__ReviewReferralRequest;
+typedef struct Cx__V1__ReferralResponse Cx__V1__ReferralResponse;
+typedef struct Cx__V1__AdvocateCandidateAdded Cx__V1__AdvocateCandidateAdded;
+typedef struct Cx__V1__AdvocateLapsed Cx__V1__AdvocateLapsed;
+typedef struct Cx__V1__AnniversaryGift Cx__V1__AnniversaryGift;
+typedef struct Cx__V1__SpotlightPick Cx__V1__SpotlightPick;
+typedef struct Cx__V1__PickSpotlightRequest Cx__V1__PickSpotlightRequest;
+typedef struct Cx__V1__GetSpotlightRequest Cx__V1__GetSpotlightRequest;
+typedef struct Cx__V1__Spotlight Cx__V1__Spotlight;
 
 
 /* --- enums --- */
 
+/*
+ * Where an advocate is in the program.
+ */
+typedef enum _Cx__V1__AdvocateStatus {
+  /*
+   * Not given: in a list filter, all statuses.
+   */
+  CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_UNSPECIFIED = 0,
+  /*
+   * Picked (a promoter in good health with enough tenure, or nominated by an admin), not asked yet.
+   */
+  CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_CANDIDATE = 1,
+  /*
+   * Asked to join, has not joined yet.
+   */
+  CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_INVITED = 2,
+  /*
+   * Enrolled: has a referral code, contributes, earns points and levels.
+   */
+  CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_ACTIVE = 3,
+  /*
+   * Enrolled, but without an approved contribution for the program's lapse period (12 months), or
+   * the account cancelled.
+   */
+  CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_LAPSED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__ADVOCATE_STATUS)
+} Cx__V1__AdvocateStatus;
+/*
+ * How an advocate contributes; each channel earns the program's points for it.
+ */
+typedef enum _Cx__V1__ContributionChannel {
+  /*
+   * Not given; refused.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_UNSPECIFIED = 0,
+  /*
+   * A referred account signed up (recorded by the service when a referral converts).
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REFERRAL = 1,
+  /*
+   * A public review of the product.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REVIEW = 2,
+  /*
+   * A published case study.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_CASE_STUDY = 3,
+  /*
+   * A mention on social media.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_SOCIAL_MENTION = 4,
+  /*
+   * An answer in the community forum.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_COMMUNITY_ANSWER = 5,
+  /*
+   * A call with a prospect as a reference.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_REFERENCE_CALL = 6,
+  /*
+   * A talk at an event.
+   */
+  CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_EVENT_TALK = 7
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__CONTRIBUTION_CHANNEL)
+} Cx__V1__ContributionChannel;
+/*
+ * Where a contribution is in its review.
+ */
+typedef enum _Cx__V1__ContributionState {
+  /*
+   * Not given: in a list filter, all states.
+   */
+  CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_UNSPECIFIED = 0,
+  /*
+   * Recorded, not reviewed: earns nothing yet.
+   */
+  CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_PENDING = 1,
+  /*
+   * Approved: its points count.
+   */
+  CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_APPROVED = 2,
+  /*
+   * Rejected: earns nothing.
+   */
+  CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_REJECTED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__CONTRIBUTION_STATE)
+} Cx__V1__ContributionState;
+/*
+ * What the fraud checks made of a referral.
+ */
+typedef enum _Cx__V1__ReferralState {
+  /*
+   * Not given: in a list filter, all states.
+   */
+  CX__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED = 0,
+  /*
+   * Passed the checks (or approved after a hold): the advocate earned the referral's points.
+   */
+  CX__V1__REFERRAL_STATE__REFERRAL_STATE_CONVERTED = 1,
+  /*
+   * Held for review (existing customer, too many referrals this month); approve or reject it.
+   */
+  CX__V1__REFERRAL_STATE__REFERRAL_STATE_HELD = 2,
+  /*
+   * Refused (self-referral, referred before, or rejected after a hold); earns nothing.
+   */
+  CX__V1__REFERRAL_STATE__REFERRAL_STATE_REFUSED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__REFERRAL_STATE)
+} Cx__V1__ReferralState;
 
 /* --- messages --- */
 
@@ -60,7 +206,8 @@ struct  Cx__V1__AdvocacyIncentives
 
 /*
  * Body of the event "advocacy.level.changed": an advocate's level moved (up on points, down as
- * old points leave the trailing 12 months).
+ * old points leave the trailing 12 months), or the program's levels were changed by an admin
+ * (then from_level may equal to_level, with a new rank, count or incentives).
  */
 struct  Cx__V1__AdvocacyLevelChanged
 {
@@ -126,6 +273,897 @@ struct  Cx__V1__ReferralConverted
     , NULL, NULL, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * Points one channel earns.
+ */
+struct  Cx__V1__ChannelPoints
+{
+  ProtobufCMessage base;
+  /*
+   * The channel.
+   */
+  Cx__V1__ContributionChannel channel;
+  /*
+   * Points per approved contribution, 1–100,000.
+   */
+  int64_t points;
+};
+#define CX__V1__CHANNEL_POINTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__channel_points__descriptor) \
+    , CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_UNSPECIFIED, 0 }
+
+
+/*
+ * One advocacy level: reached with at least min_points over the trailing 12 months.
+ */
+struct  Cx__V1__AdvocacyLevel
+{
+  ProtobufCMessage base;
+  /*
+   * Its name, 1–50 bytes, unique, e.g. "champion".
+   */
+  char *name;
+  /*
+   * Points over the trailing 12 months needed, >= 1; strictly increasing along the levels.
+   */
+  int64_t min_points;
+  /*
+   * What it gives.
+   */
+  Cx__V1__AdvocacyIncentives *incentives;
+};
+#define CX__V1__ADVOCACY_LEVEL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocacy_level__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, NULL }
+
+
+/*
+ * The program's rules; admins change them with "advocacy.SetAdvocacyProgram".
+ */
+struct  Cx__V1__AdvocacyProgram
+{
+  ProtobufCMessage base;
+  /*
+   * Points per channel; every channel must be listed once.
+   */
+  size_t n_channel_points;
+  Cx__V1__ChannelPoints **channel_points;
+  /*
+   * The levels, lowest first (rank 0); 1–10 of them.
+   */
+  size_t n_levels;
+  Cx__V1__AdvocacyLevel **levels;
+  /*
+   * Days a promoter's account must have been a customer (answered_at_ms - signup_ms) to become a
+   * candidate, 0–3650.
+   */
+  int32_t candidate_min_tenure_days;
+  /*
+   * Months without an approved contribution before an active advocate lapses, 1–60.
+   */
+  int32_t lapse_after_months;
+  /*
+   * More converted or held referrals than this by one advocate in one calendar month (UTC) are
+   * held for review, 1–1000.
+   */
+  int32_t max_referrals_per_month;
+  /*
+   * A referred account that signed up more than this many days before its referral arrived is an
+   * existing customer (held for review), 1–365.
+   */
+  int32_t referral_signup_window_days;
+  /*
+   * How many advocates one spotlight picks, 1–20.
+   */
+  int32_t spotlight_size;
+  /*
+   * An advocate featured in one of this many months before is not picked again, 0–36.
+   */
+  int32_t spotlight_cooldown_months;
+};
+#define CX__V1__ADVOCACY_PROGRAM__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocacy_program__descriptor) \
+    , 0,NULL, 0,NULL, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * One advocate (or candidate) as the service keeps them.
+ */
+struct  Cx__V1__Advocate
+{
+  ProtobufCMessage base;
+  /*
+   * The customer.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Where they are in the program.
+   */
+  Cx__V1__AdvocateStatus status;
+  /*
+   * How they came in: "promoter" (from an NPS answer), "nominated" or "enrolled" (directly).
+   */
+  char *origin;
+  /*
+   * Why: the promoter answer or the nomination's reason.
+   */
+  char *reason;
+  /*
+   * When they became a candidate, invited, enrolled; Unix epoch ms, 0 when not (yet).
+   */
+  int64_t candidate_since_ms;
+  int64_t invited_at_ms;
+  int64_t enrolled_at_ms;
+  /*
+   * Their referral code, set on enrollment; "" before.
+   */
+  char *referral_code;
+  /*
+   * Points of all approved contributions ever (standing; never goes down).
+   */
+  int64_t lifetime_points;
+  /*
+   * Points they can still spend: lifetime minus spent.
+   */
+  int64_t current_points;
+  /*
+   * Approved points of contributions made in the trailing 12 months (sets the level).
+   */
+  int64_t points_last_12_months;
+  /*
+   * The level by name, "" for none; its rank (0 lowest, -1 none) and incentives.
+   */
+  char *level;
+  int32_t level_rank;
+  Cx__V1__AdvocacyIncentives *incentives;
+  /*
+   * The latest approved contribution's time, Unix epoch ms; 0 none.
+   */
+  int64_t last_contribution_ms;
+  /*
+   * When they lapsed, Unix epoch ms; 0 when not lapsed.
+   */
+  int64_t lapsed_at_ms;
+  /*
+   * Anniversary gifts given so far (one per year enrolled).
+   */
+  int32_t anniversary_gifts;
+};
+#define CX__V1__ADVOCATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocate__descriptor) \
+    , NULL, CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, NULL, 0, 0, 0 }
+
+
+/*
+ * Reply to the methods that change one advocate.
+ */
+struct  Cx__V1__AdvocateResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The advocate after the call.
+   */
+  Cx__V1__Advocate *advocate;
+  /*
+   * False when the call changed nothing (the advocate already was there).
+   */
+  protobuf_c_boolean changed;
+};
+#define CX__V1__ADVOCATE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocate_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "advocacy.NominateAdvocate" (role writer): an admin proposes a customer as a candidate.
+ * A customer already in the program is left as is (changed false).
+ */
+struct  Cx__V1__NominateAdvocateRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The customer; the account must be known and not cancelled.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Why, 1–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__NOMINATE_ADVOCATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__nominate_advocate_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.InviteAdvocate" (role writer): a candidate is asked to join.
+ */
+struct  Cx__V1__InviteAdvocateRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The candidate. Required; must be a candidate (or already invited: changed false).
+   */
+  Cx__V1__CustomerId *customer;
+};
+#define CX__V1__INVITE_ADVOCATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invite_advocate_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "advocacy.EnrollAdvocate" (role writer): the customer joins (or rejoins after lapsing)
+ * and gets a referral code. A known account may enroll without having been a candidate.
+ */
+struct  Cx__V1__EnrollAdvocateRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The customer; the account must be known and not cancelled.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The referral code to issue, 4–32 of A–Z, 0–9 and "-", unique; "" lets the service make one.
+   * Ignored when the advocate has a code already.
+   */
+  char *referral_code;
+};
+#define CX__V1__ENROLL_ADVOCATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__enroll_advocate_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.GetAdvocate" (role reader).
+ */
+struct  Cx__V1__GetAdvocateRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The customer. Required.
+   */
+  Cx__V1__CustomerId *customer;
+};
+#define CX__V1__GET_ADVOCATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_advocate_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "advocacy.ListAdvocates" (role reader): advocates ordered by customer id.
+ */
+struct  Cx__V1__ListAdvocatesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only this status; ADVOCATE_STATUS_UNSPECIFIED for all.
+   */
+  Cx__V1__AdvocateStatus status;
+  /*
+   * Which page.
+   */
+  Cx__V1__PageRequest *page;
+};
+#define CX__V1__LIST_ADVOCATES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_advocates_request__descriptor) \
+    , CX__V1__ADVOCATE_STATUS__ADVOCATE_STATUS_UNSPECIFIED, NULL }
+
+
+/*
+ * Reply to "advocacy.ListAdvocates".
+ */
+struct  Cx__V1__ListAdvocatesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The page.
+   */
+  size_t n_advocates;
+  Cx__V1__Advocate **advocates;
+  /*
+   * Where the next page starts; total_count is the number matching the filter.
+   */
+  Cx__V1__PageInfo *page;
+};
+#define CX__V1__LIST_ADVOCATES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_advocates_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
+ * Body of "advocacy.GetAdvocacyIncentives" (role reader): what a customer's level gives, for
+ * other services (escalation honours priority support).
+ */
+struct  Cx__V1__GetAdvocacyIncentivesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The customer. Required; a customer who is no advocate has no level (rank -1).
+   */
+  Cx__V1__CustomerId *customer;
+};
+#define CX__V1__GET_ADVOCACY_INCENTIVES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_advocacy_incentives_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "advocacy.GetAdvocacyIncentives".
+ */
+struct  Cx__V1__GetAdvocacyIncentivesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The level's name, "" for none; its rank (0 lowest, -1 none); how many levels there are.
+   */
+  char *level;
+  int32_t level_rank;
+  int32_t level_count;
+  /*
+   * The level's incentives; all off without a level.
+   */
+  Cx__V1__AdvocacyIncentives *incentives;
+};
+#define CX__V1__GET_ADVOCACY_INCENTIVES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_advocacy_incentives_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, NULL }
+
+
+/*
+ * One contribution of an advocate.
+ */
+struct  Cx__V1__Contribution
+{
+  ProtobufCMessage base;
+  /*
+   * Unique id (from the caller's system), 1–128 bytes.
+   */
+  char *contribution_id;
+  /*
+   * Who contributed.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * Through which channel.
+   */
+  Cx__V1__ContributionChannel channel;
+  /*
+   * Its review state.
+   */
+  Cx__V1__ContributionState state;
+  /*
+   * Set by the service: the channel's points when it was recorded (earned once approved).
+   */
+  int64_t points;
+  /*
+   * What it was, e.g. a link; 0–500 bytes.
+   */
+  char *description;
+  /*
+   * When it was made, Unix epoch ms; not in the future. Sets which 12 months it counts in.
+   */
+  int64_t occurred_at_ms;
+  /*
+   * Set by the service: when it was recorded and when reviewed (0 pending), Unix epoch ms.
+   */
+  int64_t recorded_at_ms;
+  int64_t reviewed_at_ms;
+  /*
+   * Why it was rejected; "" otherwise.
+   */
+  char *rejection_reason;
+};
+#define CX__V1__CONTRIBUTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__contribution__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, CX__V1__CONTRIBUTION_CHANNEL__CONTRIBUTION_CHANNEL_UNSPECIFIED, CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.RecordContribution" (role writer): a contribution, pending review. The same
+ * request again returns the stored contribution (duplicate true); a different contribution under
+ * a used id is ALREADY_EXISTS and changes nothing.
+ */
+struct  Cx__V1__RecordContributionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The contribution: contribution_id, advocate, channel, description, occurred_at_ms (0 = now).
+   * The advocate must be enrolled (active or lapsed). Referrals are recorded by the service.
+   */
+  Cx__V1__Contribution *contribution;
+};
+#define CX__V1__RECORD_CONTRIBUTION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_contribution_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "advocacy.RecordContribution" and "advocacy.ReviewContribution".
+ */
+struct  Cx__V1__ContributionResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The contribution as stored.
+   */
+  Cx__V1__Contribution *contribution;
+  /*
+   * RecordContribution: true when the id was recorded before. ReviewContribution: true when it
+   * was already reviewed the same way (nothing changed).
+   */
+  protobuf_c_boolean duplicate;
+  /*
+   * The advocate after the call.
+   */
+  Cx__V1__Advocate *advocate;
+};
+#define CX__V1__CONTRIBUTION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__contribution_response__descriptor) \
+    , NULL, 0, NULL }
+
+
+/*
+ * Body of "advocacy.ReviewContribution" (role writer): approves or rejects a pending
+ * contribution, once. Approving earns its points and may change the level.
+ */
+struct  Cx__V1__ReviewContributionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The contribution. Required; it must exist.
+   */
+  char *contribution_id;
+  /*
+   * True approves, false rejects.
+   */
+  protobuf_c_boolean approve;
+  /*
+   * Why it was rejected, 1–500 bytes when rejecting; ignored when approving.
+   */
+  char *rejection_reason;
+};
+#define CX__V1__REVIEW_CONTRIBUTION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__review_contribution_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.ListContributions" (role reader): newest first.
+ */
+struct  Cx__V1__ListContributionsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only this advocate's; unset for all.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * Only this state; CONTRIBUTION_STATE_UNSPECIFIED for all.
+   */
+  Cx__V1__ContributionState state;
+  /*
+   * How many at most, 1–1000; 0 means 100.
+   */
+  uint32_t limit;
+};
+#define CX__V1__LIST_CONTRIBUTIONS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_contributions_request__descriptor) \
+    , NULL, CX__V1__CONTRIBUTION_STATE__CONTRIBUTION_STATE_UNSPECIFIED, 0 }
+
+
+/*
+ * Reply to "advocacy.ListContributions".
+ */
+struct  Cx__V1__ListContributionsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The contributions, newest occurred_at_ms first.
+   */
+  size_t n_contributions;
+  Cx__V1__Contribution **contributions;
+};
+#define CX__V1__LIST_CONTRIBUTIONS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_contributions_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Body of "advocacy.SpendAdvocacyPoints" (role writer): spends current points (lifetime points,
+ * and so the standing, are unchanged). Idempotent by spend_id.
+ */
+struct  Cx__V1__SpendAdvocacyPointsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Unique id of this spend, 1–128 bytes.
+   */
+  char *spend_id;
+  /*
+   * The advocate. Required; must have at least `points` current points.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * How many, 1–10,000,000.
+   */
+  int64_t points;
+  /*
+   * On what, 1–200 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__SPEND_ADVOCACY_POINTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__spend_advocacy_points_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "advocacy.SpendAdvocacyPoints".
+ */
+struct  Cx__V1__SpendAdvocacyPointsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The advocate after the spend.
+   */
+  Cx__V1__Advocate *advocate;
+};
+#define CX__V1__SPEND_ADVOCACY_POINTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__spend_advocacy_points_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "advocacy.GetAdvocacyProgram" (role reader).
+ */
+struct  Cx__V1__GetAdvocacyProgramRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_ADVOCACY_PROGRAM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_advocacy_program_request__descriptor) \
+     }
+
+
+/*
+ * Body of "advocacy.SetAdvocacyProgram" (role admin): replaces the rules. Points already recorded
+ * keep their value; every advocate's level is re-evaluated at once, and when the levels changed
+ * every advocate with a level gets "level.changed" (its rank, count or incentives may be new).
+ */
+struct  Cx__V1__SetAdvocacyProgramRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The new rules; every field is checked (see AdvocacyProgram).
+   */
+  Cx__V1__AdvocacyProgram *program;
+};
+#define CX__V1__SET_ADVOCACY_PROGRAM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_advocacy_program_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "advocacy.GetAdvocacyProgram" and "advocacy.SetAdvocacyProgram".
+ */
+struct  Cx__V1__AdvocacyProgramResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The rules in force.
+   */
+  Cx__V1__AdvocacyProgram *program;
+};
+#define CX__V1__ADVOCACY_PROGRAM_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocacy_program_response__descriptor) \
+    , NULL }
+
+
+/*
+ * One referral: an account that signed up with an advocate's code.
+ */
+struct  Cx__V1__Referral
+{
+  ProtobufCMessage base;
+  /*
+   * The code used.
+   */
+  char *referral_code;
+  /*
+   * The advocate who owns the code.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * The account that signed up.
+   */
+  Cx__V1__CustomerId *referred;
+  /*
+   * What the checks made of it.
+   */
+  Cx__V1__ReferralState state;
+  /*
+   * Why it was held or refused; "" when converted straight away.
+   */
+  char *reason;
+  /*
+   * The referred account's signup, Unix epoch ms.
+   */
+  int64_t signup_ms;
+  /*
+   * When the service saw it, and when it was converted or refused (0 while held), Unix epoch ms.
+   */
+  int64_t received_at_ms;
+  int64_t decided_at_ms;
+};
+#define CX__V1__REFERRAL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__referral__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL, CX__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * Body of the events "advocacy.referral.held" and "advocacy.referral.refused".
+ */
+struct  Cx__V1__ReferralFlagged
+{
+  ProtobufCMessage base;
+  /*
+   * The referral, with the reason.
+   */
+  Cx__V1__Referral *referral;
+};
+#define CX__V1__REFERRAL_FLAGGED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__referral_flagged__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "advocacy.ListReferrals" (role reader): newest first.
+ */
+struct  Cx__V1__ListReferralsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only this advocate's; unset for all.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * Only this state; REFERRAL_STATE_UNSPECIFIED for all.
+   */
+  Cx__V1__ReferralState state;
+  /*
+   * How many at most, 1–1000; 0 means 100.
+   */
+  uint32_t limit;
+};
+#define CX__V1__LIST_REFERRALS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_referrals_request__descriptor) \
+    , NULL, CX__V1__REFERRAL_STATE__REFERRAL_STATE_UNSPECIFIED, 0 }
+
+
+/*
+ * Reply to "advocacy.ListReferrals".
+ */
+struct  Cx__V1__ListReferralsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The referrals, newest first.
+   */
+  size_t n_referrals;
+  Cx__V1__Referral **referrals;
+};
+#define CX__V1__LIST_REFERRALS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_referrals_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Body of "advocacy.ReviewReferral" (role writer): decides a held referral, once. Approving
+ * converts it (event "referral.converted", the referral's points); rejecting refuses it.
+ */
+struct  Cx__V1__ReviewReferralRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The referred account. Required.
+   */
+  Cx__V1__CustomerId *referred;
+  /*
+   * The code it signed up with. Required.
+   */
+  char *referral_code;
+  /*
+   * True approves, false rejects.
+   */
+  protobuf_c_boolean approve;
+  /*
+   * Why, 0–500 bytes.
+   */
+  char *reason;
+};
+#define CX__V1__REVIEW_REFERRAL_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__review_referral_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "advocacy.ReviewReferral".
+ */
+struct  Cx__V1__ReferralResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The referral after the call.
+   */
+  Cx__V1__Referral *referral;
+  /*
+   * False when it had been decided that way already (nothing changed).
+   */
+  protobuf_c_boolean changed;
+};
+#define CX__V1__REFERRAL_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__referral_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of the event "advocacy.candidate.added": a customer became a candidate.
+ */
+struct  Cx__V1__AdvocateCandidateAdded
+{
+  ProtobufCMessage base;
+  /*
+   * The candidate as stored.
+   */
+  Cx__V1__Advocate *advocate;
+};
+#define CX__V1__ADVOCATE_CANDIDATE_ADDED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocate_candidate_added__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of the event "advocacy.advocate.lapsed": an active advocate lapsed, for no approved
+ * contribution over the lapse period or because their account cancelled.
+ */
+struct  Cx__V1__AdvocateLapsed
+{
+  ProtobufCMessage base;
+  /*
+   * The customer.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Their latest approved contribution (or when they became active, if later), Unix epoch ms.
+   */
+  int64_t last_active_ms;
+  /*
+   * When they lapsed, Unix epoch ms.
+   */
+  int64_t lapsed_at_ms;
+  /*
+   * Why, e.g. "no approved contribution for 12 months", "the account cancelled".
+   */
+  char *reason;
+};
+#define CX__V1__ADVOCATE_LAPSED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__advocate_lapsed__descriptor) \
+    , NULL, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of the event "advocacy.anniversary.gift": an active advocate completed another year;
+ * once per advocate per year.
+ */
+struct  Cx__V1__AnniversaryGift
+{
+  ProtobufCMessage base;
+  /*
+   * The customer.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Years enrolled, >= 1.
+   */
+  int32_t years;
+  /*
+   * Their level then, "" for none.
+   */
+  char *level;
+  /*
+   * When they enrolled, Unix epoch ms.
+   */
+  int64_t enrolled_at_ms;
+};
+#define CX__V1__ANNIVERSARY_GIFT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__anniversary_gift__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * One advocate picked for the customer spotlight.
+ */
+struct  Cx__V1__SpotlightPick
+{
+  ProtobufCMessage base;
+  /*
+   * The advocate.
+   */
+  Cx__V1__CustomerId *advocate;
+  /*
+   * Approved points of contributions made in the month.
+   */
+  int64_t points;
+  /*
+   * Why they were picked, for the newsletter's editor.
+   */
+  char *reason;
+};
+#define CX__V1__SPOTLIGHT_PICK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__spotlight_pick__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.PickSpotlight" (role writer): picks the month's spotlight, once per month
+ * (a repeat returns the first picks): the active advocates with the most approved points from
+ * contributions made in that month, leaving out those featured in the cooldown months before.
+ */
+struct  Cx__V1__PickSpotlightRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The month, "YYYY-MM" (UTC); it must have ended.
+   */
+  char *month;
+};
+#define CX__V1__PICK_SPOTLIGHT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__pick_spotlight_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "advocacy.GetSpotlight" (role reader).
+ */
+struct  Cx__V1__GetSpotlightRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The month, "YYYY-MM".
+   */
+  char *month;
+};
+#define CX__V1__GET_SPOTLIGHT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_spotlight_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "advocacy.PickSpotlight" and "advocacy.GetSpotlight"; the body of the event
+ * "advocacy.spotlight.picked".
+ */
+struct  Cx__V1__Spotlight
+{
+  ProtobufCMessage base;
+  /*
+   * The month.
+   */
+  char *month;
+  /*
+   * The picks, most points first; empty when nobody qualified.
+   */
+  size_t n_picks;
+  Cx__V1__SpotlightPick **picks;
+  /*
+   * When they were picked, Unix epoch ms; 0 when the month has no spotlight (GetSpotlight).
+   */
+  int64_t picked_at_ms;
+};
+#define CX__V1__SPOTLIGHT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__spotlight__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
 /* Cx__V1__AdvocacyIncentives methods */
 void   cx__v1__advocacy_incentives__init
                      (Cx__V1__AdvocacyIncentives         *message);
@@ -183,6 +1221,709 @@ Cx__V1__ReferralConverted *
 void   cx__v1__referral_converted__free_unpacked
                      (Cx__V1__ReferralConverted *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__ChannelPoints methods */
+void   cx__v1__channel_points__init
+                     (Cx__V1__ChannelPoints         *message);
+size_t cx__v1__channel_points__get_packed_size
+                     (const Cx__V1__ChannelPoints   *message);
+size_t cx__v1__channel_points__pack
+                     (const Cx__V1__ChannelPoints   *message,
+                      uint8_t             *out);
+size_t cx__v1__channel_points__pack_to_buffer
+                     (const Cx__V1__ChannelPoints   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ChannelPoints *
+       cx__v1__channel_points__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__channel_points__free_unpacked
+                     (Cx__V1__ChannelPoints *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocacyLevel methods */
+void   cx__v1__advocacy_level__init
+                     (Cx__V1__AdvocacyLevel         *message);
+size_t cx__v1__advocacy_level__get_packed_size
+                     (const Cx__V1__AdvocacyLevel   *message);
+size_t cx__v1__advocacy_level__pack
+                     (const Cx__V1__AdvocacyLevel   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocacy_level__pack_to_buffer
+                     (const Cx__V1__AdvocacyLevel   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocacyLevel *
+       cx__v1__advocacy_level__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocacy_level__free_unpacked
+                     (Cx__V1__AdvocacyLevel *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocacyProgram methods */
+void   cx__v1__advocacy_program__init
+                     (Cx__V1__AdvocacyProgram         *message);
+size_t cx__v1__advocacy_program__get_packed_size
+                     (const Cx__V1__AdvocacyProgram   *message);
+size_t cx__v1__advocacy_program__pack
+                     (const Cx__V1__AdvocacyProgram   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocacy_program__pack_to_buffer
+                     (const Cx__V1__AdvocacyProgram   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocacyProgram *
+       cx__v1__advocacy_program__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocacy_program__free_unpacked
+                     (Cx__V1__AdvocacyProgram *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Advocate methods */
+void   cx__v1__advocate__init
+                     (Cx__V1__Advocate         *message);
+size_t cx__v1__advocate__get_packed_size
+                     (const Cx__V1__Advocate   *message);
+size_t cx__v1__advocate__pack
+                     (const Cx__V1__Advocate   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocate__pack_to_buffer
+                     (const Cx__V1__Advocate   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Advocate *
+       cx__v1__advocate__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocate__free_unpacked
+                     (Cx__V1__Advocate *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocateResponse methods */
+void   cx__v1__advocate_response__init
+                     (Cx__V1__AdvocateResponse         *message);
+size_t cx__v1__advocate_response__get_packed_size
+                     (const Cx__V1__AdvocateResponse   *message);
+size_t cx__v1__advocate_response__pack
+                     (const Cx__V1__AdvocateResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocate_response__pack_to_buffer
+                     (const Cx__V1__AdvocateResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocateResponse *
+       cx__v1__advocate_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocate_response__free_unpacked
+                     (Cx__V1__AdvocateResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__NominateAdvocateRequest methods */
+void   cx__v1__nominate_advocate_request__init
+                     (Cx__V1__NominateAdvocateRequest         *message);
+size_t cx__v1__nominate_advocate_request__get_packed_size
+                     (const Cx__V1__NominateAdvocateRequest   *message);
+size_t cx__v1__nominate_advocate_request__pack
+                     (const Cx__V1__NominateAdvocateRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__nominate_advocate_request__pack_to_buffer
+                     (const Cx__V1__NominateAdvocateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__NominateAdvocateRequest *
+       cx__v1__nominate_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__nominate_advocate_request__free_unpacked
+                     (Cx__V1__NominateAdvocateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InviteAdvocateRequest methods */
+void   cx__v1__invite_advocate_request__init
+                     (Cx__V1__InviteAdvocateRequest         *message);
+size_t cx__v1__invite_advocate_request__get_packed_size
+                     (const Cx__V1__InviteAdvocateRequest   *message);
+size_t cx__v1__invite_advocate_request__pack
+                     (const Cx__V1__InviteAdvocateRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__invite_advocate_request__pack_to_buffer
+                     (const Cx__V1__InviteAdvocateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InviteAdvocateRequest *
+       cx__v1__invite_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invite_advocate_request__free_unpacked
+                     (Cx__V1__InviteAdvocateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__EnrollAdvocateRequest methods */
+void   cx__v1__enroll_advocate_request__init
+                     (Cx__V1__EnrollAdvocateRequest         *message);
+size_t cx__v1__enroll_advocate_request__get_packed_size
+                     (const Cx__V1__EnrollAdvocateRequest   *message);
+size_t cx__v1__enroll_advocate_request__pack
+                     (const Cx__V1__EnrollAdvocateRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__enroll_advocate_request__pack_to_buffer
+                     (const Cx__V1__EnrollAdvocateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__EnrollAdvocateRequest *
+       cx__v1__enroll_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__enroll_advocate_request__free_unpacked
+                     (Cx__V1__EnrollAdvocateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetAdvocateRequest methods */
+void   cx__v1__get_advocate_request__init
+                     (Cx__V1__GetAdvocateRequest         *message);
+size_t cx__v1__get_advocate_request__get_packed_size
+                     (const Cx__V1__GetAdvocateRequest   *message);
+size_t cx__v1__get_advocate_request__pack
+                     (const Cx__V1__GetAdvocateRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_advocate_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetAdvocateRequest *
+       cx__v1__get_advocate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_advocate_request__free_unpacked
+                     (Cx__V1__GetAdvocateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListAdvocatesRequest methods */
+void   cx__v1__list_advocates_request__init
+                     (Cx__V1__ListAdvocatesRequest         *message);
+size_t cx__v1__list_advocates_request__get_packed_size
+                     (const Cx__V1__ListAdvocatesRequest   *message);
+size_t cx__v1__list_advocates_request__pack
+                     (const Cx__V1__ListAdvocatesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_advocates_request__pack_to_buffer
+                     (const Cx__V1__ListAdvocatesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListAdvocatesRequest *
+       cx__v1__list_advocates_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_advocates_request__free_unpacked
+                     (Cx__V1__ListAdvocatesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListAdvocatesResponse methods */
+void   cx__v1__list_advocates_response__init
+                     (Cx__V1__ListAdvocatesResponse         *message);
+size_t cx__v1__list_advocates_response__get_packed_size
+                     (const Cx__V1__ListAdvocatesResponse   *message);
+size_t cx__v1__list_advocates_response__pack
+                     (const Cx__V1__ListAdvocatesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_advocates_response__pack_to_buffer
+                     (const Cx__V1__ListAdvocatesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListAdvocatesResponse *
+       cx__v1__list_advocates_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_advocates_response__free_unpacked
+                     (Cx__V1__ListAdvocatesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetAdvocacyIncentivesRequest methods */
+void   cx__v1__get_advocacy_incentives_request__init
+                     (Cx__V1__GetAdvocacyIncentivesRequest         *message);
+size_t cx__v1__get_advocacy_incentives_request__get_packed_size
+                     (const Cx__V1__GetAdvocacyIncentivesRequest   *message);
+size_t cx__v1__get_advocacy_incentives_request__pack
+                     (const Cx__V1__GetAdvocacyIncentivesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_advocacy_incentives_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyIncentivesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetAdvocacyIncentivesRequest *
+       cx__v1__get_advocacy_incentives_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_advocacy_incentives_request__free_unpacked
+                     (Cx__V1__GetAdvocacyIncentivesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetAdvocacyIncentivesResponse methods */
+void   cx__v1__get_advocacy_incentives_response__init
+                     (Cx__V1__GetAdvocacyIncentivesResponse         *message);
+size_t cx__v1__get_advocacy_incentives_response__get_packed_size
+                     (const Cx__V1__GetAdvocacyIncentivesResponse   *message);
+size_t cx__v1__get_advocacy_incentives_response__pack
+                     (const Cx__V1__GetAdvocacyIncentivesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_advocacy_incentives_response__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyIncentivesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetAdvocacyIncentivesResponse *
+       cx__v1__get_advocacy_incentives_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_advocacy_incentives_response__free_unpacked
+                     (Cx__V1__GetAdvocacyIncentivesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Contribution methods */
+void   cx__v1__contribution__init
+                     (Cx__V1__Contribution         *message);
+size_t cx__v1__contribution__get_packed_size
+                     (const Cx__V1__Contribution   *message);
+size_t cx__v1__contribution__pack
+                     (const Cx__V1__Contribution   *message,
+                      uint8_t             *out);
+size_t cx__v1__contribution__pack_to_buffer
+                     (const Cx__V1__Contribution   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Contribution *
+       cx__v1__contribution__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__contribution__free_unpacked
+                     (Cx__V1__Contribution *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordContributionRequest methods */
+void   cx__v1__record_contribution_request__init
+                     (Cx__V1__RecordContributionRequest         *message);
+size_t cx__v1__record_contribution_request__get_packed_size
+                     (const Cx__V1__RecordContributionRequest   *message);
+size_t cx__v1__record_contribution_request__pack
+                     (const Cx__V1__RecordContributionRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_contribution_request__pack_to_buffer
+                     (const Cx__V1__RecordContributionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordContributionRequest *
+       cx__v1__record_contribution_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_contribution_request__free_unpacked
+                     (Cx__V1__RecordContributionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ContributionResponse methods */
+void   cx__v1__contribution_response__init
+                     (Cx__V1__ContributionResponse         *message);
+size_t cx__v1__contribution_response__get_packed_size
+                     (const Cx__V1__ContributionResponse   *message);
+size_t cx__v1__contribution_response__pack
+                     (const Cx__V1__ContributionResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__contribution_response__pack_to_buffer
+                     (const Cx__V1__ContributionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ContributionResponse *
+       cx__v1__contribution_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__contribution_response__free_unpacked
+                     (Cx__V1__ContributionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ReviewContributionRequest methods */
+void   cx__v1__review_contribution_request__init
+                     (Cx__V1__ReviewContributionRequest         *message);
+size_t cx__v1__review_contribution_request__get_packed_size
+                     (const Cx__V1__ReviewContributionRequest   *message);
+size_t cx__v1__review_contribution_request__pack
+                     (const Cx__V1__ReviewContributionRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__review_contribution_request__pack_to_buffer
+                     (const Cx__V1__ReviewContributionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ReviewContributionRequest *
+       cx__v1__review_contribution_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__review_contribution_request__free_unpacked
+                     (Cx__V1__ReviewContributionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListContributionsRequest methods */
+void   cx__v1__list_contributions_request__init
+                     (Cx__V1__ListContributionsRequest         *message);
+size_t cx__v1__list_contributions_request__get_packed_size
+                     (const Cx__V1__ListContributionsRequest   *message);
+size_t cx__v1__list_contributions_request__pack
+                     (const Cx__V1__ListContributionsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_contributions_request__pack_to_buffer
+                     (const Cx__V1__ListContributionsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListContributionsRequest *
+       cx__v1__list_contributions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_contributions_request__free_unpacked
+                     (Cx__V1__ListContributionsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListContributionsResponse methods */
+void   cx__v1__list_contributions_response__init
+                     (Cx__V1__ListContributionsResponse         *message);
+size_t cx__v1__list_contributions_response__get_packed_size
+                     (const Cx__V1__ListContributionsResponse   *message);
+size_t cx__v1__list_contributions_response__pack
+                     (const Cx__V1__ListContributionsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_contributions_response__pack_to_buffer
+                     (const Cx__V1__ListContributionsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListContributionsResponse *
+       cx__v1__list_contributions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_contributions_response__free_unpacked
+                     (Cx__V1__ListContributionsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SpendAdvocacyPointsRequest methods */
+void   cx__v1__spend_advocacy_points_request__init
+                     (Cx__V1__SpendAdvocacyPointsRequest         *message);
+size_t cx__v1__spend_advocacy_points_request__get_packed_size
+                     (const Cx__V1__SpendAdvocacyPointsRequest   *message);
+size_t cx__v1__spend_advocacy_points_request__pack
+                     (const Cx__V1__SpendAdvocacyPointsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__spend_advocacy_points_request__pack_to_buffer
+                     (const Cx__V1__SpendAdvocacyPointsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SpendAdvocacyPointsRequest *
+       cx__v1__spend_advocacy_points_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__spend_advocacy_points_request__free_unpacked
+                     (Cx__V1__SpendAdvocacyPointsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SpendAdvocacyPointsResponse methods */
+void   cx__v1__spend_advocacy_points_response__init
+                     (Cx__V1__SpendAdvocacyPointsResponse         *message);
+size_t cx__v1__spend_advocacy_points_response__get_packed_size
+                     (const Cx__V1__SpendAdvocacyPointsResponse   *message);
+size_t cx__v1__spend_advocacy_points_response__pack
+                     (const Cx__V1__SpendAdvocacyPointsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__spend_advocacy_points_response__pack_to_buffer
+                     (const Cx__V1__SpendAdvocacyPointsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SpendAdvocacyPointsResponse *
+       cx__v1__spend_advocacy_points_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__spend_advocacy_points_response__free_unpacked
+                     (Cx__V1__SpendAdvocacyPointsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetAdvocacyProgramRequest methods */
+void   cx__v1__get_advocacy_program_request__init
+                     (Cx__V1__GetAdvocacyProgramRequest         *message);
+size_t cx__v1__get_advocacy_program_request__get_packed_size
+                     (const Cx__V1__GetAdvocacyProgramRequest   *message);
+size_t cx__v1__get_advocacy_program_request__pack
+                     (const Cx__V1__GetAdvocacyProgramRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_advocacy_program_request__pack_to_buffer
+                     (const Cx__V1__GetAdvocacyProgramRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetAdvocacyProgramRequest *
+       cx__v1__get_advocacy_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_advocacy_program_request__free_unpacked
+                     (Cx__V1__GetAdvocacyProgramRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetAdvocacyProgramRequest methods */
+void   cx__v1__set_advocacy_program_request__init
+                     (Cx__V1__SetAdvocacyProgramRequest         *message);
+size_t cx__v1__set_advocacy_program_request__get_packed_size
+                     (const Cx__V1__SetAdvocacyProgramRequest   *message);
+size_t cx__v1__set_advocacy_program_request__pack
+                     (const Cx__V1__SetAdvocacyProgramRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_advocacy_program_request__pack_to_buffer
+                     (const Cx__V1__SetAdvocacyProgramRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetAdvocacyProgramRequest *
+       cx__v1__set_advocacy_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_advocacy_program_request__free_unpacked
+                     (Cx__V1__SetAdvocacyProgramRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocacyProgramResponse methods */
+void   cx__v1__advocacy_program_response__init
+                     (Cx__V1__AdvocacyProgramResponse         *message);
+size_t cx__v1__advocacy_program_response__get_packed_size
+                     (const Cx__V1__AdvocacyProgramResponse   *message);
+size_t cx__v1__advocacy_program_response__pack
+                     (const Cx__V1__AdvocacyProgramResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocacy_program_response__pack_to_buffer
+                     (const Cx__V1__AdvocacyProgramResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocacyProgramResponse *
+       cx__v1__advocacy_program_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocacy_program_response__free_unpacked
+                     (Cx__V1__AdvocacyProgramResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Referral methods */
+void   cx__v1__referral__init
+                     (Cx__V1__Referral         *message);
+size_t cx__v1__referral__get_packed_size
+                     (const Cx__V1__Referral   *message);
+size_t cx__v1__referral__pack
+                     (const Cx__V1__Referral   *message,
+                      uint8_t             *out);
+size_t cx__v1__referral__pack_to_buffer
+                     (const Cx__V1__Referral   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Referral *
+       cx__v1__referral__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__referral__free_unpacked
+                     (Cx__V1__Referral *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ReferralFlagged methods */
+void   cx__v1__referral_flagged__init
+                     (Cx__V1__ReferralFlagged         *message);
+size_t cx__v1__referral_flagged__get_packed_size
+                     (const Cx__V1__ReferralFlagged   *message);
+size_t cx__v1__referral_flagged__pack
+                     (const Cx__V1__ReferralFlagged   *message,
+                      uint8_t             *out);
+size_t cx__v1__referral_flagged__pack_to_buffer
+                     (const Cx__V1__ReferralFlagged   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ReferralFlagged *
+       cx__v1__referral_flagged__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__referral_flagged__free_unpacked
+                     (Cx__V1__ReferralFlagged *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListReferralsRequest methods */
+void   cx__v1__list_referrals_request__init
+                     (Cx__V1__ListReferralsRequest         *message);
+size_t cx__v1__list_referrals_request__get_packed_size
+                     (const Cx__V1__ListReferralsRequest   *message);
+size_t cx__v1__list_referrals_request__pack
+                     (const Cx__V1__ListReferralsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_referrals_request__pack_to_buffer
+                     (const Cx__V1__ListReferralsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListReferralsRequest *
+       cx__v1__list_referrals_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_referrals_request__free_unpacked
+                     (Cx__V1__ListReferralsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListReferralsResponse methods */
+void   cx__v1__list_referrals_response__init
+                     (Cx__V1__ListReferralsResponse         *message);
+size_t cx__v1__list_referrals_response__get_packed_size
+                     (const Cx__V1__ListReferralsResponse   *message);
+size_t cx__v1__list_referrals_response__pack
+                     (const Cx__V1__ListReferralsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_referrals_response__pack_to_buffer
+                     (const Cx__V1__ListReferralsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListReferralsResponse *
+       cx__v1__list_referrals_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_referrals_response__free_unpacked
+                     (Cx__V1__ListReferralsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ReviewReferralRequest methods */
+void   cx__v1__review_referral_request__init
+                     (Cx__V1__ReviewReferralRequest         *message);
+size_t cx__v1__review_referral_request__get_packed_size
+                     (const Cx__V1__ReviewReferralRequest   *message);
+size_t cx__v1__review_referral_request__pack
+                     (const Cx__V1__ReviewReferralRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__review_referral_request__pack_to_buffer
+                     (const Cx__V1__ReviewReferralRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ReviewReferralRequest *
+       cx__v1__review_referral_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__review_referral_request__free_unpacked
+                     (Cx__V1__ReviewReferralRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ReferralResponse methods */
+void   cx__v1__referral_response__init
+                     (Cx__V1__ReferralResponse         *message);
+size_t cx__v1__referral_response__get_packed_size
+                     (const Cx__V1__ReferralResponse   *message);
+size_t cx__v1__referral_response__pack
+                     (const Cx__V1__ReferralResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__referral_response__pack_to_buffer
+                     (const Cx__V1__ReferralResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ReferralResponse *
+       cx__v1__referral_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__referral_response__free_unpacked
+                     (Cx__V1__ReferralResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocateCandidateAdded methods */
+void   cx__v1__advocate_candidate_added__init
+                     (Cx__V1__AdvocateCandidateAdded         *message);
+size_t cx__v1__advocate_candidate_added__get_packed_size
+                     (const Cx__V1__AdvocateCandidateAdded   *message);
+size_t cx__v1__advocate_candidate_added__pack
+                     (const Cx__V1__AdvocateCandidateAdded   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocate_candidate_added__pack_to_buffer
+                     (const Cx__V1__AdvocateCandidateAdded   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocateCandidateAdded *
+       cx__v1__advocate_candidate_added__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocate_candidate_added__free_unpacked
+                     (Cx__V1__AdvocateCandidateAdded *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AdvocateLapsed methods */
+void   cx__v1__advocate_lapsed__init
+                     (Cx__V1__AdvocateLapsed         *message);
+size_t cx__v1__advocate_lapsed__get_packed_size
+                     (const Cx__V1__AdvocateLapsed   *message);
+size_t cx__v1__advocate_lapsed__pack
+                     (const Cx__V1__AdvocateLapsed   *message,
+                      uint8_t             *out);
+size_t cx__v1__advocate_lapsed__pack_to_buffer
+                     (const Cx__V1__AdvocateLapsed   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AdvocateLapsed *
+       cx__v1__advocate_lapsed__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__advocate_lapsed__free_unpacked
+                     (Cx__V1__AdvocateLapsed *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__AnniversaryGift methods */
+void   cx__v1__anniversary_gift__init
+                     (Cx__V1__AnniversaryGift         *message);
+size_t cx__v1__anniversary_gift__get_packed_size
+                     (const Cx__V1__AnniversaryGift   *message);
+size_t cx__v1__anniversary_gift__pack
+                     (const Cx__V1__AnniversaryGift   *message,
+                      uint8_t             *out);
+size_t cx__v1__anniversary_gift__pack_to_buffer
+                     (const Cx__V1__AnniversaryGift   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__AnniversaryGift *
+       cx__v1__anniversary_gift__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__anniversary_gift__free_unpacked
+                     (Cx__V1__AnniversaryGift *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SpotlightPick methods */
+void   cx__v1__spotlight_pick__init
+                     (Cx__V1__SpotlightPick         *message);
+size_t cx__v1__spotlight_pick__get_packed_size
+                     (const Cx__V1__SpotlightPick   *message);
+size_t cx__v1__spotlight_pick__pack
+                     (const Cx__V1__SpotlightPick   *message,
+                      uint8_t             *out);
+size_t cx__v1__spotlight_pick__pack_to_buffer
+                     (const Cx__V1__SpotlightPick   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SpotlightPick *
+       cx__v1__spotlight_pick__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__spotlight_pick__free_unpacked
+                     (Cx__V1__SpotlightPick *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__PickSpotlightRequest methods */
+void   cx__v1__pick_spotlight_request__init
+                     (Cx__V1__PickSpotlightRequest         *message);
+size_t cx__v1__pick_spotlight_request__get_packed_size
+                     (const Cx__V1__PickSpotlightRequest   *message);
+size_t cx__v1__pick_spotlight_request__pack
+                     (const Cx__V1__PickSpotlightRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__pick_spotlight_request__pack_to_buffer
+                     (const Cx__V1__PickSpotlightRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__PickSpotlightRequest *
+       cx__v1__pick_spotlight_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__pick_spotlight_request__free_unpacked
+                     (Cx__V1__PickSpotlightRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetSpotlightRequest methods */
+void   cx__v1__get_spotlight_request__init
+                     (Cx__V1__GetSpotlightRequest         *message);
+size_t cx__v1__get_spotlight_request__get_packed_size
+                     (const Cx__V1__GetSpotlightRequest   *message);
+size_t cx__v1__get_spotlight_request__pack
+                     (const Cx__V1__GetSpotlightRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_spotlight_request__pack_to_buffer
+                     (const Cx__V1__GetSpotlightRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetSpotlightRequest *
+       cx__v1__get_spotlight_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_spotlight_request__free_unpacked
+                     (Cx__V1__GetSpotlightRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Spotlight methods */
+void   cx__v1__spotlight__init
+                     (Cx__V1__Spotlight         *message);
+size_t cx__v1__spotlight__get_packed_size
+                     (const Cx__V1__Spotlight   *message);
+size_t cx__v1__spotlight__pack
+                     (const Cx__V1__Spotlight   *message,
+                      uint8_t             *out);
+size_t cx__v1__spotlight__pack_to_buffer
+                     (const Cx__V1__Spotlight   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Spotlight *
+       cx__v1__spotlight__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__spotlight__free_unpacked
+                     (Cx__V1__Spotlight *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__AdvocacyIncentives_Closure)
@@ -194,15 +1935,167 @@ typedef void (*Cx__V1__AdvocacyLevelChanged_Closure)
 typedef void (*Cx__V1__ReferralConverted_Closure)
                  (const Cx__V1__ReferralConverted *message,
                   void *closure_data);
+typedef void (*Cx__V1__ChannelPoints_Closure)
+                 (const Cx__V1__ChannelPoints *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocacyLevel_Closure)
+                 (const Cx__V1__AdvocacyLevel *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocacyProgram_Closure)
+                 (const Cx__V1__AdvocacyProgram *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Advocate_Closure)
+                 (const Cx__V1__Advocate *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocateResponse_Closure)
+                 (const Cx__V1__AdvocateResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__NominateAdvocateRequest_Closure)
+                 (const Cx__V1__NominateAdvocateRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InviteAdvocateRequest_Closure)
+                 (const Cx__V1__InviteAdvocateRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__EnrollAdvocateRequest_Closure)
+                 (const Cx__V1__EnrollAdvocateRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetAdvocateRequest_Closure)
+                 (const Cx__V1__GetAdvocateRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListAdvocatesRequest_Closure)
+                 (const Cx__V1__ListAdvocatesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListAdvocatesResponse_Closure)
+                 (const Cx__V1__ListAdvocatesResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetAdvocacyIncentivesRequest_Closure)
+                 (const Cx__V1__GetAdvocacyIncentivesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetAdvocacyIncentivesResponse_Closure)
+                 (const Cx__V1__GetAdvocacyIncentivesResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Contribution_Closure)
+                 (const Cx__V1__Contribution *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordContributionRequest_Closure)
+                 (const Cx__V1__RecordContributionRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ContributionResponse_Closure)
+                 (const Cx__V1__ContributionResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ReviewContributionRequest_Closure)
+                 (const Cx__V1__ReviewContributionRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListContributionsRequest_Closure)
+                 (const Cx__V1__ListContributionsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListContributionsResponse_Closure)
+                 (const Cx__V1__ListContributionsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SpendAdvocacyPointsRequest_Closure)
+                 (const Cx__V1__SpendAdvocacyPointsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SpendAdvocacyPointsResponse_Closure)
+                 (const Cx__V1__SpendAdvocacyPointsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetAdvocacyProgramRequest_Closure)
+                 (const Cx__V1__GetAdvocacyProgramRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetAdvocacyProgramRequest_Closure)
+                 (const Cx__V1__SetAdvocacyProgramRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocacyProgramResponse_Closure)
+                 (const Cx__V1__AdvocacyProgramResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Referral_Closure)
+                 (const Cx__V1__Referral *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ReferralFlagged_Closure)
+                 (const Cx__V1__ReferralFlagged *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListReferralsRequest_Closure)
+                 (const Cx__V1__ListReferralsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListReferralsResponse_Closure)
+                 (const Cx__V1__ListReferralsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ReviewReferralRequest_Closure)
+                 (const Cx__V1__ReviewReferralRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ReferralResponse_Closure)
+                 (const Cx__V1__ReferralResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocateCandidateAdded_Closure)
+                 (const Cx__V1__AdvocateCandidateAdded *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AdvocateLapsed_Closure)
+                 (const Cx__V1__AdvocateLapsed *message,
+                  void *closure_data);
+typedef void (*Cx__V1__AnniversaryGift_Closure)
+                 (const Cx__V1__AnniversaryGift *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SpotlightPick_Closure)
+                 (const Cx__V1__SpotlightPick *message,
+                  void *closure_data);
+typedef void (*Cx__V1__PickSpotlightRequest_Closure)
+                 (const Cx__V1__PickSpotlightRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetSpotlightRequest_Closure)
+                 (const Cx__V1__GetSpotlightRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Spotlight_Closure)
+                 (const Cx__V1__Spotlight *message,
+                  void *closure_data);
 
 /* --- services --- */
 
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    cx__v1__advocate_status__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__contribution_channel__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__contribution_state__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__referral_state__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__advocacy_incentives__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__advocacy_level_changed__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__referral_converted__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__channel_points__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocacy_level__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocacy_program__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocate__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocate_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__nominate_advocate_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invite_advocate_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__enroll_advocate_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_advocate_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_advocates_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_advocates_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_advocacy_incentives_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_advocacy_incentives_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__contribution__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_contribution_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__contribution_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__review_contribution_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_contributions_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_contributions_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__spend_advocacy_points_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__spend_advocacy_points_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_advocacy_program_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_advocacy_program_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocacy_program_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__referral__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__referral_flagged__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_referrals_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_referrals_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__review_referral_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__referral_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocate_candidate_added__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__advocate_lapsed__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__anniversary_gift__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__spotlight_pick__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__pick_spotlight_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_spotlight_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__spotlight__descriptor;
 
 PROTOBUF_C__END_DECLS
 
