@@ -1,0 +1,78 @@
+import Models
+
+/// Cuts answers into cells (a group in a period) and scores each, saying "too few" where a cell
+/// has fewer answers than the minimum rather than showing a number that means nothing.
+struct ScoreReport {
+    var kind: SurveyKind
+    var grouping: ReportGrouping
+    var period: ReportPeriod
+    var minAnswers: Int
+    var latestPerCustomer: Bool
+    var windowStartMs: Int64
+
+    /// The cells, by group then period; `answers` must be oldest first.
+    func cells(_ answers: [SurveyResponse]) -> [ScoreCell] {
+        var cellAnswers: [CellKey: [SurveyResponse]] = [:]
+        for answer in answers { cellAnswers[key(answer), default: []].append(answer) }
+        return cellAnswers.keys.sorted().map { key in
+            let counted = latestPerCustomer ? Self.latestPerCustomer(cellAnswers[key]!) : cellAnswers[key]!
+            let summary = ScoreArithmetic.summarize(kind, scores: counted.map(\.score))
+            let tooFew = summary.answers < minAnswers
+            return ScoreCell(
+                segment: grouping == .segment ? Segment(rawValue: key.group) : .unspecified,
+                touchpoint: grouping == .touchpoint ? Touchpoint(rawValue: key.group) : .unspecified,
+                periodStartMs: key.periodStartMs, answers: UInt32(summary.answers), tooFew: tooFew,
+                score: tooFew ? 0 : summary.score, marginOfError: tooFew ? 0 : summary.marginOfError,
+                promoters: UInt32(summary.promoters), passives: UInt32(summary.passives),
+                detractors: UInt32(summary.detractors), favourable: UInt32(summary.favourable),
+                favourablePercent: tooFew || kind != .ces ? 0 : summary.favourablePercent)
+        }
+    }
+
+    /// Each customer's newest answer only (answers oldest first), in answer order.
+    static func latestPerCustomer(_ answers: [SurveyResponse]) -> [SurveyResponse] {
+        var newest: [String: Int] = [:]
+        for (index, answer) in answers.enumerated() { newest[answer.customer?.value ?? ""] = index }
+        return Set(newest.values).sorted().map { answers[$0] }
+    }
+
+    private func key(_ answer: SurveyResponse) -> CellKey {
+        let group: Int32 =
+            switch grouping {
+            case .segment: answer.segment.rawValue
+            case .touchpoint: answer.touchpoint.rawValue
+            default: 0
+            }
+        return CellKey(
+            group: group,
+            periodStartMs: ReportCalendar.periodStart(answer.answeredAtMs, period: period, windowStartMs: windowStartMs)
+        )
+    }
+
+    private struct CellKey: Hashable, Comparable {
+        var group: Int32
+        var periodStartMs: Int64
+
+        static func < (a: CellKey, b: CellKey) -> Bool { (a.group, a.periodStartMs) < (b.group, b.periodStartMs) }
+    }
+}
+
+/// Whom the team hears: each segment's share of the answers against its share of the customers.
+enum SegmentRepresentationReport {
+    static func compare(answers: [SurveyResponse], customers: [Segment: Int]) -> [SegmentRepresentation] {
+        var answered: [Segment: Int] = [:]
+        for answer in answers { answered[answer.segment, default: 0] += 1 }
+        let totalAnswers = answers.count
+        let totalCustomers = customers.values.reduce(0, +)
+        let segments = Set(answered.keys).union(customers.keys).sorted { $0.rawValue < $1.rawValue }
+        return segments.map { segment in
+            let answerCount = answered[segment] ?? 0
+            let customerCount = customers[segment] ?? 0
+            return SegmentRepresentation(
+                segment: segment, answers: UInt32(answerCount),
+                answerShare: totalAnswers == 0 ? 0 : Double(answerCount) / Double(totalAnswers),
+                customers: UInt32(customerCount),
+                customerShare: totalCustomers == 0 ? 0 : Double(customerCount) / Double(totalCustomers))
+        }
+    }
+}
