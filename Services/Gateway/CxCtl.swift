@@ -7,5 +7,5 @@ struct CxCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cxctl",
         abstract: "Administer the Anchorage customer-experience suite.",
-        subcommands: [StatusCommand.self, HealthCommand.self])
+        subcommands: [StatusCommand.self, HealthCommand.self, FeedbackCommand.self])
 }

@@ -26,7 +26,8 @@ enum OffboardingMethods {
                 var revenue: [String: Int64] = [:]
                 for account in accounts where (account["reactivations"] as Int) > 0 {
                     report.resurrected += 1
-                    guard let returnedAt = returns[account["customer_id"]] else { continue }  // before we followed health
+                    // A return from before this service followed health has no time: no revenue counted.
+                    guard let returnedAt = returns[account["customer_id"]] else { continue }
                     let cancelledAgain: Int64 = account["cancelled_at_ms"]
                     let end = cancelledAgain > returnedAt ? cancelledAgain : context.nowMs
                     let mrr: Int64 = account["mrr_minor_units"]
