@@ -10,13 +10,13 @@ struct ResponseMethodsTests {
     @Test("an answer is stored with its survey's kind and touchpoint, the account's segment and its NPS category, once")
     func recordsOnceWithEvent() async throws {
         let feedback = try await InProcessService.feedback()
-        let first = try await feedback.answer("r1", score: 3, comment: "Support is slow ✉️")
-        #expect(first.recorded)
+        let first = try await feedback.answer("r1", score: 3, comment: "Support is slow ✉️\nreally")
+        #expect(first.recorded && first.response?.comment == "Support is slow ✉️\nreally")
         let stored = try #require(first.response)
         #expect(stored.kind == .nps && stored.touchpoint == .relationship && stored.segment == .key)
         #expect(stored.npsCategory == .detractor && stored.answeredAtMs == feedback.clock.nowMs)
 
-        let repeated = try await feedback.answer("r1", score: 3, comment: "Support is slow ✉️")
+        let repeated = try await feedback.answer("r1", score: 3, comment: "Support is slow ✉️\nreally")
         #expect(!repeated.recorded && repeated.response == stored)
         let recorded = try await feedback.events("response.recorded", as: ResponseRecorded.self)
         #expect(recorded.map(\.response) == [stored], "exactly one event per response id")
@@ -51,6 +51,10 @@ struct ResponseMethodsTests {
                 "comment"
             ),
             (.init(responseId: "", surveyId: "nps", customer: .init(value: "acme"), score: 5), "response_id"),
+            (
+                .init(responseId: "x", surveyId: "nps", customer: .init(value: "acme"), score: 5, comment: "bell\u{7}"),
+                "comment"
+            ),
             (
                 .init(
                     responseId: "x", surveyId: "nps", customer: .init(value: "acme"), score: 5,

@@ -52,5 +52,11 @@ struct ScoreArithmeticTests {
         #expect(ReportCalendar.periodStart(1_765_756_800_000, period: .month, windowStartMs: 0) == 1_764_547_200_000)
         #expect(ReportCalendar.periodStart(1_763_164_800_000, period: .quarter, windowStartMs: 0) == 1_759_276_800_000)
         #expect(ReportCalendar.periodStart(newYear, period: .unspecified, windowStartMs: 7) == 7)
+        #expect(
+            ReportCalendar.periodStarts(fromMs: 1_763_164_800_000, untilMs: newYear + 1, period: .quarter) == [
+                1_759_276_800_000, newYear,
+            ])
+        #expect(
+            ReportCalendar.periodStarts(fromMs: newYear, untilMs: newYear + 14 * 86_400_000, period: .week).count == 3)
     }
 }

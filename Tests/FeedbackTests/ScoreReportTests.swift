@@ -30,12 +30,17 @@ struct ScoreReportTests {
         let feedback = try await Self.answered()
         let report: ScoreReportResponse = try await feedback.call(
             "ScoreReport", ScoreReportRequest(kind: .nps, by: .segment, period: .month, minAnswers: 2))
-        let cells = report.cells.map { ($0.segment, $0.periodStartMs, $0.answers, $0.tooFew, $0.score) }
+        let answered = report.cells.filter { $0.answers > 0 }
+        let cells = answered.map { ($0.segment, $0.periodStartMs, $0.answers, $0.tooFew, $0.score) }
         #expect(cells.count == 3)
         #expect(cells[0] == (.small, Self.december1, 2, false, 0))
         #expect(cells[1] == (.key, Self.november1, 1, true, 0))
         #expect(cells[2] == (.key, Self.december1, 2, false, 100))
-        #expect(report.cells[1].detractors == 1 && report.cells[1].marginOfError == 0)
+        #expect(answered[1].detractors == 1 && answered[1].marginOfError == 0)
+        // The default window is the year up to 1 January 2026: 13 months for each segment that answered,
+        // the silent ones included as "too few" so the trend has no hidden gaps.
+        #expect(report.cells.count == 26 && report.cells.filter { $0.answers == 0 }.allSatisfy(\.tooFew))
+        #expect(report.cells.first?.periodStartMs == 1_735_689_600_000, "January 2025")
         #expect(report.minAnswers == 2 && report.kind == .nps)
     }
 

@@ -27,4 +27,22 @@ enum ReportCalendar {
             return windowStartMs
         }
     }
+
+    /// The starts of the periods that overlap [fromMs, untilMs), oldest first.
+    static func periodStarts(fromMs: Int64, untilMs: Int64, period: ReportPeriod) -> [Int64] {
+        // From a period's first day, these many days always land inside the next period.
+        let step: Int64 =
+            switch period {
+            case .week: 7
+            case .month: 31
+            default: 92
+            }
+        var starts: [Int64] = []
+        var start = periodStart(fromMs, period: period, windowStartMs: fromMs)
+        while start < untilMs {
+            starts.append(start)
+            start = periodStart(start + step * dayMs, period: period, windowStartMs: fromMs)
+        }
+        return starts
+    }
 }

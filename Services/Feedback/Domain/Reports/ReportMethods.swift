@@ -27,7 +27,8 @@ enum ReportMethods {
                     in: db)
                 let report = ScoreReport(
                     kind: request.kind, grouping: request.by, period: request.period, minAnswers: minAnswers,
-                    latestPerCustomer: request.latestPerCustomer, windowStartMs: window.fromMs)
+                    latestPerCustomer: request.latestPerCustomer, windowStartMs: window.fromMs,
+                    windowEndMs: window.untilMs)
                 let heard = request.latestPerCustomer ? ScoreReport.latestPerCustomer(answers) : answers
                 return ScoreReportResponse(
                     kind: request.kind, minAnswers: UInt32(minAnswers), window: window, cells: report.cells(answers),

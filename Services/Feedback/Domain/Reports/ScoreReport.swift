@@ -9,24 +9,40 @@ struct ScoreReport {
     var minAnswers: Int
     var latestPerCustomer: Bool
     var windowStartMs: Int64
+    var windowEndMs: Int64
 
-    /// The cells, by group then period; `answers` must be oldest first.
+    /// The cells, by group then period; `answers` must be oldest first. A trend has a cell for every
+    /// period of the window, so a period nobody answered in shows as "too few" instead of vanishing.
     func cells(_ answers: [SurveyResponse]) -> [ScoreCell] {
         var cellAnswers: [CellKey: [SurveyResponse]] = [:]
         for answer in answers { cellAnswers[key(answer), default: []].append(answer) }
-        return cellAnswers.keys.sorted().map { key in
-            let counted = latestPerCustomer ? Self.latestPerCustomer(cellAnswers[key]!) : cellAnswers[key]!
-            let summary = ScoreArithmetic.summarize(kind, scores: counted.map(\.score))
-            let tooFew = summary.answers < minAnswers
-            return ScoreCell(
-                segment: grouping == .segment ? Segment(rawValue: key.group) : .unspecified,
-                touchpoint: grouping == .touchpoint ? Touchpoint(rawValue: key.group) : .unspecified,
-                periodStartMs: key.periodStartMs, answers: UInt32(summary.answers), tooFew: tooFew,
-                score: tooFew ? 0 : summary.score, marginOfError: tooFew ? 0 : summary.marginOfError,
-                promoters: UInt32(summary.promoters), passives: UInt32(summary.passives),
-                detractors: UInt32(summary.detractors), favourable: UInt32(summary.favourable),
-                favourablePercent: tooFew || kind != .ces ? 0 : summary.favourablePercent)
+        let groups = Set(cellAnswers.keys.map(\.group)).sorted()
+        let periods =
+            period == .unspecified
+            ? [windowStartMs]
+            : ReportCalendar.periodStarts(
+                fromMs: windowStartMs, untilMs: windowEndMs, period: period)
+        return groups.flatMap { group in
+            periods.map { start in
+                cell(
+                    CellKey(group: group, periodStartMs: start),
+                    cellAnswers[CellKey(group: group, periodStartMs: start)] ?? [])
+            }
         }
+    }
+
+    private func cell(_ key: CellKey, _ answers: [SurveyResponse]) -> ScoreCell {
+        let counted = latestPerCustomer ? Self.latestPerCustomer(answers) : answers
+        let summary = ScoreArithmetic.summarize(kind, scores: counted.map(\.score))
+        let tooFew = summary.answers < minAnswers || summary.answers == 0
+        return ScoreCell(
+            segment: grouping == .segment ? Segment(rawValue: key.group) : .unspecified,
+            touchpoint: grouping == .touchpoint ? Touchpoint(rawValue: key.group) : .unspecified,
+            periodStartMs: key.periodStartMs, answers: UInt32(summary.answers), tooFew: tooFew,
+            score: tooFew ? 0 : summary.score, marginOfError: tooFew ? 0 : summary.marginOfError,
+            promoters: UInt32(summary.promoters), passives: UInt32(summary.passives),
+            detractors: UInt32(summary.detractors), favourable: UInt32(summary.favourable),
+            favourablePercent: tooFew || kind != .ces ? 0 : summary.favourablePercent)
     }
 
     /// Each customer's newest answer only (answers oldest first), in answer order.
@@ -49,11 +65,9 @@ struct ScoreReport {
         )
     }
 
-    private struct CellKey: Hashable, Comparable {
+    private struct CellKey: Hashable {
         var group: Int32
         var periodStartMs: Int64
-
-        static func < (a: CellKey, b: CellKey) -> Bool { (a.group, a.periodStartMs) < (b.group, b.periodStartMs) }
     }
 }
 

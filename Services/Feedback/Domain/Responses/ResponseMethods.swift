@@ -51,6 +51,14 @@ enum ResponseMethods {
         try Check.text(request.surveyId, field: "survey_id", min: 1, max: 64)
         _ = try Check.customer(request.customer, field: "customer")
         try Check.text(request.comment, field: "comment", max: commentLimit)
+        // Invalid UTF-8 never reaches here (decoding repairs it); control characters other than line
+        // breaks and tabs would garble every report and export that shows the comment.
+        if request.comment.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0)
+        }) {
+            throw RPCError.invalidArgument(
+                "comment", "must not contain control characters other than line breaks and tabs")
+        }
         try Check.text(request.channel, field: "channel", max: 50)
         try Check.text(request.cancellationReason, field: "cancellation_reason", max: 500)
         try Check.notInFuture(request.answeredAtMs, field: "answered_at_ms", nowMs: nowMs)
