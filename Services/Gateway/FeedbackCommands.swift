@@ -8,7 +8,7 @@ struct FeedbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedback", abstract: "Surveys, answers, NPS/CSAT/CES reports, top issues, offboarding.",
         subcommands: [
-            SurveysCommand.self, DefineSurveyCommand.self, InviteCommand.self, RespondCommand.self,
+            SurveysCommand.self, DefineSurveyCommand.self, InviteCommand.self, LimitsCommand.self, RespondCommand.self,
             FeedbackReportCommand.self, IssuesCommand.self, OffboardingCommand.self,
         ])
 }
@@ -70,6 +70,31 @@ struct InviteCommand: AsyncParsableCommand {
             "RequestInvitation", RequestInvitationRequest(customer: CustomerId(value: customer), surveyId: survey))
         let next = reply.nextEligibleAtMs > 0 ? "; eligible again \(Names.time(reply.nextEligibleAtMs))" : ""
         print("\(reply.send ? "send" : "don't send"): \(reply.reason)\(next)")
+    }
+}
+
+struct LimitsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "limits",
+        abstract: "Show the cap on invitations per customer, or set it (with both options; needs an admin token).")
+    @Option(help: "At most this many invitations per customer, all surveys together.") var cap: UInt32?
+    @Option(help: "… in any window of this many days.") var windowDays: UInt32?
+
+    func run() async throws {
+        let reply: InvitationLimitsResponse
+        switch (cap, windowDays) {
+        case (let cap?, let windowDays?):
+            reply = try await Feedback.call(
+                "SetInvitationLimits",
+                SetInvitationLimitsRequest(limits: InvitationLimits(customerCap: cap, capWindowDays: windowDays)))
+        case (nil, nil):
+            reply = try await Feedback.call("GetInvitationLimits", GetInvitationLimitsRequest())
+        default:
+            throw CommandError("give both --cap and --window-days to change the limits")
+        }
+        let limits = reply.limits ?? InvitationLimits()
+        let since = limits.updatedAtMs == 0 ? "the default" : "set \(Names.time(limits.updatedAtMs))"
+        print("at most \(limits.customerCap) invitations per customer in any \(limits.capWindowDays) days (\(since))")
     }
 }
 
@@ -154,7 +179,7 @@ struct IssuesCommand: AsyncParsableCommand {
                 String((issue.examples.first ?? "").prefix(60)),
             ])
         }
-        print(Output.table(rows))
+        print(reply.issues.isEmpty ? "no term stands out yet" : Output.table(rows))
         print("from \(reply.detractorComments) detractor and \(reply.promoterComments) promoter comments")
     }
 }
@@ -182,7 +207,8 @@ struct OffboardingCommand: AsyncParsableCommand {
                 },
             ])
         }
-        print(Output.table([["REASON", "EXIT ANSWERS"]] + reply.reasons.map { [$0.reason, "\($0.answers)"] }))
+        let reasons = [["REASON", "EXIT ANSWERS"]] + reply.reasons.map { [$0.reason, "\($0.answers)"] }
+        print(reply.reasons.isEmpty ? "no exit answers in the window" : Output.table(reasons))
         print(
             String(
                 format: "%u of %u cancelled accounts came back (%.0f%%); revenue since their return: %@",
@@ -360,6 +386,7 @@ extension Names {
                 "\(segment.customers)", String(format: "%.0f%%", segment.customerShare * 100),
             ])
         }
+        if report.representation.isEmpty { return text + "no accounts known yet (they come from health)" }
         return text + Output.table(heard)
     }
 }

@@ -52,6 +52,40 @@ struct InvitationTests {
         #expect(try await feedback.invite("acme", to: "ces").send, "the first invitation left the window")
     }
 
+    @Test("an admin can change the cap; readers see it; a cap out of range is refused and nothing changes")
+    func limitsSetting() async throws {
+        let feedback = try await InProcessService.feedback()
+        let standard: InvitationLimitsResponse = try await feedback.call(
+            "GetInvitationLimits", GetInvitationLimitsRequest(), token: InProcessService.reader)
+        #expect(standard.limits == InvitationLimits(customerCap: 2, capWindowDays: 30))
+
+        let denied = await #expect(throws: RPCError.self) {
+            let _: InvitationLimitsResponse = try await feedback.call(
+                "SetInvitationLimits",
+                SetInvitationLimitsRequest(limits: InvitationLimits(customerCap: 1, capWindowDays: 7)),
+                token: InProcessService.writer)
+        }
+        #expect(denied?.code == .permissionDenied)
+        let outOfRange = await #expect(throws: RPCError.self) {
+            let _: InvitationLimitsResponse = try await feedback.call(
+                "SetInvitationLimits",
+                SetInvitationLimitsRequest(limits: InvitationLimits(customerCap: 0, capWindowDays: 7)))
+        }
+        #expect(outOfRange?.field == "limits.customer_cap")
+        let unchanged: InvitationLimitsResponse = try await feedback.call(
+            "GetInvitationLimits", GetInvitationLimitsRequest())
+        #expect(unchanged.limits == standard.limits)
+
+        let set: InvitationLimitsResponse = try await feedback.call(
+            "SetInvitationLimits",
+            SetInvitationLimitsRequest(limits: InvitationLimits(customerCap: 1, capWindowDays: 7)))
+        #expect(set.limits?.updatedAtMs == feedback.clock.nowMs)
+        #expect(try await feedback.invite("acme", to: "nps").send)
+        #expect(try await feedback.invite("acme", to: "csat").decision == .customerCap)
+        feedback.clock.advance(byMs: 7 * Self.day)
+        #expect(try await feedback.invite("acme", to: "csat").send)
+    }
+
     @Test("a cancelled account gets only the offboarding survey")
     func cancelledAccounts() async throws {
         let feedback = try await InProcessService.feedback()

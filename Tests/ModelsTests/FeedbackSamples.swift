@@ -10,7 +10,8 @@ extension Samples {
             RecordResponseRequest.self, RecordResponseResponse.self, ScoreReportRequest.self, ScoreCell.self,
             SegmentRepresentation.self, ScoreReportResponse.self, TopIssuesRequest.self, IssueTerm.self,
             TopIssuesResponse.self, OffboardingReportRequest.self, CancellationReasonCount.self,
-            OffboardingReportResponse.self,
+            OffboardingReportResponse.self, InvitationLimits.self, SetInvitationLimitsRequest.self,
+            InvitationLimitsResponse.self, GetInvitationLimitsRequest.self,
         ]
     }
 
@@ -103,5 +104,12 @@ extension Samples {
                 exitAnswers: 3, reasons: [CancellationReasonCount(reason: "price", answers: 2)], everCancelled: 4,
                 resurrected: 1, resurrectionRate: 0.25,
                 revenueAfterReturn: [Money(minorUnits: .max, currency: "EUR")])),
+        MessageSample(
+            "InvitationLimits/full", InvitationLimits(customerCap: .max, capWindowDays: 365, updatedAtMs: .min)),
+        MessageSample(
+            "SetInvitationLimitsRequest/full",
+            SetInvitationLimitsRequest(limits: InvitationLimits(customerCap: 2, capWindowDays: 30))),
+        MessageSample("InvitationLimitsResponse/default", InvitationLimitsResponse()),
+        MessageSample("GetInvitationLimitsRequest/default", GetInvitationLimitsRequest()),
     ]
 }

@@ -55,5 +55,17 @@ enum FeedbackSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("feedback 3: invitation limits") { db in
+            // One row once an admin sets the limits; until then InvitationLimits.standard applies.
+            try db.execute(
+                sql: """
+                    CREATE TABLE invitation_limits (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        customer_cap INTEGER NOT NULL,
+                        cap_window_days INTEGER NOT NULL,
+                        updated_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        },
     ]
 }

@@ -8,23 +8,17 @@ public import ServiceKit
 /// It keeps a projection of health's accounts (segment, stage) and records when accounts come
 /// back; it follows escalation's resolved cases to ask for a CSAT answer.
 public enum FeedbackService {
-    public static let definition = definition(policy: .standard)
-
-    static func definition(policy: InvitationPolicy) -> ServiceDefinition {
-        let issuer = InvitationIssuer(policy: policy)
-        return ServiceDefinition(
-            name: "feedback", migrations: [AccountProjection.migration] + FeedbackSchema.migrations,
-            subscriptions: [
-                AccountProjection.subscription(then: Reactivations.record),
-                CaseResolvedInvitations.subscription(issuer: issuer),
-            ],
-            registerMethods: { router in
-                SurveyMethods.register(on: router)
-                InvitationMethods.register(on: router, issuer: issuer)
-                ResponseMethods.register(on: router)
-                ReportMethods.register(on: router)
-                TopIssuesMethods.register(on: router)
-                OffboardingMethods.register(on: router)
-            })
-    }
+    public static let definition = ServiceDefinition(
+        name: "feedback", migrations: [AccountProjection.migration] + FeedbackSchema.migrations,
+        subscriptions: [
+            AccountProjection.subscription(then: Reactivations.record), CaseResolvedInvitations.subscription,
+        ],
+        registerMethods: { router in
+            SurveyMethods.register(on: router)
+            InvitationMethods.register(on: router)
+            ResponseMethods.register(on: router)
+            ReportMethods.register(on: router)
+            TopIssuesMethods.register(on: router)
+            OffboardingMethods.register(on: router)
+        })
 }

@@ -235,6 +235,79 @@ public struct ListSurveysResponse: ProtoMessage {
     }
 }
 
+/// The cap on invitations per customer across all surveys (each survey's own recontact period
+/// applies as well).
+public struct InvitationLimits: ProtoMessage {
+    public static let protoName = "cx.v1.InvitationLimits"
+
+    /// At most this many invitations per customer, all surveys together, 1–100 …
+    public var customerCap: UInt32 = 0
+
+    /// … in any window of this many days, 1–365. The default is 2 in 30 days.
+    public var capWindowDays: UInt32 = 0
+
+    /// Set by the service: when they were last changed, Unix epoch ms (0: the default, never set).
+    public var updatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customerCap: UInt32 = 0,
+        capWindowDays: UInt32 = 0,
+        updatedAtMs: Int64 = 0
+    ) {
+        self.customerCap = customerCap
+        self.capWindowDays = capWindowDays
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
+/// Body of "feedback.SetInvitationLimits" (role admin): changes the cap from now on.
+public struct SetInvitationLimitsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetInvitationLimitsRequest"
+
+    /// The new limits; updated_at_ms is ignored.
+    public var limits: InvitationLimits? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        limits: InvitationLimits? = nil
+    ) {
+        self.limits = limits
+    }
+}
+
+/// Reply to "feedback.SetInvitationLimits" and "feedback.GetInvitationLimits".
+public struct InvitationLimitsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.InvitationLimitsResponse"
+
+    /// The limits in force.
+    public var limits: InvitationLimits? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        limits: InvitationLimits? = nil
+    ) {
+        self.limits = limits
+    }
+}
+
+/// Body of "feedback.GetInvitationLimits" (role reader).
+public struct GetInvitationLimitsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetInvitationLimitsRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
 /// An invitation to answer a survey, as recorded.
 public struct Invitation: ProtoMessage {
     public static let protoName = "cx.v1.Invitation"
@@ -1238,6 +1311,83 @@ extension ListSurveysResponse: CMessageConvertible {
         cMessage.n_surveys = self.surveys.count
         cMessage.surveys = arena.array(self.surveys) { arena.message($0) }
         return cMessage
+    }
+}
+
+extension InvitationLimits: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InvitationLimits {
+        var cMessage = Cx__V1__InvitationLimits()
+        cx__v1__invitation_limits__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InvitationLimits) {
+        self.init()
+        self.customerCap = cMessage.customer_cap
+        self.capWindowDays = cMessage.cap_window_days
+        self.updatedAtMs = cMessage.updated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InvitationLimits {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer_cap = self.customerCap
+        cMessage.cap_window_days = self.capWindowDays
+        cMessage.updated_at_ms = self.updatedAtMs
+        return cMessage
+    }
+}
+
+extension SetInvitationLimitsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetInvitationLimitsRequest {
+        var cMessage = Cx__V1__SetInvitationLimitsRequest()
+        cx__v1__set_invitation_limits_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetInvitationLimitsRequest) {
+        self.init()
+        self.limits = cMessage.limits.map { InvitationLimits(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetInvitationLimitsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.limits = self.limits.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension InvitationLimitsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InvitationLimitsResponse {
+        var cMessage = Cx__V1__InvitationLimitsResponse()
+        cx__v1__invitation_limits_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InvitationLimitsResponse) {
+        self.init()
+        self.limits = cMessage.limits.map { InvitationLimits(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InvitationLimitsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.limits = self.limits.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension GetInvitationLimitsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetInvitationLimitsRequest {
+        var cMessage = Cx__V1__GetInvitationLimitsRequest()
+        cx__v1__get_invitation_limits_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetInvitationLimitsRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetInvitationLimitsRequest {
+        Self.makeDefaultCMessage()
     }
 }
 

@@ -7,15 +7,13 @@ import ServiceKit
 /// Makes invitations: asks the policy, and when it says send, records the invitation with its
 /// event "feedback.invitation.created" in the caller's transaction. Both the API and the
 /// subscription to escalation go through here, so the throttles hold whoever asks.
-struct InvitationIssuer: Sendable {
-    var policy: InvitationPolicy
-
+enum InvitationIssuer {
     /// - Returns: the verdict, and the invitation when it was made.
     @discardableResult
-    func offer(
+    static func offer(
         _ survey: Survey, to account: ProjectedAccount, origin: String, nowMs: Int64, in db: Database
     ) throws -> (InvitationPolicy.Verdict, Invitation?) {
-        let verdict = try policy.decide(survey: survey, account: account, nowMs: nowMs, in: db)
+        let verdict = try InvitationPolicy.decide(survey: survey, account: account, nowMs: nowMs, in: db)
         guard verdict.decision == .send else { return (verdict, nil) }
         let invitation = Invitation(
             invitationId: UUID().uuidString.lowercased(), surveyId: survey.surveyId,

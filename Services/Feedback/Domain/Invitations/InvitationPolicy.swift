@@ -3,17 +3,9 @@ import Models
 import Projections
 
 /// The throttles that keep a customer from being surveyed to death: each survey's recontact
-/// period, a cap on invitations per customer across all surveys, and no survey but the exit
-/// survey for a cancelled account.
-struct InvitationPolicy: Sendable {
-    /// At most this many invitations per customer, all surveys together …
-    var customerCap: Int
-    /// … in any window of this many days.
-    var capWindowDays: Int64
-
-    /// Two invitations in any 30 days.
-    static let standard = InvitationPolicy(customerCap: 2, capWindowDays: 30)
-
+/// period, a cap on invitations per customer across all surveys (``InvitationLimits``), and no
+/// survey but the exit survey for a cancelled account.
+enum InvitationPolicy {
     /// Whether to invite, and why.
     struct Verdict: Equatable {
         var decision: InvitationDecision
@@ -23,8 +15,8 @@ struct InvitationPolicy: Sendable {
     }
 
     /// Decides whether `account` may be invited to `survey` at `nowMs`, from the invitations and
-    /// answers recorded so far.
-    func decide(survey: Survey, account: ProjectedAccount, nowMs: Int64, in db: Database) throws -> Verdict {
+    /// answers recorded so far and the limits in force.
+    static func decide(survey: Survey, account: ProjectedAccount, nowMs: Int64, in db: Database) throws -> Verdict {
         if account.isCancelled && survey.touchpoint != .offboarding {
             return Verdict(
                 decision: .accountCancelled,
@@ -44,7 +36,9 @@ struct InvitationPolicy: Sendable {
                     + "its recontact period is \(survey.recontactDays) days",
                 nextEligibleAtMs: lastContact + recontactMs)
         }
-        let windowMs = capWindowDays * dayMs
+        let limits = try InvitationLimitsStore.current(in: db)
+        let cap = Int(limits.customerCap)
+        let windowMs = Int64(limits.capWindowDays) * dayMs
         let recent = try Int64.fetchAll(
             db,
             sql: """
@@ -52,13 +46,13 @@ struct InvitationPolicy: Sendable {
                 ORDER BY invited_at_ms DESC
                 """,
             arguments: [account.customerID, nowMs - windowMs])
-        if recent.count >= customerCap {
+        if recent.count >= cap {
             return Verdict(
                 decision: .customerCap,
                 reason:
-                    "\(account.customerID) already has \(recent.count) invitations in the last \(capWindowDays) days "
-                    + "(at most \(customerCap) across all surveys)",
-                nextEligibleAtMs: recent[customerCap - 1] + windowMs)
+                    "\(account.customerID) already has \(recent.count) invitations in the last "
+                    + "\(limits.capWindowDays) days (at most \(cap) across all surveys)",
+                nextEligibleAtMs: recent[cap - 1] + windowMs)
         }
         return Verdict(decision: .send, reason: "no throttle holds it back")
     }

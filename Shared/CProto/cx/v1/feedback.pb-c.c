@@ -367,6 +367,186 @@ void   cx__v1__list_surveys_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__list_surveys_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__invitation_limits__init
+                     (Cx__V1__InvitationLimits         *message)
+{
+  static const Cx__V1__InvitationLimits init_value = CX__V1__INVITATION_LIMITS__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation_limits__get_packed_size
+                     (const Cx__V1__InvitationLimits *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation_limits__pack
+                     (const Cx__V1__InvitationLimits *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation_limits__pack_to_buffer
+                     (const Cx__V1__InvitationLimits *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InvitationLimits *
+       cx__v1__invitation_limits__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InvitationLimits *)
+     protobuf_c_message_unpack (&cx__v1__invitation_limits__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation_limits__free_unpacked
+                     (Cx__V1__InvitationLimits *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_invitation_limits_request__init
+                     (Cx__V1__SetInvitationLimitsRequest         *message)
+{
+  static const Cx__V1__SetInvitationLimitsRequest init_value = CX__V1__SET_INVITATION_LIMITS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_invitation_limits_request__get_packed_size
+                     (const Cx__V1__SetInvitationLimitsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_invitation_limits_request__pack
+                     (const Cx__V1__SetInvitationLimitsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetInvitationLimitsRequest *
+       cx__v1__set_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetInvitationLimitsRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_invitation_limits_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_invitation_limits_request__free_unpacked
+                     (Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invitation_limits_response__init
+                     (Cx__V1__InvitationLimitsResponse         *message)
+{
+  static const Cx__V1__InvitationLimitsResponse init_value = CX__V1__INVITATION_LIMITS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation_limits_response__get_packed_size
+                     (const Cx__V1__InvitationLimitsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation_limits_response__pack
+                     (const Cx__V1__InvitationLimitsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation_limits_response__pack_to_buffer
+                     (const Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InvitationLimitsResponse *
+       cx__v1__invitation_limits_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InvitationLimitsResponse *)
+     protobuf_c_message_unpack (&cx__v1__invitation_limits_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation_limits_response__free_unpacked
+                     (Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_invitation_limits_request__init
+                     (Cx__V1__GetInvitationLimitsRequest         *message)
+{
+  static const Cx__V1__GetInvitationLimitsRequest init_value = CX__V1__GET_INVITATION_LIMITS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_invitation_limits_request__get_packed_size
+                     (const Cx__V1__GetInvitationLimitsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_invitation_limits_request__pack
+                     (const Cx__V1__GetInvitationLimitsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetInvitationLimitsRequest *
+       cx__v1__get_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetInvitationLimitsRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_invitation_limits_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_invitation_limits_request__free_unpacked
+                     (Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cx__v1__invitation__init
                      (Cx__V1__Invitation         *message)
 {
@@ -1629,6 +1809,164 @@ const ProtobufCMessageDescriptor cx__v1__list_surveys_response__descriptor =
   cx__v1__list_surveys_response__field_indices_by_name,
   1,  cx__v1__list_surveys_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__list_surveys_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation_limits__field_descriptors[3] =
+{
+  {
+    "customer_cap",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, customer_cap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cap_window_days",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, cap_window_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation_limits__field_indices_by_name[] = {
+  1,   /* field[1] = cap_window_days */
+  0,   /* field[0] = customer_cap */
+  2,   /* field[2] = updated_at_ms */
+};
+static const ProtobufCIntRange cx__v1__invitation_limits__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation_limits__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationLimits",
+  "InvitationLimits",
+  "Cx__V1__InvitationLimits",
+  "cx.v1",
+  sizeof(Cx__V1__InvitationLimits),
+  3,
+  cx__v1__invitation_limits__field_descriptors,
+  cx__v1__invitation_limits__field_indices_by_name,
+  1,  cx__v1__invitation_limits__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation_limits__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_invitation_limits_request__field_descriptors[1] =
+{
+  {
+    "limits",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetInvitationLimitsRequest, limits),
+    &cx__v1__invitation_limits__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_invitation_limits_request__field_indices_by_name[] = {
+  0,   /* field[0] = limits */
+};
+static const ProtobufCIntRange cx__v1__set_invitation_limits_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_invitation_limits_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetInvitationLimitsRequest",
+  "SetInvitationLimitsRequest",
+  "Cx__V1__SetInvitationLimitsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetInvitationLimitsRequest),
+  1,
+  cx__v1__set_invitation_limits_request__field_descriptors,
+  cx__v1__set_invitation_limits_request__field_indices_by_name,
+  1,  cx__v1__set_invitation_limits_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_invitation_limits_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation_limits_response__field_descriptors[1] =
+{
+  {
+    "limits",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimitsResponse, limits),
+    &cx__v1__invitation_limits__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation_limits_response__field_indices_by_name[] = {
+  0,   /* field[0] = limits */
+};
+static const ProtobufCIntRange cx__v1__invitation_limits_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation_limits_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationLimitsResponse",
+  "InvitationLimitsResponse",
+  "Cx__V1__InvitationLimitsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__InvitationLimitsResponse),
+  1,
+  cx__v1__invitation_limits_response__field_descriptors,
+  cx__v1__invitation_limits_response__field_indices_by_name,
+  1,  cx__v1__invitation_limits_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation_limits_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_invitation_limits_request__field_descriptors NULL
+#define cx__v1__get_invitation_limits_request__field_indices_by_name NULL
+#define cx__v1__get_invitation_limits_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_invitation_limits_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetInvitationLimitsRequest",
+  "GetInvitationLimitsRequest",
+  "Cx__V1__GetInvitationLimitsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetInvitationLimitsRequest),
+  0,
+  cx__v1__get_invitation_limits_request__field_descriptors,
+  cx__v1__get_invitation_limits_request__field_indices_by_name,
+  0,  cx__v1__get_invitation_limits_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_invitation_limits_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cx__v1__invitation__field_descriptors[5] =

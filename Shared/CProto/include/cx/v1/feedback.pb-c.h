@@ -25,6 +25,10 @@ typedef struct Cx__V1__DefineSurveyResponse Cx__V1__DefineSurveyResponse;
 typedef struct Cx__V1__ListSurveysRequest Cx__V1__ListSurveysRequest;
 typedef struct Cx__V1__SurveySummary Cx__V1__SurveySummary;
 typedef struct Cx__V1__ListSurveysResponse Cx__V1__ListSurveysResponse;
+typedef struct Cx__V1__InvitationLimits Cx__V1__InvitationLimits;
+typedef struct Cx__V1__SetInvitationLimitsRequest Cx__V1__SetInvitationLimitsRequest;
+typedef struct Cx__V1__InvitationLimitsResponse Cx__V1__InvitationLimitsResponse;
+typedef struct Cx__V1__GetInvitationLimitsRequest Cx__V1__GetInvitationLimitsRequest;
 typedef struct Cx__V1__Invitation Cx__V1__Invitation;
 typedef struct Cx__V1__RequestInvitationRequest Cx__V1__RequestInvitationRequest;
 typedef struct Cx__V1__RequestInvitationResponse Cx__V1__RequestInvitationResponse;
@@ -394,6 +398,75 @@ struct  Cx__V1__ListSurveysResponse
 #define CX__V1__LIST_SURVEYS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_surveys_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * The cap on invitations per customer across all surveys (each survey's own recontact period
+ * applies as well).
+ */
+struct  Cx__V1__InvitationLimits
+{
+  ProtobufCMessage base;
+  /*
+   * At most this many invitations per customer, all surveys together, 1–100 …
+   */
+  uint32_t customer_cap;
+  /*
+   * … in any window of this many days, 1–365. The default is 2 in 30 days.
+   */
+  uint32_t cap_window_days;
+  /*
+   * Set by the service: when they were last changed, Unix epoch ms (0: the default, never set).
+   */
+  int64_t updated_at_ms;
+};
+#define CX__V1__INVITATION_LIMITS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation_limits__descriptor) \
+    , 0, 0, 0 }
+
+
+/*
+ * Body of "feedback.SetInvitationLimits" (role admin): changes the cap from now on.
+ */
+struct  Cx__V1__SetInvitationLimitsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The new limits; updated_at_ms is ignored.
+   */
+  Cx__V1__InvitationLimits *limits;
+};
+#define CX__V1__SET_INVITATION_LIMITS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_invitation_limits_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "feedback.SetInvitationLimits" and "feedback.GetInvitationLimits".
+ */
+struct  Cx__V1__InvitationLimitsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The limits in force.
+   */
+  Cx__V1__InvitationLimits *limits;
+};
+#define CX__V1__INVITATION_LIMITS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation_limits_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "feedback.GetInvitationLimits" (role reader).
+ */
+struct  Cx__V1__GetInvitationLimitsRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_INVITATION_LIMITS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_invitation_limits_request__descriptor) \
+     }
 
 
 /*
@@ -1010,6 +1083,82 @@ Cx__V1__ListSurveysResponse *
 void   cx__v1__list_surveys_response__free_unpacked
                      (Cx__V1__ListSurveysResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__InvitationLimits methods */
+void   cx__v1__invitation_limits__init
+                     (Cx__V1__InvitationLimits         *message);
+size_t cx__v1__invitation_limits__get_packed_size
+                     (const Cx__V1__InvitationLimits   *message);
+size_t cx__v1__invitation_limits__pack
+                     (const Cx__V1__InvitationLimits   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation_limits__pack_to_buffer
+                     (const Cx__V1__InvitationLimits   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InvitationLimits *
+       cx__v1__invitation_limits__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation_limits__free_unpacked
+                     (Cx__V1__InvitationLimits *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetInvitationLimitsRequest methods */
+void   cx__v1__set_invitation_limits_request__init
+                     (Cx__V1__SetInvitationLimitsRequest         *message);
+size_t cx__v1__set_invitation_limits_request__get_packed_size
+                     (const Cx__V1__SetInvitationLimitsRequest   *message);
+size_t cx__v1__set_invitation_limits_request__pack
+                     (const Cx__V1__SetInvitationLimitsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__SetInvitationLimitsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetInvitationLimitsRequest *
+       cx__v1__set_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_invitation_limits_request__free_unpacked
+                     (Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InvitationLimitsResponse methods */
+void   cx__v1__invitation_limits_response__init
+                     (Cx__V1__InvitationLimitsResponse         *message);
+size_t cx__v1__invitation_limits_response__get_packed_size
+                     (const Cx__V1__InvitationLimitsResponse   *message);
+size_t cx__v1__invitation_limits_response__pack
+                     (const Cx__V1__InvitationLimitsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation_limits_response__pack_to_buffer
+                     (const Cx__V1__InvitationLimitsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InvitationLimitsResponse *
+       cx__v1__invitation_limits_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation_limits_response__free_unpacked
+                     (Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetInvitationLimitsRequest methods */
+void   cx__v1__get_invitation_limits_request__init
+                     (Cx__V1__GetInvitationLimitsRequest         *message);
+size_t cx__v1__get_invitation_limits_request__get_packed_size
+                     (const Cx__V1__GetInvitationLimitsRequest   *message);
+size_t cx__v1__get_invitation_limits_request__pack
+                     (const Cx__V1__GetInvitationLimitsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__GetInvitationLimitsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetInvitationLimitsRequest *
+       cx__v1__get_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_invitation_limits_request__free_unpacked
+                     (Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Cx__V1__Invitation methods */
 void   cx__v1__invitation__init
                      (Cx__V1__Invitation         *message);
@@ -1340,6 +1489,18 @@ typedef void (*Cx__V1__SurveySummary_Closure)
 typedef void (*Cx__V1__ListSurveysResponse_Closure)
                  (const Cx__V1__ListSurveysResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__InvitationLimits_Closure)
+                 (const Cx__V1__InvitationLimits *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetInvitationLimitsRequest_Closure)
+                 (const Cx__V1__SetInvitationLimitsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InvitationLimitsResponse_Closure)
+                 (const Cx__V1__InvitationLimitsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetInvitationLimitsRequest_Closure)
+                 (const Cx__V1__GetInvitationLimitsRequest *message,
+                  void *closure_data);
 typedef void (*Cx__V1__Invitation_Closure)
                  (const Cx__V1__Invitation *message,
                   void *closure_data);
@@ -1408,6 +1569,10 @@ extern const ProtobufCMessageDescriptor cx__v1__define_survey_response__descript
 extern const ProtobufCMessageDescriptor cx__v1__list_surveys_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__survey_summary__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__list_surveys_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation_limits__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_invitation_limits_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation_limits_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_invitation_limits_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__invitation__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__request_invitation_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__request_invitation_response__descriptor;
