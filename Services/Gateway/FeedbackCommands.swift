@@ -320,7 +320,7 @@ extension Names {
                 "created_at_ms": survey.createdAtMs,
             ] as [String: Any],
             "invitations": summary.invitations, "responses": summary.responses,
-            "response_rate": summary.responseRate,
+            "answered_invitations": summary.answeredInvitations, "response_rate": summary.responseRate,
         ]
     }
 

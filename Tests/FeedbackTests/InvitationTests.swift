@@ -136,7 +136,26 @@ struct InvitationTests {
         let csat = try #require(listed.surveys.first { $0.survey?.surveyId == "csat" })
         #expect(csat.invitations == 1 && csat.responses == 0 && csat.responseRate == 0)
         try await feedback.answer("a1", survey: "csat", score: 5)
+        try await feedback.answer("a2", survey: "csat", score: 4)  // a second answer to one invitation
+        try await feedback.answer("a3", survey: "ces", score: 6)  // in-app, never invited
         let after: ListSurveysResponse = try await feedback.call("ListSurveys", ListSurveysRequest())
-        #expect(after.surveys.first { $0.survey?.surveyId == "csat" }?.responseRate == 1)
+        let csatAfter = try #require(after.surveys.first { $0.survey?.surveyId == "csat" })
+        #expect(csatAfter.responses == 2 && csatAfter.answeredInvitations == 1 && csatAfter.responseRate == 1)
+        let ces = try #require(after.surveys.first { $0.survey?.surveyId == "ces" })
+        #expect(ces.responses == 1 && ces.invitations == 0 && ces.responseRate == 0, "no invitation: no rate")
+
+        let beforeInvitation = try await feedback.call(
+            "RecordResponse",
+            RecordResponseRequest(
+                responseId: "early", surveyId: "nps", customer: CustomerId(value: "acme"), score: 9,
+                answeredAtMs: feedback.clock.nowMs - Self.day),
+            returning: RecordResponseResponse.self)
+        #expect(beforeInvitation.recorded)
+        feedback.clock.advance(byMs: 100 * Self.day)
+        #expect(try await feedback.invite("acme", to: "nps").send)
+        let npsSummary: ListSurveysResponse = try await feedback.call("ListSurveys", ListSurveysRequest())
+        let nps = try #require(npsSummary.surveys.first { $0.survey?.surveyId == "nps" })
+        #expect(
+            nps.invitations == 1 && nps.answeredInvitations == 0, "an answer before the invitation does not answer it")
     }
 }

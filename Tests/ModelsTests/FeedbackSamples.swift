@@ -39,7 +39,8 @@ extension Samples {
         MessageSample("ListSurveysRequest/default", ListSurveysRequest()),
         MessageSample(
             "SurveySummary/full",
-            SurveySummary(survey: feedbackSurvey, invitations: .max, responses: 1, responseRate: 0.5)),
+            SurveySummary(
+                survey: feedbackSurvey, invitations: .max, responses: 1, responseRate: 0.5, answeredInvitations: 1)),
         MessageSample(
             "ListSurveysResponse/two",
             ListSurveysResponse(surveys: [

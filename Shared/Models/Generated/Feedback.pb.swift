@@ -197,8 +197,13 @@ public struct SurveySummary: ProtoMessage {
 
     public var responses: UInt32 = 0
 
-    /// responses / invitations; 0 when no invitation was sent.
+    /// answered_invitations / invitations; 0 when no invitation was sent. Answers that came without
+    /// an invitation (in-app, a link) are left out, so the rate never passes 100%.
     public var responseRate: Double = 0
+
+    /// Invitations the customer answered: an answer to the survey after the invitation and before
+    /// the next invitation to it.
+    public var answeredInvitations: UInt32 = 0
 
     /// Creates a message with every field at its proto3 default.
     public init() {}
@@ -208,12 +213,14 @@ public struct SurveySummary: ProtoMessage {
         survey: Survey? = nil,
         invitations: UInt32 = 0,
         responses: UInt32 = 0,
-        responseRate: Double = 0
+        responseRate: Double = 0,
+        answeredInvitations: UInt32 = 0
     ) {
         self.survey = survey
         self.invitations = invitations
         self.responses = responses
         self.responseRate = responseRate
+        self.answeredInvitations = answeredInvitations
     }
 }
 
@@ -1282,6 +1289,7 @@ extension SurveySummary: CMessageConvertible {
         self.invitations = cMessage.invitations
         self.responses = cMessage.responses
         self.responseRate = cMessage.response_rate
+        self.answeredInvitations = cMessage.answered_invitations
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__SurveySummary {
@@ -1290,6 +1298,7 @@ extension SurveySummary: CMessageConvertible {
         cMessage.invitations = self.invitations
         cMessage.responses = self.responses
         cMessage.response_rate = self.responseRate
+        cMessage.answered_invitations = self.answeredInvitations
         return cMessage
     }
 }

@@ -33,17 +33,35 @@ enum SurveyMethods {
                 let invitations = try counts(
                     sql: "SELECT survey_id, COUNT(*) AS n FROM invitations GROUP BY survey_id", db)
                 let responses = try counts(sql: "SELECT survey_id, COUNT(*) AS n FROM responses GROUP BY survey_id", db)
+                let answered = try counts(sql: answeredInvitationsSQL, db)
                 let summaries = try SurveyStore.all(in: db).map { survey in
                     let invited = invitations[survey.surveyId] ?? 0
-                    let answered = responses[survey.surveyId] ?? 0
+                    let answeredInvitations = answered[survey.surveyId] ?? 0
                     return SurveySummary(
-                        survey: survey, invitations: UInt32(invited), responses: UInt32(answered),
-                        responseRate: invited == 0 ? 0 : Double(answered) / Double(invited))
+                        survey: survey, invitations: UInt32(invited),
+                        responses: UInt32(responses[survey.surveyId] ?? 0),
+                        responseRate: invited == 0 ? 0 : Double(answeredInvitations) / Double(invited),
+                        answeredInvitations: UInt32(answeredInvitations))
                 }
                 return ListSurveysResponse(surveys: summaries)
             }
         }
     }
+
+    /// Invitations answered, by survey: an answer by the same customer to the same survey at or after
+    /// the invitation and before that customer's next invitation to it.
+    static let answeredInvitationsSQL = """
+        SELECT i.survey_id, COUNT(*) AS n FROM invitations i
+        WHERE EXISTS (
+            SELECT 1 FROM responses r
+            WHERE r.customer_id = i.customer_id AND r.survey_id = i.survey_id AND r.answered_at_ms >= i.invited_at_ms
+                AND r.answered_at_ms < COALESCE(
+                    (SELECT MIN(j.invited_at_ms) FROM invitations j
+                     WHERE j.customer_id = i.customer_id AND j.survey_id = i.survey_id
+                        AND j.invited_at_ms > i.invited_at_ms),
+                    9223372036854775807))
+        GROUP BY i.survey_id
+        """
 
     static func validate(_ survey: Survey?) throws {
         guard let survey else { throw RPCError.invalidArgument("survey", "is required") }

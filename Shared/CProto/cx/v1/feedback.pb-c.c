@@ -1696,7 +1696,7 @@ const ProtobufCMessageDescriptor cx__v1__list_surveys_request__descriptor =
   (ProtobufCMessageInit) cx__v1__list_surveys_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__survey_summary__field_descriptors[4] =
+static const ProtobufCFieldDescriptor cx__v1__survey_summary__field_descriptors[5] =
 {
   {
     "survey",
@@ -1746,8 +1746,21 @@ static const ProtobufCFieldDescriptor cx__v1__survey_summary__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "answered_invitations",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, answered_invitations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__survey_summary__field_indices_by_name[] = {
+  4,   /* field[4] = answered_invitations */
   1,   /* field[1] = invitations */
   3,   /* field[3] = response_rate */
   2,   /* field[2] = responses */
@@ -1756,7 +1769,7 @@ static const unsigned cx__v1__survey_summary__field_indices_by_name[] = {
 static const ProtobufCIntRange cx__v1__survey_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor cx__v1__survey_summary__descriptor =
 {
@@ -1766,7 +1779,7 @@ const ProtobufCMessageDescriptor cx__v1__survey_summary__descriptor =
   "Cx__V1__SurveySummary",
   "cx.v1",
   sizeof(Cx__V1__SurveySummary),
-  4,
+  5,
   cx__v1__survey_summary__field_descriptors,
   cx__v1__survey_summary__field_indices_by_name,
   1,  cx__v1__survey_summary__number_ranges,

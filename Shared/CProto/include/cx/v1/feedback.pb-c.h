@@ -374,13 +374,19 @@ struct  Cx__V1__SurveySummary
   uint32_t invitations;
   uint32_t responses;
   /*
-   * responses / invitations; 0 when no invitation was sent.
+   * answered_invitations / invitations; 0 when no invitation was sent. Answers that came without
+   * an invitation (in-app, a link) are left out, so the rate never passes 100%.
    */
   double response_rate;
+  /*
+   * Invitations the customer answered: an answer to the survey after the invitation and before
+   * the next invitation to it.
+   */
+  uint32_t answered_invitations;
 };
 #define CX__V1__SURVEY_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__survey_summary__descriptor) \
-    , NULL, 0, 0, 0 }
+    , NULL, 0, 0, 0, 0 }
 
 
 /*
