@@ -8,12 +8,11 @@ enum TopIssuesMethods {
         router.read("TopIssues", role: .reader) { (request: TopIssuesRequest, context) in
             guard request.limit <= 100 else { throw RPCError.invalidArgument("limit", "at most 100") }
             let window = try ReportWindow.resolve(request.window, field: "window", nowMs: context.nowMs)
-            let answers = try await router.database.read { db in
-                try ResponseStore.answers(kind: .nps, fromMs: window.fromMs, untilMs: window.untilMs, in: db)
+            let comments = try await router.database.read { db in
+                try ResponseStore.npsComments(fromMs: window.fromMs, untilMs: window.untilMs, in: db)
             }
-            let commented = answers.reversed().filter { !$0.comment.isEmpty }
-            let detractors = commented.filter { $0.npsCategory == .detractor }.map(\.comment)
-            let promoters = commented.filter { $0.npsCategory == .promoter }.map(\.comment)
+            let detractors = comments.filter { $0.0 == .detractor }.map(\.1)
+            let promoters = comments.filter { $0.0 == .promoter }.map(\.1)
             let issues = TopIssues.rank(
                 detractors: detractors, promoters: promoters,
                 minCount: request.minCount == 0 ? 3 : Int(request.minCount),

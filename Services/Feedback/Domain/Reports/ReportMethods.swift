@@ -22,7 +22,7 @@ enum ReportMethods {
                             "\(survey.surveyId) is a \(survey.kind.acronym) survey, not \(request.kind.acronym)")
                     }
                 }
-                let answers = try ResponseStore.answers(
+                let answers = try ResponseStore.scoredAnswers(
                     kind: request.kind, fromMs: window.fromMs, untilMs: window.untilMs, surveyID: request.surveyId,
                     in: db)
                 let report = ScoreReport(

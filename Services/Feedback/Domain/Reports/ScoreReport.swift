@@ -1,5 +1,14 @@
 import Models
 
+/// What a report needs of one answer.
+struct ScoredAnswer: Sendable, Hashable {
+    var customerID: String
+    var score: Int32
+    var segment: Segment
+    var touchpoint: Touchpoint
+    var answeredAtMs: Int64
+}
+
 /// Cuts answers into cells (a group in a period) and scores each, saying "too few" where a cell
 /// has fewer answers than the minimum rather than showing a number that means nothing.
 struct ScoreReport {
@@ -13,8 +22,8 @@ struct ScoreReport {
 
     /// The cells, by group then period; `answers` must be oldest first. A trend has a cell for every
     /// period of the window, so a period nobody answered in shows as "too few" instead of vanishing.
-    func cells(_ answers: [SurveyResponse]) -> [ScoreCell] {
-        var cellAnswers: [CellKey: [SurveyResponse]] = [:]
+    func cells(_ answers: [ScoredAnswer]) -> [ScoreCell] {
+        var cellAnswers: [CellKey: [ScoredAnswer]] = [:]
         for answer in answers { cellAnswers[key(answer), default: []].append(answer) }
         let groups = Set(cellAnswers.keys.map(\.group)).sorted()
         let periods =
@@ -31,7 +40,7 @@ struct ScoreReport {
         }
     }
 
-    private func cell(_ key: CellKey, _ answers: [SurveyResponse]) -> ScoreCell {
+    private func cell(_ key: CellKey, _ answers: [ScoredAnswer]) -> ScoreCell {
         let counted = latestPerCustomer ? Self.latestPerCustomer(answers) : answers
         let summary = ScoreArithmetic.summarize(kind, scores: counted.map(\.score))
         let tooFew = summary.answers < minAnswers || summary.answers == 0
@@ -46,13 +55,13 @@ struct ScoreReport {
     }
 
     /// Each customer's newest answer only (answers oldest first), in answer order.
-    static func latestPerCustomer(_ answers: [SurveyResponse]) -> [SurveyResponse] {
+    static func latestPerCustomer(_ answers: [ScoredAnswer]) -> [ScoredAnswer] {
         var newest: [String: Int] = [:]
-        for (index, answer) in answers.enumerated() { newest[answer.customer?.value ?? ""] = index }
+        for (index, answer) in answers.enumerated() { newest[answer.customerID] = index }
         return Set(newest.values).sorted().map { answers[$0] }
     }
 
-    private func key(_ answer: SurveyResponse) -> CellKey {
+    private func key(_ answer: ScoredAnswer) -> CellKey {
         let group: Int32 =
             switch grouping {
             case .segment: answer.segment.rawValue
@@ -73,7 +82,7 @@ struct ScoreReport {
 
 /// Whom the team hears: each segment's share of the answers against its share of the customers.
 enum SegmentRepresentationReport {
-    static func compare(answers: [SurveyResponse], customers: [Segment: Int]) -> [SegmentRepresentation] {
+    static func compare(answers: [ScoredAnswer], customers: [Segment: Int]) -> [SegmentRepresentation] {
         var answered: [Segment: Int] = [:]
         for answer in answers { answered[answer.segment, default: 0] += 1 }
         let totalAnswers = answers.count

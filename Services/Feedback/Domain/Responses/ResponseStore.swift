@@ -13,19 +13,40 @@ enum ResponseStore {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM responses WHERE survey_id = ?", arguments: [surveyID]) ?? 0
     }
 
-    /// Answers of `kind` answered in [fromMs, untilMs), oldest first; only `surveyID`'s when it is not empty.
-    static func answers(
-        kind: SurveyKind, fromMs: Int64, untilMs: Int64, surveyID: String = "", in db: Database
-    ) throws -> [SurveyResponse] {
+    /// NPS answers with a comment answered in [fromMs, untilMs), newest first.
+    static func npsComments(fromMs: Int64, untilMs: Int64, in db: Database) throws -> [(NpsCategory, String)] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT * FROM responses WHERE kind = ? AND answered_at_ms >= ? AND answered_at_ms < ?
-                    AND (? = '' OR survey_id = ?)
+                SELECT nps_category, comment FROM responses
+                WHERE kind = ? AND answered_at_ms >= ? AND answered_at_ms < ? AND comment != ''
+                ORDER BY answered_at_ms DESC, response_id DESC
+                """,
+            arguments: [SurveyKind.nps.rawValue, fromMs, untilMs]
+        ).map { (NpsCategory(rawValue: $0[0]), $0[1]) }
+    }
+
+    /// What a score report needs of answers of `kind` answered in [fromMs, untilMs), oldest first (only
+    /// `surveyID`'s when it is not empty): a few columns, not the comments.
+    static func scoredAnswers(
+        kind: SurveyKind, fromMs: Int64, untilMs: Int64, surveyID: String, in db: Database
+    ) throws -> [ScoredAnswer] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT customer_id, score, segment, touchpoint, answered_at_ms FROM responses
+                WHERE kind = ? AND answered_at_ms >= ? AND answered_at_ms < ? AND (? = '' OR survey_id = ?)
                 ORDER BY answered_at_ms, response_id
                 """,
-            arguments: [kind.rawValue, fromMs, untilMs, surveyID, surveyID]
-        ).map(response(from:))
+            arguments: [kind.rawValue, fromMs, untilMs, surveyID, surveyID])
+        var answers: [ScoredAnswer] = []
+        while let row = try rows.next() {
+            answers.append(
+                ScoredAnswer(
+                    customerID: row[0], score: row[1], segment: Segment(rawValue: row[2]),
+                    touchpoint: Touchpoint(rawValue: row[3]), answeredAtMs: row[4]))
+        }
+        return answers
     }
 
     /// Exit-survey answers in [fromMs, untilMs), oldest first.
