@@ -199,7 +199,9 @@ struct OffboardingCommand: AsyncParsableCommand {
         if json {
             return Output.json([
                 "exit_answers": reply.exitAnswers,
-                "reasons": reply.reasons.map { ["reason": $0.reason, "answers": $0.answers] as [String: Any] },
+                "reasons": reply.reasons.map {
+                    ["reason": $0.reason, "answers": $0.answers, "came_back": $0.cameBack] as [String: Any]
+                },
                 "ever_cancelled": reply.everCancelled, "resurrected": reply.resurrected,
                 "resurrection_rate": reply.resurrectionRate,
                 "revenue_after_return": reply.revenueAfterReturn.map {
@@ -207,7 +209,9 @@ struct OffboardingCommand: AsyncParsableCommand {
                 },
             ])
         }
-        let reasons = [["REASON", "EXIT ANSWERS"]] + reply.reasons.map { [$0.reason, "\($0.answers)"] }
+        let reasons =
+            [["REASON", "EXIT ANSWERS", "CAME BACK"]]
+            + reply.reasons.map { [$0.reason, "\($0.answers)", "\($0.cameBack)"] }
         print(reply.reasons.isEmpty ? "no exit answers in the window" : Output.table(reasons))
         print(
             String(

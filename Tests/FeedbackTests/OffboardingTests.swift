@@ -35,6 +35,7 @@ struct OffboardingTests {
             "OffboardingReport", OffboardingReportRequest())
         #expect(report.exitAnswers == 3)
         #expect(report.reasons.map { "\($0.reason)=\($0.answers)" } == ["price=2", "missing sso=1"])
+        #expect(report.reasons.map(\.cameBack) == [1, 0], "acme left over price and came back")
         #expect(report.everCancelled == 3 && report.resurrected == 1)
         #expect(abs(report.resurrectionRate - 1.0 / 3) < 1e-9)
         // 60 days back at 499.00 EUR a month (30 days) is 998.00 EUR.

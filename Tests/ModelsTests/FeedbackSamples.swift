@@ -98,7 +98,8 @@ extension Samples {
             TopIssuesResponse(issues: [IssueTerm(term: unicode)], detractorComments: .max, promoterComments: 0)),
         MessageSample(
             "OffboardingReportRequest/window", OffboardingReportRequest(window: TimeRange(fromMs: 0, untilMs: .max))),
-        MessageSample("CancellationReasonCount/full", CancellationReasonCount(reason: unicode, answers: .max)),
+        MessageSample(
+            "CancellationReasonCount/full", CancellationReasonCount(reason: unicode, answers: .max, cameBack: 7)),
         MessageSample(
             "OffboardingReportResponse/full",
             OffboardingReportResponse(

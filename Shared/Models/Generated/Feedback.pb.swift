@@ -832,16 +832,21 @@ public struct CancellationReasonCount: ProtoMessage {
     /// Exit answers giving it.
     public var answers: UInt32 = 0
 
+    /// Of those, answers whose account came back after answering: which reasons are worth a win-back.
+    public var cameBack: UInt32 = 0
+
     /// Creates a message with every field at its proto3 default.
     public init() {}
 
     /// Creates a message from its fields; a field left out keeps its proto3 default.
     public init(
         reason: String = "",
-        answers: UInt32 = 0
+        answers: UInt32 = 0,
+        cameBack: UInt32 = 0
     ) {
         self.reason = reason
         self.answers = answers
+        self.cameBack = cameBack
     }
 }
 
@@ -1787,12 +1792,14 @@ extension CancellationReasonCount: CMessageConvertible {
         self.init()
         self.reason = String(protobufCString: cMessage.reason)
         self.answers = cMessage.answers
+        self.cameBack = cMessage.came_back
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__CancellationReasonCount {
         var cMessage = Self.makeDefaultCMessage()
         cMessage.reason = arena.cString(self.reason)
         cMessage.answers = self.answers
+        cMessage.came_back = self.cameBack
         return cMessage
     }
 }

@@ -14,7 +14,9 @@ enum OffboardingMethods {
             let window = try ReportWindow.resolve(request.window, field: "window", nowMs: context.nowMs)
             return try await router.database.read { db in
                 let exits = try ResponseStore.offboardingAnswers(fromMs: window.fromMs, untilMs: window.untilMs, in: db)
-                var report = OffboardingReportResponse(exitAnswers: UInt32(exits.count), reasons: reasons(exits))
+                let returns = try Reactivations.latest(in: db)
+                var report = OffboardingReportResponse(
+                    exitAnswers: UInt32(exits.count), reasons: reasons(exits, returns: returns))
                 let accounts = try Row.fetchAll(
                     db,
                     sql: """
@@ -22,7 +24,6 @@ enum OffboardingMethods {
                         FROM account_projection WHERE stage = ? OR reactivations > 0
                         """,
                     arguments: [LifecycleStage.cancelled.rawValue])
-                let returns = try Reactivations.latest(in: db)
                 var revenue: [String: Int64] = [:]
                 for account in accounts where (account["reactivations"] as Int) > 0 {
                     report.resurrected += 1
@@ -43,15 +44,18 @@ enum OffboardingMethods {
         }
     }
 
-    /// The reasons given, trimmed and lower-cased, most frequent first.
-    static func reasons(_ exits: [SurveyResponse]) -> [CancellationReasonCount] {
-        var counts: [String: Int] = [:]
+    /// The reasons given, trimmed and lower-cased, most frequent first, with how many of those
+    /// accounts came back after answering (`returns`: each account's latest return).
+    static func reasons(_ exits: [SurveyResponse], returns: [String: Int64]) -> [CancellationReasonCount] {
+        var counts: [String: CancellationReasonCount] = [:]
         for exit in exits {
-            let reason = exit.cancellationReason.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-            counts[reason.isEmpty ? "(none given)" : reason, default: 0] += 1
+            let given = exit.cancellationReason.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let reason = given.isEmpty ? "(none given)" : given
+            counts[reason, default: CancellationReasonCount(reason: reason)].answers += 1
+            if let returnedAt = returns[exit.customer?.value ?? ""], returnedAt > exit.answeredAtMs {
+                counts[reason]!.cameBack += 1
+            }
         }
-        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
-            CancellationReasonCount(reason: $0.key, answers: UInt32($0.value))
-        }
+        return counts.values.sorted { ($0.answers, $1.reason) > ($1.answers, $0.reason) }
     }
 }

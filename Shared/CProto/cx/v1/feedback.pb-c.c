@@ -3190,7 +3190,7 @@ const ProtobufCMessageDescriptor cx__v1__offboarding_report_request__descriptor 
   (ProtobufCMessageInit) cx__v1__offboarding_report_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__cancellation_reason_count__field_descriptors[2] =
+static const ProtobufCFieldDescriptor cx__v1__cancellation_reason_count__field_descriptors[3] =
 {
   {
     "reason",
@@ -3216,15 +3216,28 @@ static const ProtobufCFieldDescriptor cx__v1__cancellation_reason_count__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "came_back",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancellationReasonCount, came_back),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__cancellation_reason_count__field_indices_by_name[] = {
   1,   /* field[1] = answers */
+  2,   /* field[2] = came_back */
   0,   /* field[0] = reason */
 };
 static const ProtobufCIntRange cx__v1__cancellation_reason_count__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor cx__v1__cancellation_reason_count__descriptor =
 {
@@ -3234,7 +3247,7 @@ const ProtobufCMessageDescriptor cx__v1__cancellation_reason_count__descriptor =
   "Cx__V1__CancellationReasonCount",
   "cx.v1",
   sizeof(Cx__V1__CancellationReasonCount),
-  2,
+  3,
   cx__v1__cancellation_reason_count__field_descriptors,
   cx__v1__cancellation_reason_count__field_indices_by_name,
   1,  cx__v1__cancellation_reason_count__number_ranges,

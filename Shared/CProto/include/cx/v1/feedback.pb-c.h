@@ -898,10 +898,14 @@ struct  Cx__V1__CancellationReasonCount
    * Exit answers giving it.
    */
   uint32_t answers;
+  /*
+   * Of those, answers whose account came back after answering: which reasons are worth a win-back.
+   */
+  uint32_t came_back;
 };
 #define CX__V1__CANCELLATION_REASON_COUNT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__cancellation_reason_count__descriptor) \
-    , (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*
