@@ -33,9 +33,8 @@ struct ScoreReport {
                 fromMs: windowStartMs, untilMs: windowEndMs, period: period)
         return groups.flatMap { group in
             periods.map { start in
-                cell(
-                    CellKey(group: group, periodStartMs: start),
-                    cellAnswers[CellKey(group: group, periodStartMs: start)] ?? [])
+                let key = CellKey(group: group, periodStartMs: start)
+                return cell(key, cellAnswers[key] ?? [])
             }
         }
     }
