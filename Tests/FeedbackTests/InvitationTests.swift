@@ -52,6 +52,21 @@ struct InvitationTests {
         #expect(try await feedback.invite("acme", to: "ces").send, "the first invitation left the window")
     }
 
+    @Test("a case resolved before health's account reached feedback invites the customer once the account arrives")
+    func caseWaitsForItsAccount() async throws {
+        let feedback = try await InProcessService.feedback()
+        try await feedback.deliver(
+            "case.resolved", from: "escalation", customerID: "late",
+            body: CaseChanged(supportCase: SupportCase(caseId: "c-9", customer: CustomerId(value: "late"))))
+        #expect(try await feedback.events("invitation.created", as: InvitationCreated.self).isEmpty)
+
+        try await feedback.deliverAccount(InProcessService.account("late"))
+        try await feedback.deliverAccount(InProcessService.account("late"))  // a second change: nothing waits now
+        let created = try await feedback.events("invitation.created", as: InvitationCreated.self)
+        #expect(created.map { $0.invitation?.origin } == ["escalation case c-9 resolved"])
+        #expect(created.first?.invitation?.customer?.value == "late" && created.first?.kind == .csat)
+    }
+
     @Test("an admin can change the cap; readers see it; a cap out of range is refused and nothing changes")
     func limitsSetting() async throws {
         let feedback = try await InProcessService.feedback()
@@ -123,7 +138,6 @@ struct InvitationTests {
         try await feedback.deliver(
             "case.opened", from: "escalation", customerID: "acme",
             body: CaseChanged(supportCase: SupportCase(caseId: "c-2", customer: CustomerId(value: "acme"))))
-        try await resolve("c-3", customer: "nobody")  // not an account health published: ignored
         feedback.clock.advance(byMs: 5 * Self.day)
         try await resolve("c-4")  // within the CSAT survey's 30 days: throttled
 

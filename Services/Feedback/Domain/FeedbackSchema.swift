@@ -67,5 +67,19 @@ enum FeedbackSchema {
                     ) STRICT;
                     """)
         },
+        ServiceMigration("feedback 4: cases waiting for their account") { db in
+            // A case resolved for an account health has not published to this service yet (the two
+            // subscriptions run independently, e.g. both replaying after a restore): its invitation is
+            // offered when the account arrives.
+            try db.execute(
+                sql: """
+                    CREATE TABLE cases_awaiting_account (
+                        case_id TEXT PRIMARY KEY NOT NULL,
+                        customer_id TEXT NOT NULL,
+                        resolved_at_ms INTEGER NOT NULL
+                    ) STRICT;
+                    CREATE INDEX cases_awaiting_account_customer ON cases_awaiting_account(customer_id);
+                    """)
+        },
     ]
 }

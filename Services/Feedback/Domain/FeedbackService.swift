@@ -11,7 +11,11 @@ public enum FeedbackService {
     public static let definition = ServiceDefinition(
         name: "feedback", migrations: [AccountProjection.migration] + FeedbackSchema.migrations,
         subscriptions: [
-            AccountProjection.subscription(then: Reactivations.record), CaseResolvedInvitations.subscription,
+            AccountProjection.subscription(then: { event, db in
+                try Reactivations.record(event, in: db)
+                try CaseResolvedInvitations.accountArrived(event, in: db)
+            }),
+            CaseResolvedInvitations.subscription,
         ],
         registerMethods: { router in
             SurveyMethods.register(on: router)
