@@ -24,12 +24,21 @@ struct OffboardingTests {
         try await feedback.answer("x2", survey: "exit", customer: "beta", score: 4, cancellationReason: "price")
         try await feedback.answer("x3", survey: "exit", customer: "gamma", score: 6, cancellationReason: "missing SSO")
 
+        // acme comes back on day 10, leaves again on day 40, comes back on day 50; the report is on day 70.
         feedback.clock.advance(byMs: 10 * Self.day)
-        var back = InProcessService.account("acme")
-        back.stage = .adopting
-        back.reactivations = 1
-        try await feedback.deliverAccount(back, change: "reactivated")
-        feedback.clock.advance(byMs: 60 * Self.day)
+        var acme = InProcessService.account("acme")
+        acme.stage = .adopting
+        acme.reactivations = 1
+        try await feedback.deliverAccount(acme, change: "reactivated")
+        feedback.clock.advance(byMs: 30 * Self.day)
+        acme.stage = .cancelled
+        acme.cancelledAtMs = feedback.clock.nowMs
+        try await feedback.deliverAccount(acme, change: "cancelled")
+        feedback.clock.advance(byMs: 10 * Self.day)
+        acme.stage = .adopting
+        acme.reactivations = 2
+        try await feedback.deliverAccount(acme, change: "reactivated")
+        feedback.clock.advance(byMs: 20 * Self.day)
 
         let report: OffboardingReportResponse = try await feedback.call(
             "OffboardingReport", OffboardingReportRequest())
@@ -38,8 +47,8 @@ struct OffboardingTests {
         #expect(report.reasons.map(\.cameBack) == [1, 0], "acme left over price and came back")
         #expect(report.everCancelled == 3 && report.resurrected == 1)
         #expect(abs(report.resurrectionRate - 1.0 / 3) < 1e-9)
-        // 60 days back at 499.00 EUR a month (30 days) is 998.00 EUR.
-        #expect(report.revenueAfterReturn == [Money(minorUnits: 99_800, currency: "EUR")])
+        // Two stays at 499.00 EUR a month (30 days): 30 days (499.00) and 20 days (332.66).
+        #expect(report.revenueAfterReturn == [Money(minorUnits: 49_900 + 33_266, currency: "EUR")])
     }
 
     @Test("with no cancellations the rates are zero, not a division by zero")

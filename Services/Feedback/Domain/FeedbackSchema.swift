@@ -81,5 +81,17 @@ enum FeedbackSchema {
                     CREATE INDEX cases_awaiting_account_customer ON cases_awaiting_account(customer_id);
                     """)
         },
+        ServiceMigration("feedback 5: cancellations") { db in
+            // Every cancellation, so a stay after a return ends at the next one (the projection keeps
+            // only the latest).
+            try db.execute(
+                sql: """
+                    CREATE TABLE cancellations (
+                        customer_id TEXT NOT NULL,
+                        cancelled_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (customer_id, cancelled_at_ms)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

@@ -12,7 +12,7 @@ public enum FeedbackService {
         name: "feedback", migrations: [AccountProjection.migration] + FeedbackSchema.migrations,
         subscriptions: [
             AccountProjection.subscription(then: { event, db in
-                try Reactivations.record(event, in: db)
+                try LifecycleLog.record(event, in: db)
                 try CaseResolvedInvitations.accountArrived(event, in: db)
             }),
             CaseResolvedInvitations.subscription,

@@ -14,25 +14,26 @@ enum OffboardingMethods {
             let window = try ReportWindow.resolve(request.window, field: "window", nowMs: context.nowMs)
             return try await router.database.read { db in
                 let exits = try ResponseStore.offboardingAnswers(fromMs: window.fromMs, untilMs: window.untilMs, in: db)
-                let returns = try Reactivations.latest(in: db)
+                let stays = try LifecycleLog.staysAfterReturn(in: db)
                 var report = OffboardingReportResponse(
-                    exitAnswers: UInt32(exits.count), reasons: reasons(exits, returns: returns))
+                    exitAnswers: UInt32(exits.count), reasons: reasons(exits, stays: stays))
                 let accounts = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT customer_id, stage, cancelled_at_ms, reactivations, mrr_minor_units, mrr_currency
+                        SELECT customer_id, reactivations, mrr_minor_units, mrr_currency
                         FROM account_projection WHERE stage = ? OR reactivations > 0
                         """,
                     arguments: [LifecycleStage.cancelled.rawValue])
                 var revenue: [String: Int64] = [:]
                 for account in accounts where (account["reactivations"] as Int) > 0 {
                     report.resurrected += 1
-                    // A return from before this service followed health has no time: no revenue counted.
-                    guard let returnedAt = returns[account["customer_id"]] else { continue }
-                    let cancelledAgain: Int64 = account["cancelled_at_ms"]
-                    let end = cancelledAgain > returnedAt ? cancelledAgain : context.nowMs
+                    // Returns from before this service followed health have no time: no revenue counted.
+                    // The current MRR stands for every stay (health publishes no MRR history).
                     let mrr: Int64 = account["mrr_minor_units"]
-                    revenue[account["mrr_currency"], default: 0] += mrr * max(0, end - returnedAt) / monthMs
+                    for stay in stays[account["customer_id"]] ?? [] {
+                        let stayedMs = max(0, (stay.endedAtMs ?? context.nowMs) - stay.returnedAtMs)
+                        revenue[account["mrr_currency"], default: 0] += mrr * stayedMs / monthMs
+                    }
                 }
                 report.everCancelled = UInt32(accounts.count)
                 report.resurrectionRate = accounts.isEmpty ? 0 : Double(report.resurrected) / Double(accounts.count)
@@ -45,14 +46,14 @@ enum OffboardingMethods {
     }
 
     /// The reasons given, trimmed and lower-cased, most frequent first, with how many of those
-    /// accounts came back after answering (`returns`: each account's latest return).
-    static func reasons(_ exits: [SurveyResponse], returns: [String: Int64]) -> [CancellationReasonCount] {
+    /// accounts came back after answering.
+    static func reasons(_ exits: [SurveyResponse], stays: [String: [LifecycleLog.Stay]]) -> [CancellationReasonCount] {
         var counts: [String: CancellationReasonCount] = [:]
         for exit in exits {
             let given = exit.cancellationReason.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             let reason = given.isEmpty ? "(none given)" : given
             counts[reason, default: CancellationReasonCount(reason: reason)].answers += 1
-            if let returnedAt = returns[exit.customer?.value ?? ""], returnedAt > exit.answeredAtMs {
+            if stays[exit.customer?.value ?? "", default: []].contains(where: { $0.returnedAtMs > exit.answeredAtMs }) {
                 counts[reason]!.cameBack += 1
             }
         }
