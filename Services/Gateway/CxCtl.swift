@@ -8,7 +8,7 @@ struct CxCtl: AsyncParsableCommand {
         commandName: "cxctl",
         abstract: "Administer the Anchorage customer-experience suite.",
         subcommands: [
-            StatusCommand.self, HealthCommand.self, LoyaltyCommand.self, AdvocacyCommand.self, EscalationCommand.self,
-            AccountCommand.self, EventsCommand.self, ImportCommand.self,
+            StatusCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self, AdvocacyCommand.self,
+            EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
         ])
 }

@@ -15,7 +15,11 @@ enum Output {
 
     /// The message with its .proto field names (see `JSONValue` for the mapping).
     static func json(_ message: some ProtoMessage) {
-        print(message.jsonValue.serialized())
+        json(message.jsonValue)
+    }
+
+    static func json(_ value: JSONValue) {
+        print(value.serialized())
     }
 }
 

@@ -92,6 +92,806 @@ public struct ResponseRecorded: ProtoMessage {
     }
 }
 
+/// A survey as defined: what it asks, where in the journey, and how often a customer may be asked.
+public struct Survey: ProtoMessage {
+    public static let protoName = "cx.v1.Survey"
+
+    /// The survey's id, 1–64 bytes of letters, digits, '-', '_' and '.'; defining it again replaces it.
+    public var surveyId: String = ""
+
+    /// What it measures (fixes the scale). Required; cannot change once it has answers.
+    public var kind: SurveyKind = .unspecified
+
+    /// Where in the journey it is asked. Required.
+    public var touchpoint: Touchpoint = .unspecified
+
+    /// The question as the customer reads it, 1–500 bytes.
+    public var question: String = ""
+
+    /// Days before the same customer may be invited to this survey again, 0–730; 0 means the
+    /// default (30 days, 90 for a relationship NPS survey). Set by the service to the value in force.
+    public var recontactDays: UInt32 = 0
+
+    /// Set by the service: when it was first defined, Unix epoch ms.
+    public var createdAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        surveyId: String = "",
+        kind: SurveyKind = .unspecified,
+        touchpoint: Touchpoint = .unspecified,
+        question: String = "",
+        recontactDays: UInt32 = 0,
+        createdAtMs: Int64 = 0
+    ) {
+        self.surveyId = surveyId
+        self.kind = kind
+        self.touchpoint = touchpoint
+        self.question = question
+        self.recontactDays = recontactDays
+        self.createdAtMs = createdAtMs
+    }
+}
+
+/// Body of "feedback.DefineSurvey" (role writer): creates the survey or replaces its definition.
+public struct DefineSurveyRequest: ProtoMessage {
+    public static let protoName = "cx.v1.DefineSurveyRequest"
+
+    /// The survey; created_at_ms is ignored.
+    public var survey: Survey? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        survey: Survey? = nil
+    ) {
+        self.survey = survey
+    }
+}
+
+/// Reply to "feedback.DefineSurvey".
+public struct DefineSurveyResponse: ProtoMessage {
+    public static let protoName = "cx.v1.DefineSurveyResponse"
+
+    /// The survey as stored, with the recontact period in force.
+    public var survey: Survey? = nil
+
+    /// Whether it was new.
+    public var created: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        survey: Survey? = nil,
+        created: Bool = false
+    ) {
+        self.survey = survey
+        self.created = created
+    }
+}
+
+/// Body of "feedback.ListSurveys" (role reader).
+public struct ListSurveysRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListSurveysRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// One survey with how well it is answered.
+public struct SurveySummary: ProtoMessage {
+    public static let protoName = "cx.v1.SurveySummary"
+
+    /// The survey.
+    public var survey: Survey? = nil
+
+    /// Invitations sent and answers recorded, all time.
+    public var invitations: UInt32 = 0
+
+    public var responses: UInt32 = 0
+
+    /// answered_invitations / invitations; 0 when no invitation was sent. Answers that came without
+    /// an invitation (in-app, a link) are left out, so the rate never passes 100%.
+    public var responseRate: Double = 0
+
+    /// Invitations the customer answered: an answer to the survey after the invitation and before
+    /// the next invitation to it.
+    public var answeredInvitations: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        survey: Survey? = nil,
+        invitations: UInt32 = 0,
+        responses: UInt32 = 0,
+        responseRate: Double = 0,
+        answeredInvitations: UInt32 = 0
+    ) {
+        self.survey = survey
+        self.invitations = invitations
+        self.responses = responses
+        self.responseRate = responseRate
+        self.answeredInvitations = answeredInvitations
+    }
+}
+
+/// Reply to "feedback.ListSurveys".
+public struct ListSurveysResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListSurveysResponse"
+
+    /// Every survey, by id.
+    public var surveys: [SurveySummary] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        surveys: [SurveySummary] = []
+    ) {
+        self.surveys = surveys
+    }
+}
+
+/// The cap on invitations per customer across all surveys (each survey's own recontact period
+/// applies as well).
+public struct InvitationLimits: ProtoMessage {
+    public static let protoName = "cx.v1.InvitationLimits"
+
+    /// At most this many invitations per customer, all surveys together, 1–100 …
+    public var customerCap: UInt32 = 0
+
+    /// … in any window of this many days, 1–365. The default is 2 in 30 days.
+    public var capWindowDays: UInt32 = 0
+
+    /// Set by the service: when they were last changed, Unix epoch ms (0: the default, never set).
+    public var updatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customerCap: UInt32 = 0,
+        capWindowDays: UInt32 = 0,
+        updatedAtMs: Int64 = 0
+    ) {
+        self.customerCap = customerCap
+        self.capWindowDays = capWindowDays
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
+/// Body of "feedback.SetInvitationLimits" (role admin): changes the cap from now on.
+public struct SetInvitationLimitsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetInvitationLimitsRequest"
+
+    /// The new limits; updated_at_ms is ignored.
+    public var limits: InvitationLimits? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        limits: InvitationLimits? = nil
+    ) {
+        self.limits = limits
+    }
+}
+
+/// Reply to "feedback.SetInvitationLimits" and "feedback.GetInvitationLimits".
+public struct InvitationLimitsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.InvitationLimitsResponse"
+
+    /// The limits in force.
+    public var limits: InvitationLimits? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        limits: InvitationLimits? = nil
+    ) {
+        self.limits = limits
+    }
+}
+
+/// Body of "feedback.GetInvitationLimits" (role reader).
+public struct GetInvitationLimitsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetInvitationLimitsRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// An invitation to answer a survey, as recorded.
+public struct Invitation: ProtoMessage {
+    public static let protoName = "cx.v1.Invitation"
+
+    /// The service's id of the invitation.
+    public var invitationId: String = ""
+
+    /// The survey and the customer invited.
+    public var surveyId: String = ""
+
+    public var customer: CustomerId? = nil
+
+    /// When it was made, Unix epoch ms.
+    public var invitedAtMs: Int64 = 0
+
+    /// What asked for it, e.g. "api" or "escalation case c-17 resolved".
+    public var origin: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        invitationId: String = "",
+        surveyId: String = "",
+        customer: CustomerId? = nil,
+        invitedAtMs: Int64 = 0,
+        origin: String = ""
+    ) {
+        self.invitationId = invitationId
+        self.surveyId = surveyId
+        self.customer = customer
+        self.invitedAtMs = invitedAtMs
+        self.origin = origin
+    }
+}
+
+/// Body of "feedback.RequestInvitation" (role writer): may this customer be asked this survey now?
+/// When the answer is yes the invitation is recorded (and counts for the throttles).
+public struct RequestInvitationRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RequestInvitationRequest"
+
+    /// The customer; the account must be known.
+    public var customer: CustomerId? = nil
+
+    /// The survey; it must be defined.
+    public var surveyId: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        surveyId: String = ""
+    ) {
+        self.customer = customer
+        self.surveyId = surveyId
+    }
+}
+
+/// Reply to "feedback.RequestInvitation".
+public struct RequestInvitationResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RequestInvitationResponse"
+
+    /// Whether to send the invitation.
+    public var send: Bool = false
+
+    /// The decision, with its reason for people.
+    public var decision: InvitationDecision = .unspecified
+
+    public var reason: String = ""
+
+    /// The invitation recorded, when send is true.
+    public var invitation: Invitation? = nil
+
+    /// When not sent: the earliest time the throttle that held it back lets go, Unix epoch ms
+    /// (0 when it never does, e.g. a cancelled account).
+    public var nextEligibleAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        send: Bool = false,
+        decision: InvitationDecision = .unspecified,
+        reason: String = "",
+        invitation: Invitation? = nil,
+        nextEligibleAtMs: Int64 = 0
+    ) {
+        self.send = send
+        self.decision = decision
+        self.reason = reason
+        self.invitation = invitation
+        self.nextEligibleAtMs = nextEligibleAtMs
+    }
+}
+
+/// Body of the event "feedback.invitation.created": an invitation was recorded and should be sent.
+public struct InvitationCreated: ProtoMessage {
+    public static let protoName = "cx.v1.InvitationCreated"
+
+    /// The invitation.
+    public var invitation: Invitation? = nil
+
+    /// The survey's kind and touchpoint, so a sender need not look the survey up.
+    public var kind: SurveyKind = .unspecified
+
+    public var touchpoint: Touchpoint = .unspecified
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        invitation: Invitation? = nil,
+        kind: SurveyKind = .unspecified,
+        touchpoint: Touchpoint = .unspecified
+    ) {
+        self.invitation = invitation
+        self.kind = kind
+        self.touchpoint = touchpoint
+    }
+}
+
+/// Body of "feedback.RecordResponse" (role writer): records one answer. Recording the same
+/// response_id again with the same answer changes nothing; with a different answer it is refused.
+public struct RecordResponseRequest: ProtoMessage {
+    public static let protoName = "cx.v1.RecordResponseRequest"
+
+    /// Unique id of the answer (from the survey tool), 1–128 bytes.
+    public var responseId: String = ""
+
+    /// The survey answered; it must be defined.
+    public var surveyId: String = ""
+
+    /// Who answered; the account must be known.
+    public var customer: CustomerId? = nil
+
+    /// The score on the survey kind's scale (NPS 0–10, CSAT 1–5, CES 1–7).
+    public var score: Int32 = 0
+
+    /// Optional comment, 0–2000 bytes of UTF-8.
+    public var comment: String = ""
+
+    /// Where it was answered, e.g. "email"; 0–50 bytes.
+    public var channel: String = ""
+
+    /// When it was answered, Unix epoch ms; 0 means now; must not be in the future.
+    public var answeredAtMs: Int64 = 0
+
+    /// Why the customer left; only for an offboarding survey, 0–500 bytes.
+    public var cancellationReason: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        responseId: String = "",
+        surveyId: String = "",
+        customer: CustomerId? = nil,
+        score: Int32 = 0,
+        comment: String = "",
+        channel: String = "",
+        answeredAtMs: Int64 = 0,
+        cancellationReason: String = ""
+    ) {
+        self.responseId = responseId
+        self.surveyId = surveyId
+        self.customer = customer
+        self.score = score
+        self.comment = comment
+        self.channel = channel
+        self.answeredAtMs = answeredAtMs
+        self.cancellationReason = cancellationReason
+    }
+}
+
+/// Reply to "feedback.RecordResponse".
+public struct RecordResponseResponse: ProtoMessage {
+    public static let protoName = "cx.v1.RecordResponseResponse"
+
+    /// The answer as stored (with kind, touchpoint, segment and NPS category).
+    public var response: SurveyResponse? = nil
+
+    /// False when this response_id was already recorded (nothing changed).
+    public var recorded: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        response: SurveyResponse? = nil,
+        recorded: Bool = false
+    ) {
+        self.response = response
+        self.recorded = recorded
+    }
+}
+
+/// Body of "feedback.ScoreReport" (role reader): NPS, CSAT or CES over a window, by group and period.
+public struct ScoreReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ScoreReportRequest"
+
+    /// Which score. Required.
+    public var kind: SurveyKind = .unspecified
+
+    /// Rows by segment or touchpoint, or one row.
+    public var by: ReportGrouping = .unspecified
+
+    /// A trend by week, month or quarter, or one cell for the window.
+    public var period: ReportPeriod = .unspecified
+
+    /// The answers counted: answered_at_ms in [from_ms, until_ms); until 0 means now, from 0 means
+    /// 365 days before until.
+    public var window: TimeRange? = nil
+
+    /// Below this many answers a cell says "too few" instead of a score; 0 means 10.
+    public var minAnswers: UInt32 = 0
+
+    /// Count only each customer's latest answer in each cell.
+    public var latestPerCustomer: Bool = false
+
+    /// Only this survey's answers; empty means every survey of the kind.
+    public var surveyId: String = ""
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        kind: SurveyKind = .unspecified,
+        by: ReportGrouping = .unspecified,
+        period: ReportPeriod = .unspecified,
+        window: TimeRange? = nil,
+        minAnswers: UInt32 = 0,
+        latestPerCustomer: Bool = false,
+        surveyId: String = ""
+    ) {
+        self.kind = kind
+        self.by = by
+        self.period = period
+        self.window = window
+        self.minAnswers = minAnswers
+        self.latestPerCustomer = latestPerCustomer
+        self.surveyId = surveyId
+    }
+}
+
+/// One cell of a report: a group in a period.
+public struct ScoreCell: ProtoMessage {
+    public static let protoName = "cx.v1.ScoreCell"
+
+    /// The group: set for the grouping asked for, unspecified otherwise.
+    public var segment: Segment = .unspecified
+
+    public var touchpoint: Touchpoint = .unspecified
+
+    /// The start of the period, Unix epoch ms; the window's start when there is no trend.
+    public var periodStartMs: Int64 = 0
+
+    /// Answers counted.
+    public var answers: UInt32 = 0
+
+    /// True when answers < min_answers: score and margin are then not given (0).
+    public var tooFew: Bool = false
+
+    /// NPS: %promoters − %detractors (−100…100). CSAT: % of 4–5. CES: the mean score (1–7).
+    public var score: Double = 0
+
+    /// The 95% margin of error of score, in its own unit (NPS and CSAT points, CES score units).
+    public var marginOfError: Double = 0
+
+    /// NPS: promoters (9–10), passives (7–8) and detractors (0–6).
+    public var promoters: UInt32 = 0
+
+    public var passives: UInt32 = 0
+
+    public var detractors: UInt32 = 0
+
+    /// CSAT: answers of 4–5. CES: answers of 5–7 ("agree it was easy").
+    public var favourable: UInt32 = 0
+
+    /// CES: % of answers of 5–7 (0 for the others).
+    public var favourablePercent: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        touchpoint: Touchpoint = .unspecified,
+        periodStartMs: Int64 = 0,
+        answers: UInt32 = 0,
+        tooFew: Bool = false,
+        score: Double = 0,
+        marginOfError: Double = 0,
+        promoters: UInt32 = 0,
+        passives: UInt32 = 0,
+        detractors: UInt32 = 0,
+        favourable: UInt32 = 0,
+        favourablePercent: Double = 0
+    ) {
+        self.segment = segment
+        self.touchpoint = touchpoint
+        self.periodStartMs = periodStartMs
+        self.answers = answers
+        self.tooFew = tooFew
+        self.score = score
+        self.marginOfError = marginOfError
+        self.promoters = promoters
+        self.passives = passives
+        self.detractors = detractors
+        self.favourable = favourable
+        self.favourablePercent = favourablePercent
+    }
+}
+
+/// How well a segment is heard: its share of answers against its share of the customer base.
+public struct SegmentRepresentation: ProtoMessage {
+    public static let protoName = "cx.v1.SegmentRepresentation"
+
+    /// The segment.
+    public var segment: Segment = .unspecified
+
+    /// Answers from it in the report, and their share of all answers (0–1).
+    public var answers: UInt32 = 0
+
+    public var answerShare: Double = 0
+
+    /// Active accounts in it, and their share of all active accounts (0–1).
+    public var customers: UInt32 = 0
+
+    public var customerShare: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        answers: UInt32 = 0,
+        answerShare: Double = 0,
+        customers: UInt32 = 0,
+        customerShare: Double = 0
+    ) {
+        self.segment = segment
+        self.answers = answers
+        self.answerShare = answerShare
+        self.customers = customers
+        self.customerShare = customerShare
+    }
+}
+
+/// Reply to "feedback.ScoreReport".
+public struct ScoreReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ScoreReportResponse"
+
+    /// The kind reported and the minimum in force.
+    public var kind: SurveyKind = .unspecified
+
+    public var minAnswers: UInt32 = 0
+
+    /// The window used.
+    public var window: TimeRange? = nil
+
+    /// The cells, by group then period.
+    public var cells: [ScoreCell] = []
+
+    /// Every segment with customers or answers: whom the team is (not) hearing.
+    public var representation: [SegmentRepresentation] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        kind: SurveyKind = .unspecified,
+        minAnswers: UInt32 = 0,
+        window: TimeRange? = nil,
+        cells: [ScoreCell] = [],
+        representation: [SegmentRepresentation] = []
+    ) {
+        self.kind = kind
+        self.minAnswers = minAnswers
+        self.window = window
+        self.cells = cells
+        self.representation = representation
+    }
+}
+
+/// Body of "feedback.TopIssues" (role reader): what detractors say that promoters do not.
+public struct TopIssuesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.TopIssuesRequest"
+
+    /// The NPS comments counted, as in ScoreReportRequest.window.
+    public var window: TimeRange? = nil
+
+    /// A term must appear in at least this many detractor comments; 0 means 3.
+    public var minCount: UInt32 = 0
+
+    /// How many terms to return; 0 means 10, at most 100.
+    public var limit: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        window: TimeRange? = nil,
+        minCount: UInt32 = 0,
+        limit: UInt32 = 0
+    ) {
+        self.window = window
+        self.minCount = minCount
+        self.limit = limit
+    }
+}
+
+/// A term or two-word phrase that distinguishes detractors from promoters.
+public struct IssueTerm: ProtoMessage {
+    public static let protoName = "cx.v1.IssueTerm"
+
+    /// The term ("slow") or phrase ("support response"), lower case.
+    public var term: String = ""
+
+    /// Detractor and promoter comments containing it.
+    public var detractorComments: UInt32 = 0
+
+    public var promoterComments: UInt32 = 0
+
+    /// How much more often detractors use it than promoters: (d+1)/(D+2) ÷ (p+1)/(P+2), where D and P
+    /// are the detractor and promoter comments in all (add-one smoothing so a term no promoter used
+    /// does not divide by zero).
+    public var lift: Double = 0
+
+    /// Up to three detractor comments containing it, newest first.
+    public var examples: [String] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        term: String = "",
+        detractorComments: UInt32 = 0,
+        promoterComments: UInt32 = 0,
+        lift: Double = 0,
+        examples: [String] = []
+    ) {
+        self.term = term
+        self.detractorComments = detractorComments
+        self.promoterComments = promoterComments
+        self.lift = lift
+        self.examples = examples
+    }
+}
+
+/// Reply to "feedback.TopIssues".
+public struct TopIssuesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.TopIssuesResponse"
+
+    /// The terms, highest lift first.
+    public var issues: [IssueTerm] = []
+
+    /// Detractor and promoter comments considered.
+    public var detractorComments: UInt32 = 0
+
+    public var promoterComments: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        issues: [IssueTerm] = [],
+        detractorComments: UInt32 = 0,
+        promoterComments: UInt32 = 0
+    ) {
+        self.issues = issues
+        self.detractorComments = detractorComments
+        self.promoterComments = promoterComments
+    }
+}
+
+/// Body of "feedback.OffboardingReport" (role reader): why customers leave and who comes back.
+public struct OffboardingReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.OffboardingReportRequest"
+
+    /// The exit answers counted, as in ScoreReportRequest.window.
+    public var window: TimeRange? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        window: TimeRange? = nil
+    ) {
+        self.window = window
+    }
+}
+
+/// A cancellation reason and how often exit answers gave it.
+public struct CancellationReasonCount: ProtoMessage {
+    public static let protoName = "cx.v1.CancellationReasonCount"
+
+    /// The reason, as given (trimmed, lower case).
+    public var reason: String = ""
+
+    /// Exit answers giving it.
+    public var answers: UInt32 = 0
+
+    /// Of those, answers whose account came back after answering: which reasons are worth a win-back.
+    public var cameBack: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        reason: String = "",
+        answers: UInt32 = 0,
+        cameBack: UInt32 = 0
+    ) {
+        self.reason = reason
+        self.answers = answers
+        self.cameBack = cameBack
+    }
+}
+
+/// Reply to "feedback.OffboardingReport".
+public struct OffboardingReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.OffboardingReportResponse"
+
+    /// Exit-survey answers in the window, and their reasons, most frequent first.
+    public var exitAnswers: UInt32 = 0
+
+    public var reasons: [CancellationReasonCount] = []
+
+    /// Accounts that ever cancelled (cancelled now or reactivated since), and those that came back.
+    public var everCancelled: UInt32 = 0
+
+    public var resurrected: UInt32 = 0
+
+    /// resurrected / ever_cancelled; 0 when none cancelled.
+    public var resurrectionRate: Double = 0
+
+    /// Revenue of the resurrected accounts since they came back: their MRR for each 30 days between
+    /// the reactivation and now (or a later cancellation), one amount per currency.
+    public var revenueAfterReturn: [Money] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        exitAnswers: UInt32 = 0,
+        reasons: [CancellationReasonCount] = [],
+        everCancelled: UInt32 = 0,
+        resurrected: UInt32 = 0,
+        resurrectionRate: Double = 0,
+        revenueAfterReturn: [Money] = []
+    ) {
+        self.exitAnswers = exitAnswers
+        self.reasons = reasons
+        self.everCancelled = everCancelled
+        self.resurrected = resurrected
+        self.resurrectionRate = resurrectionRate
+        self.revenueAfterReturn = revenueAfterReturn
+    }
+}
+
 /// What a survey measures, which fixes its scale.
 public enum SurveyKind: ProtoEnum {
     /// Not given; refused.
@@ -217,6 +1017,123 @@ public enum NpsCategory: ProtoEnum {
     }
 }
 
+/// Why an invitation is or is not sent.
+public enum InvitationDecision: ProtoEnum {
+    /// Not given.
+    case unspecified
+    /// Send it: no throttle holds it back.
+    case send
+    /// Not sent: the customer was invited to (or answered) this survey within its recontact period.
+    case recontactPeriod
+    /// Not sent: the customer already has the most invitations allowed across all surveys.
+    case customerCap
+    /// Not sent: the account is cancelled and the survey is not the offboarding one.
+    case accountCancelled
+    /// Not sent: the survey asked for does not exist (only for invitations made from events).
+    case noSurvey
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [InvitationDecision] = [
+        .unspecified, .send, .recontactPeriod, .customerCap, .accountCancelled, .noSurvey,
+    ]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .send: 1
+        case .recontactPeriod: 2
+        case .customerCap: 3
+        case .accountCancelled: 4
+        case .noSurvey: 5
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .send
+        case 2: self = .recontactPeriod
+        case 3: self = .customerCap
+        case 4: self = .accountCancelled
+        case 5: self = .noSurvey
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// The periods a report's trend is cut into (UTC calendar).
+public enum ReportPeriod: ProtoEnum {
+    /// No trend: one cell per group for the whole window.
+    case unspecified
+    /// Weeks starting on Monday.
+    case week
+    /// Calendar months.
+    case month
+    /// Calendar quarters.
+    case quarter
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [ReportPeriod] = [.unspecified, .week, .month, .quarter]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .week: 1
+        case .month: 2
+        case .quarter: 3
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .week
+        case 2: self = .month
+        case 3: self = .quarter
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
+/// What a report's rows are grouped by.
+public enum ReportGrouping: ProtoEnum {
+    /// No grouping: one row for everyone.
+    case unspecified
+    /// By the account's segment when it answered.
+    case segment
+    /// By the survey's touchpoint.
+    case touchpoint
+    /// A number without a declared case, e.g. from a peer built from a newer .proto file.
+    case unrecognized(Int32)
+
+    /// The declared cases, in declaration order; `unrecognized` is not among them.
+    public static let allCases: [ReportGrouping] = [.unspecified, .segment, .touchpoint]
+
+    public var rawValue: Int32 {
+        switch self {
+        case .unspecified: 0
+        case .segment: 1
+        case .touchpoint: 2
+        case .unrecognized(let number): number
+        }
+    }
+
+    public init(rawValue: Int32) {
+        switch rawValue {
+        case 0: self = .unspecified
+        case 1: self = .segment
+        case 2: self = .touchpoint
+        default: self = .unrecognized(rawValue)
+        }
+    }
+}
+
 // MARK: - Conversion to and from protobuf-c
 
 extension SurveyResponse: CMessageConvertible {
@@ -306,6 +1223,924 @@ extension ResponseRecorded: ProtoJSON {
     }
 }
 
+extension Survey: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Survey {
+        var cMessage = Cx__V1__Survey()
+        cx__v1__survey__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Survey) {
+        self.init()
+        self.surveyId = String(protobufCString: cMessage.survey_id)
+        self.kind = SurveyKind(cValue: cMessage.kind)
+        self.touchpoint = Touchpoint(cValue: cMessage.touchpoint)
+        self.question = String(protobufCString: cMessage.question)
+        self.recontactDays = cMessage.recontact_days
+        self.createdAtMs = cMessage.created_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Survey {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.survey_id = arena.cString(self.surveyId)
+        cMessage.kind = self.kind.cValue
+        cMessage.touchpoint = self.touchpoint.cValue
+        cMessage.question = arena.cString(self.question)
+        cMessage.recontact_days = self.recontactDays
+        cMessage.created_at_ms = self.createdAtMs
+        return cMessage
+    }
+}
+
+extension Survey: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("touchpoint", JSONValue(self.touchpoint)))
+        members.append(JSONMember("question", JSONValue(self.question)))
+        members.append(JSONMember("recontact_days", JSONValue(self.recontactDays)))
+        members.append(JSONMember("created_at_ms", JSONValue(self.createdAtMs)))
+        return .object(members)
+    }
+}
+
+extension DefineSurveyRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__DefineSurveyRequest {
+        var cMessage = Cx__V1__DefineSurveyRequest()
+        cx__v1__define_survey_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__DefineSurveyRequest) {
+        self.init()
+        self.survey = cMessage.survey.map { Survey(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__DefineSurveyRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.survey = self.survey.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension DefineSurveyRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("survey", self.survey.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension DefineSurveyResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__DefineSurveyResponse {
+        var cMessage = Cx__V1__DefineSurveyResponse()
+        cx__v1__define_survey_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__DefineSurveyResponse) {
+        self.init()
+        self.survey = cMessage.survey.map { Survey(cMessageAt: $0) }
+        self.created = cMessage.created != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__DefineSurveyResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.survey = self.survey.map { arena.message($0) }
+        cMessage.created = self.created ? 1 : 0
+        return cMessage
+    }
+}
+
+extension DefineSurveyResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("survey", self.survey.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("created", JSONValue(self.created)))
+        return .object(members)
+    }
+}
+
+extension ListSurveysRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListSurveysRequest {
+        var cMessage = Cx__V1__ListSurveysRequest()
+        cx__v1__list_surveys_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListSurveysRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListSurveysRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension ListSurveysRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension SurveySummary: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SurveySummary {
+        var cMessage = Cx__V1__SurveySummary()
+        cx__v1__survey_summary__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SurveySummary) {
+        self.init()
+        self.survey = cMessage.survey.map { Survey(cMessageAt: $0) }
+        self.invitations = cMessage.invitations
+        self.responses = cMessage.responses
+        self.responseRate = cMessage.response_rate
+        self.answeredInvitations = cMessage.answered_invitations
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SurveySummary {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.survey = self.survey.map { arena.message($0) }
+        cMessage.invitations = self.invitations
+        cMessage.responses = self.responses
+        cMessage.response_rate = self.responseRate
+        cMessage.answered_invitations = self.answeredInvitations
+        return cMessage
+    }
+}
+
+extension SurveySummary: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("survey", self.survey.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("invitations", JSONValue(self.invitations)))
+        members.append(JSONMember("responses", JSONValue(self.responses)))
+        members.append(JSONMember("response_rate", JSONValue(self.responseRate)))
+        members.append(JSONMember("answered_invitations", JSONValue(self.answeredInvitations)))
+        return .object(members)
+    }
+}
+
+extension ListSurveysResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListSurveysResponse {
+        var cMessage = Cx__V1__ListSurveysResponse()
+        cx__v1__list_surveys_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListSurveysResponse) {
+        self.init()
+        self.surveys = Array(cElements: cMessage.surveys, count: cMessage.n_surveys) { SurveySummary(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListSurveysResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_surveys = self.surveys.count
+        cMessage.surveys = arena.array(self.surveys) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListSurveysResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("surveys", .array(self.surveys.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension InvitationLimits: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InvitationLimits {
+        var cMessage = Cx__V1__InvitationLimits()
+        cx__v1__invitation_limits__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InvitationLimits) {
+        self.init()
+        self.customerCap = cMessage.customer_cap
+        self.capWindowDays = cMessage.cap_window_days
+        self.updatedAtMs = cMessage.updated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InvitationLimits {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer_cap = self.customerCap
+        cMessage.cap_window_days = self.capWindowDays
+        cMessage.updated_at_ms = self.updatedAtMs
+        return cMessage
+    }
+}
+
+extension InvitationLimits: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer_cap", JSONValue(self.customerCap)))
+        members.append(JSONMember("cap_window_days", JSONValue(self.capWindowDays)))
+        members.append(JSONMember("updated_at_ms", JSONValue(self.updatedAtMs)))
+        return .object(members)
+    }
+}
+
+extension SetInvitationLimitsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetInvitationLimitsRequest {
+        var cMessage = Cx__V1__SetInvitationLimitsRequest()
+        cx__v1__set_invitation_limits_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetInvitationLimitsRequest) {
+        self.init()
+        self.limits = cMessage.limits.map { InvitationLimits(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetInvitationLimitsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.limits = self.limits.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SetInvitationLimitsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("limits", self.limits.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension InvitationLimitsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InvitationLimitsResponse {
+        var cMessage = Cx__V1__InvitationLimitsResponse()
+        cx__v1__invitation_limits_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InvitationLimitsResponse) {
+        self.init()
+        self.limits = cMessage.limits.map { InvitationLimits(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InvitationLimitsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.limits = self.limits.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension InvitationLimitsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("limits", self.limits.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetInvitationLimitsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetInvitationLimitsRequest {
+        var cMessage = Cx__V1__GetInvitationLimitsRequest()
+        cx__v1__get_invitation_limits_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetInvitationLimitsRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetInvitationLimitsRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetInvitationLimitsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension Invitation: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__Invitation {
+        var cMessage = Cx__V1__Invitation()
+        cx__v1__invitation__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__Invitation) {
+        self.init()
+        self.invitationId = String(protobufCString: cMessage.invitation_id)
+        self.surveyId = String(protobufCString: cMessage.survey_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.invitedAtMs = cMessage.invited_at_ms
+        self.origin = String(protobufCString: cMessage.origin)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__Invitation {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.invitation_id = arena.cString(self.invitationId)
+        cMessage.survey_id = arena.cString(self.surveyId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.invited_at_ms = self.invitedAtMs
+        cMessage.origin = arena.cString(self.origin)
+        return cMessage
+    }
+}
+
+extension Invitation: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("invitation_id", JSONValue(self.invitationId)))
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("invited_at_ms", JSONValue(self.invitedAtMs)))
+        members.append(JSONMember("origin", JSONValue(self.origin)))
+        return .object(members)
+    }
+}
+
+extension RequestInvitationRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RequestInvitationRequest {
+        var cMessage = Cx__V1__RequestInvitationRequest()
+        cx__v1__request_invitation_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RequestInvitationRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.surveyId = String(protobufCString: cMessage.survey_id)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RequestInvitationRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.survey_id = arena.cString(self.surveyId)
+        return cMessage
+    }
+}
+
+extension RequestInvitationRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        return .object(members)
+    }
+}
+
+extension RequestInvitationResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RequestInvitationResponse {
+        var cMessage = Cx__V1__RequestInvitationResponse()
+        cx__v1__request_invitation_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RequestInvitationResponse) {
+        self.init()
+        self.send = cMessage.send != 0
+        self.decision = InvitationDecision(cValue: cMessage.decision)
+        self.reason = String(protobufCString: cMessage.reason)
+        self.invitation = cMessage.invitation.map { Invitation(cMessageAt: $0) }
+        self.nextEligibleAtMs = cMessage.next_eligible_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RequestInvitationResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.send = self.send ? 1 : 0
+        cMessage.decision = self.decision.cValue
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.invitation = self.invitation.map { arena.message($0) }
+        cMessage.next_eligible_at_ms = self.nextEligibleAtMs
+        return cMessage
+    }
+}
+
+extension RequestInvitationResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("send", JSONValue(self.send)))
+        members.append(JSONMember("decision", JSONValue(self.decision)))
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("invitation", self.invitation.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("next_eligible_at_ms", JSONValue(self.nextEligibleAtMs)))
+        return .object(members)
+    }
+}
+
+extension InvitationCreated: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InvitationCreated {
+        var cMessage = Cx__V1__InvitationCreated()
+        cx__v1__invitation_created__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InvitationCreated) {
+        self.init()
+        self.invitation = cMessage.invitation.map { Invitation(cMessageAt: $0) }
+        self.kind = SurveyKind(cValue: cMessage.kind)
+        self.touchpoint = Touchpoint(cValue: cMessage.touchpoint)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InvitationCreated {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.invitation = self.invitation.map { arena.message($0) }
+        cMessage.kind = self.kind.cValue
+        cMessage.touchpoint = self.touchpoint.cValue
+        return cMessage
+    }
+}
+
+extension InvitationCreated: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("invitation", self.invitation.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("touchpoint", JSONValue(self.touchpoint)))
+        return .object(members)
+    }
+}
+
+extension RecordResponseRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordResponseRequest {
+        var cMessage = Cx__V1__RecordResponseRequest()
+        cx__v1__record_response_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordResponseRequest) {
+        self.init()
+        self.responseId = String(protobufCString: cMessage.response_id)
+        self.surveyId = String(protobufCString: cMessage.survey_id)
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.score = cMessage.score
+        self.comment = String(protobufCString: cMessage.comment)
+        self.channel = String(protobufCString: cMessage.channel)
+        self.answeredAtMs = cMessage.answered_at_ms
+        self.cancellationReason = String(protobufCString: cMessage.cancellation_reason)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordResponseRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.response_id = arena.cString(self.responseId)
+        cMessage.survey_id = arena.cString(self.surveyId)
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.score = self.score
+        cMessage.comment = arena.cString(self.comment)
+        cMessage.channel = arena.cString(self.channel)
+        cMessage.answered_at_ms = self.answeredAtMs
+        cMessage.cancellation_reason = arena.cString(self.cancellationReason)
+        return cMessage
+    }
+}
+
+extension RecordResponseRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("response_id", JSONValue(self.responseId)))
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("score", JSONValue(self.score)))
+        members.append(JSONMember("comment", JSONValue(self.comment)))
+        members.append(JSONMember("channel", JSONValue(self.channel)))
+        members.append(JSONMember("answered_at_ms", JSONValue(self.answeredAtMs)))
+        members.append(JSONMember("cancellation_reason", JSONValue(self.cancellationReason)))
+        return .object(members)
+    }
+}
+
+extension RecordResponseResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__RecordResponseResponse {
+        var cMessage = Cx__V1__RecordResponseResponse()
+        cx__v1__record_response_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__RecordResponseResponse) {
+        self.init()
+        self.response = cMessage.response.map { SurveyResponse(cMessageAt: $0) }
+        self.recorded = cMessage.recorded != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__RecordResponseResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.response = self.response.map { arena.message($0) }
+        cMessage.recorded = self.recorded ? 1 : 0
+        return cMessage
+    }
+}
+
+extension RecordResponseResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("response", self.response.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("recorded", JSONValue(self.recorded)))
+        return .object(members)
+    }
+}
+
+extension ScoreReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoreReportRequest {
+        var cMessage = Cx__V1__ScoreReportRequest()
+        cx__v1__score_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoreReportRequest) {
+        self.init()
+        self.kind = SurveyKind(cValue: cMessage.kind)
+        self.by = ReportGrouping(cValue: cMessage.by)
+        self.period = ReportPeriod(cValue: cMessage.period)
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+        self.minAnswers = cMessage.min_answers
+        self.latestPerCustomer = cMessage.latest_per_customer != 0
+        self.surveyId = String(protobufCString: cMessage.survey_id)
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoreReportRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.kind = self.kind.cValue
+        cMessage.by = self.by.cValue
+        cMessage.period = self.period.cValue
+        cMessage.window = self.window.map { arena.message($0) }
+        cMessage.min_answers = self.minAnswers
+        cMessage.latest_per_customer = self.latestPerCustomer ? 1 : 0
+        cMessage.survey_id = arena.cString(self.surveyId)
+        return cMessage
+    }
+}
+
+extension ScoreReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("by", JSONValue(self.by)))
+        members.append(JSONMember("period", JSONValue(self.period)))
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("min_answers", JSONValue(self.minAnswers)))
+        members.append(JSONMember("latest_per_customer", JSONValue(self.latestPerCustomer)))
+        members.append(JSONMember("survey_id", JSONValue(self.surveyId)))
+        return .object(members)
+    }
+}
+
+extension ScoreCell: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoreCell {
+        var cMessage = Cx__V1__ScoreCell()
+        cx__v1__score_cell__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoreCell) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.touchpoint = Touchpoint(cValue: cMessage.touchpoint)
+        self.periodStartMs = cMessage.period_start_ms
+        self.answers = cMessage.answers
+        self.tooFew = cMessage.too_few != 0
+        self.score = cMessage.score
+        self.marginOfError = cMessage.margin_of_error
+        self.promoters = cMessage.promoters
+        self.passives = cMessage.passives
+        self.detractors = cMessage.detractors
+        self.favourable = cMessage.favourable
+        self.favourablePercent = cMessage.favourable_percent
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoreCell {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.touchpoint = self.touchpoint.cValue
+        cMessage.period_start_ms = self.periodStartMs
+        cMessage.answers = self.answers
+        cMessage.too_few = self.tooFew ? 1 : 0
+        cMessage.score = self.score
+        cMessage.margin_of_error = self.marginOfError
+        cMessage.promoters = self.promoters
+        cMessage.passives = self.passives
+        cMessage.detractors = self.detractors
+        cMessage.favourable = self.favourable
+        cMessage.favourable_percent = self.favourablePercent
+        return cMessage
+    }
+}
+
+extension ScoreCell: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("touchpoint", JSONValue(self.touchpoint)))
+        members.append(JSONMember("period_start_ms", JSONValue(self.periodStartMs)))
+        members.append(JSONMember("answers", JSONValue(self.answers)))
+        members.append(JSONMember("too_few", JSONValue(self.tooFew)))
+        members.append(JSONMember("score", JSONValue(self.score)))
+        members.append(JSONMember("margin_of_error", JSONValue(self.marginOfError)))
+        members.append(JSONMember("promoters", JSONValue(self.promoters)))
+        members.append(JSONMember("passives", JSONValue(self.passives)))
+        members.append(JSONMember("detractors", JSONValue(self.detractors)))
+        members.append(JSONMember("favourable", JSONValue(self.favourable)))
+        members.append(JSONMember("favourable_percent", JSONValue(self.favourablePercent)))
+        return .object(members)
+    }
+}
+
+extension SegmentRepresentation: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SegmentRepresentation {
+        var cMessage = Cx__V1__SegmentRepresentation()
+        cx__v1__segment_representation__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SegmentRepresentation) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.answers = cMessage.answers
+        self.answerShare = cMessage.answer_share
+        self.customers = cMessage.customers
+        self.customerShare = cMessage.customer_share
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SegmentRepresentation {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.answers = self.answers
+        cMessage.answer_share = self.answerShare
+        cMessage.customers = self.customers
+        cMessage.customer_share = self.customerShare
+        return cMessage
+    }
+}
+
+extension SegmentRepresentation: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("answers", JSONValue(self.answers)))
+        members.append(JSONMember("answer_share", JSONValue(self.answerShare)))
+        members.append(JSONMember("customers", JSONValue(self.customers)))
+        members.append(JSONMember("customer_share", JSONValue(self.customerShare)))
+        return .object(members)
+    }
+}
+
+extension ScoreReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ScoreReportResponse {
+        var cMessage = Cx__V1__ScoreReportResponse()
+        cx__v1__score_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ScoreReportResponse) {
+        self.init()
+        self.kind = SurveyKind(cValue: cMessage.kind)
+        self.minAnswers = cMessage.min_answers
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+        self.cells = Array(cElements: cMessage.cells, count: cMessage.n_cells) { ScoreCell(cMessageAt: $0) }
+        self.representation = Array(cElements: cMessage.representation, count: cMessage.n_representation) {
+            SegmentRepresentation(cMessageAt: $0)
+        }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ScoreReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.kind = self.kind.cValue
+        cMessage.min_answers = self.minAnswers
+        cMessage.window = self.window.map { arena.message($0) }
+        cMessage.n_cells = self.cells.count
+        cMessage.cells = arena.array(self.cells) { arena.message($0) }
+        cMessage.n_representation = self.representation.count
+        cMessage.representation = arena.array(self.representation) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ScoreReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("min_answers", JSONValue(self.minAnswers)))
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("cells", .array(self.cells.map { JSONValue($0) })))
+        members.append(JSONMember("representation", .array(self.representation.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension TopIssuesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__TopIssuesRequest {
+        var cMessage = Cx__V1__TopIssuesRequest()
+        cx__v1__top_issues_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__TopIssuesRequest) {
+        self.init()
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+        self.minCount = cMessage.min_count
+        self.limit = cMessage.limit
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__TopIssuesRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.window = self.window.map { arena.message($0) }
+        cMessage.min_count = self.minCount
+        cMessage.limit = self.limit
+        return cMessage
+    }
+}
+
+extension TopIssuesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("min_count", JSONValue(self.minCount)))
+        members.append(JSONMember("limit", JSONValue(self.limit)))
+        return .object(members)
+    }
+}
+
+extension IssueTerm: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__IssueTerm {
+        var cMessage = Cx__V1__IssueTerm()
+        cx__v1__issue_term__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__IssueTerm) {
+        self.init()
+        self.term = String(protobufCString: cMessage.term)
+        self.detractorComments = cMessage.detractor_comments
+        self.promoterComments = cMessage.promoter_comments
+        self.lift = cMessage.lift
+        self.examples = Array(cElements: cMessage.examples, count: cMessage.n_examples) { String(protobufCString: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__IssueTerm {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.term = arena.cString(self.term)
+        cMessage.detractor_comments = self.detractorComments
+        cMessage.promoter_comments = self.promoterComments
+        cMessage.lift = self.lift
+        cMessage.n_examples = self.examples.count
+        cMessage.examples = arena.array(self.examples) { arena.cString($0) }
+        return cMessage
+    }
+}
+
+extension IssueTerm: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("term", JSONValue(self.term)))
+        members.append(JSONMember("detractor_comments", JSONValue(self.detractorComments)))
+        members.append(JSONMember("promoter_comments", JSONValue(self.promoterComments)))
+        members.append(JSONMember("lift", JSONValue(self.lift)))
+        members.append(JSONMember("examples", .array(self.examples.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension TopIssuesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__TopIssuesResponse {
+        var cMessage = Cx__V1__TopIssuesResponse()
+        cx__v1__top_issues_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__TopIssuesResponse) {
+        self.init()
+        self.issues = Array(cElements: cMessage.issues, count: cMessage.n_issues) { IssueTerm(cMessageAt: $0) }
+        self.detractorComments = cMessage.detractor_comments
+        self.promoterComments = cMessage.promoter_comments
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__TopIssuesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_issues = self.issues.count
+        cMessage.issues = arena.array(self.issues) { arena.message($0) }
+        cMessage.detractor_comments = self.detractorComments
+        cMessage.promoter_comments = self.promoterComments
+        return cMessage
+    }
+}
+
+extension TopIssuesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("issues", .array(self.issues.map { JSONValue($0) })))
+        members.append(JSONMember("detractor_comments", JSONValue(self.detractorComments)))
+        members.append(JSONMember("promoter_comments", JSONValue(self.promoterComments)))
+        return .object(members)
+    }
+}
+
+extension OffboardingReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OffboardingReportRequest {
+        var cMessage = Cx__V1__OffboardingReportRequest()
+        cx__v1__offboarding_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OffboardingReportRequest) {
+        self.init()
+        self.window = cMessage.window.map { TimeRange(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OffboardingReportRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.window = self.window.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension OffboardingReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("window", self.window.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension CancellationReasonCount: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__CancellationReasonCount {
+        var cMessage = Cx__V1__CancellationReasonCount()
+        cx__v1__cancellation_reason_count__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__CancellationReasonCount) {
+        self.init()
+        self.reason = String(protobufCString: cMessage.reason)
+        self.answers = cMessage.answers
+        self.cameBack = cMessage.came_back
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__CancellationReasonCount {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.reason = arena.cString(self.reason)
+        cMessage.answers = self.answers
+        cMessage.came_back = self.cameBack
+        return cMessage
+    }
+}
+
+extension CancellationReasonCount: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("reason", JSONValue(self.reason)))
+        members.append(JSONMember("answers", JSONValue(self.answers)))
+        members.append(JSONMember("came_back", JSONValue(self.cameBack)))
+        return .object(members)
+    }
+}
+
+extension OffboardingReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OffboardingReportResponse {
+        var cMessage = Cx__V1__OffboardingReportResponse()
+        cx__v1__offboarding_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OffboardingReportResponse) {
+        self.init()
+        self.exitAnswers = cMessage.exit_answers
+        self.reasons = Array(cElements: cMessage.reasons, count: cMessage.n_reasons) {
+            CancellationReasonCount(cMessageAt: $0)
+        }
+        self.everCancelled = cMessage.ever_cancelled
+        self.resurrected = cMessage.resurrected
+        self.resurrectionRate = cMessage.resurrection_rate
+        self.revenueAfterReturn = Array(
+            cElements: cMessage.revenue_after_return, count: cMessage.n_revenue_after_return
+        ) { Money(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OffboardingReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.exit_answers = self.exitAnswers
+        cMessage.n_reasons = self.reasons.count
+        cMessage.reasons = arena.array(self.reasons) { arena.message($0) }
+        cMessage.ever_cancelled = self.everCancelled
+        cMessage.resurrected = self.resurrected
+        cMessage.resurrection_rate = self.resurrectionRate
+        cMessage.n_revenue_after_return = self.revenueAfterReturn.count
+        cMessage.revenue_after_return = arena.array(self.revenueAfterReturn) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension OffboardingReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("exit_answers", JSONValue(self.exitAnswers)))
+        members.append(JSONMember("reasons", .array(self.reasons.map { JSONValue($0) })))
+        members.append(JSONMember("ever_cancelled", JSONValue(self.everCancelled)))
+        members.append(JSONMember("resurrected", JSONValue(self.resurrected)))
+        members.append(JSONMember("resurrection_rate", JSONValue(self.resurrectionRate)))
+        members.append(JSONMember("revenue_after_return", .array(self.revenueAfterReturn.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
 extension SurveyKind {
     init(cValue: Cx__V1__SurveyKind) {
         self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
@@ -370,6 +2205,73 @@ extension NpsCategory: ProtoJSONEnum {
         case .promoter: "NPS_CATEGORY_PROMOTER"
         case .passive: "NPS_CATEGORY_PASSIVE"
         case .detractor: "NPS_CATEGORY_DETRACTOR"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension InvitationDecision {
+    init(cValue: Cx__V1__InvitationDecision) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__InvitationDecision {
+        Cx__V1__InvitationDecision(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension InvitationDecision: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "INVITATION_DECISION_UNSPECIFIED"
+        case .send: "INVITATION_DECISION_SEND"
+        case .recontactPeriod: "INVITATION_DECISION_RECONTACT_PERIOD"
+        case .customerCap: "INVITATION_DECISION_CUSTOMER_CAP"
+        case .accountCancelled: "INVITATION_DECISION_ACCOUNT_CANCELLED"
+        case .noSurvey: "INVITATION_DECISION_NO_SURVEY"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension ReportPeriod {
+    init(cValue: Cx__V1__ReportPeriod) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__ReportPeriod {
+        Cx__V1__ReportPeriod(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ReportPeriod: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "REPORT_PERIOD_UNSPECIFIED"
+        case .week: "REPORT_PERIOD_WEEK"
+        case .month: "REPORT_PERIOD_MONTH"
+        case .quarter: "REPORT_PERIOD_QUARTER"
+        case .unrecognized: nil
+        }
+    }
+}
+
+extension ReportGrouping {
+    init(cValue: Cx__V1__ReportGrouping) {
+        self.init(rawValue: Int32(truncatingIfNeeded: cValue.rawValue))
+    }
+
+    var cValue: Cx__V1__ReportGrouping {
+        Cx__V1__ReportGrouping(rawValue: .init(truncatingIfNeeded: rawValue))
+    }
+}
+
+extension ReportGrouping: ProtoJSONEnum {
+    public var protoValueName: String? {
+        switch self {
+        case .unspecified: "REPORT_GROUPING_UNSPECIFIED"
+        case .segment: "REPORT_GROUPING_SEGMENT"
+        case .touchpoint: "REPORT_GROUPING_TOUCHPOINT"
         case .unrecognized: nil
         }
     }

@@ -97,6 +97,1176 @@ void   cx__v1__response_recorded__free_unpacked
   assert(message->base.descriptor == &cx__v1__response_recorded__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__survey__init
+                     (Cx__V1__Survey         *message)
+{
+  static const Cx__V1__Survey init_value = CX__V1__SURVEY__INIT;
+  *message = init_value;
+}
+size_t cx__v1__survey__get_packed_size
+                     (const Cx__V1__Survey *message)
+{
+  assert(message->base.descriptor == &cx__v1__survey__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__survey__pack
+                     (const Cx__V1__Survey *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__survey__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__survey__pack_to_buffer
+                     (const Cx__V1__Survey *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__survey__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Survey *
+       cx__v1__survey__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Survey *)
+     protobuf_c_message_unpack (&cx__v1__survey__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__survey__free_unpacked
+                     (Cx__V1__Survey *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__survey__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__define_survey_request__init
+                     (Cx__V1__DefineSurveyRequest         *message)
+{
+  static const Cx__V1__DefineSurveyRequest init_value = CX__V1__DEFINE_SURVEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__define_survey_request__get_packed_size
+                     (const Cx__V1__DefineSurveyRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__define_survey_request__pack
+                     (const Cx__V1__DefineSurveyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__define_survey_request__pack_to_buffer
+                     (const Cx__V1__DefineSurveyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__DefineSurveyRequest *
+       cx__v1__define_survey_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__DefineSurveyRequest *)
+     protobuf_c_message_unpack (&cx__v1__define_survey_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__define_survey_request__free_unpacked
+                     (Cx__V1__DefineSurveyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__define_survey_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__define_survey_response__init
+                     (Cx__V1__DefineSurveyResponse         *message)
+{
+  static const Cx__V1__DefineSurveyResponse init_value = CX__V1__DEFINE_SURVEY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__define_survey_response__get_packed_size
+                     (const Cx__V1__DefineSurveyResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__define_survey_response__pack
+                     (const Cx__V1__DefineSurveyResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__define_survey_response__pack_to_buffer
+                     (const Cx__V1__DefineSurveyResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__define_survey_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__DefineSurveyResponse *
+       cx__v1__define_survey_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__DefineSurveyResponse *)
+     protobuf_c_message_unpack (&cx__v1__define_survey_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__define_survey_response__free_unpacked
+                     (Cx__V1__DefineSurveyResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__define_survey_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_surveys_request__init
+                     (Cx__V1__ListSurveysRequest         *message)
+{
+  static const Cx__V1__ListSurveysRequest init_value = CX__V1__LIST_SURVEYS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_surveys_request__get_packed_size
+                     (const Cx__V1__ListSurveysRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_surveys_request__pack
+                     (const Cx__V1__ListSurveysRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_surveys_request__pack_to_buffer
+                     (const Cx__V1__ListSurveysRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListSurveysRequest *
+       cx__v1__list_surveys_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListSurveysRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_surveys_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_surveys_request__free_unpacked
+                     (Cx__V1__ListSurveysRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_surveys_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__survey_summary__init
+                     (Cx__V1__SurveySummary         *message)
+{
+  static const Cx__V1__SurveySummary init_value = CX__V1__SURVEY_SUMMARY__INIT;
+  *message = init_value;
+}
+size_t cx__v1__survey_summary__get_packed_size
+                     (const Cx__V1__SurveySummary *message)
+{
+  assert(message->base.descriptor == &cx__v1__survey_summary__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__survey_summary__pack
+                     (const Cx__V1__SurveySummary *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__survey_summary__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__survey_summary__pack_to_buffer
+                     (const Cx__V1__SurveySummary *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__survey_summary__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SurveySummary *
+       cx__v1__survey_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SurveySummary *)
+     protobuf_c_message_unpack (&cx__v1__survey_summary__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__survey_summary__free_unpacked
+                     (Cx__V1__SurveySummary *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__survey_summary__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_surveys_response__init
+                     (Cx__V1__ListSurveysResponse         *message)
+{
+  static const Cx__V1__ListSurveysResponse init_value = CX__V1__LIST_SURVEYS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_surveys_response__get_packed_size
+                     (const Cx__V1__ListSurveysResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_surveys_response__pack
+                     (const Cx__V1__ListSurveysResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_surveys_response__pack_to_buffer
+                     (const Cx__V1__ListSurveysResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_surveys_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListSurveysResponse *
+       cx__v1__list_surveys_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListSurveysResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_surveys_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_surveys_response__free_unpacked
+                     (Cx__V1__ListSurveysResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_surveys_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invitation_limits__init
+                     (Cx__V1__InvitationLimits         *message)
+{
+  static const Cx__V1__InvitationLimits init_value = CX__V1__INVITATION_LIMITS__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation_limits__get_packed_size
+                     (const Cx__V1__InvitationLimits *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation_limits__pack
+                     (const Cx__V1__InvitationLimits *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation_limits__pack_to_buffer
+                     (const Cx__V1__InvitationLimits *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InvitationLimits *
+       cx__v1__invitation_limits__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InvitationLimits *)
+     protobuf_c_message_unpack (&cx__v1__invitation_limits__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation_limits__free_unpacked
+                     (Cx__V1__InvitationLimits *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation_limits__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_invitation_limits_request__init
+                     (Cx__V1__SetInvitationLimitsRequest         *message)
+{
+  static const Cx__V1__SetInvitationLimitsRequest init_value = CX__V1__SET_INVITATION_LIMITS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_invitation_limits_request__get_packed_size
+                     (const Cx__V1__SetInvitationLimitsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_invitation_limits_request__pack
+                     (const Cx__V1__SetInvitationLimitsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetInvitationLimitsRequest *
+       cx__v1__set_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetInvitationLimitsRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_invitation_limits_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_invitation_limits_request__free_unpacked
+                     (Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_invitation_limits_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invitation_limits_response__init
+                     (Cx__V1__InvitationLimitsResponse         *message)
+{
+  static const Cx__V1__InvitationLimitsResponse init_value = CX__V1__INVITATION_LIMITS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation_limits_response__get_packed_size
+                     (const Cx__V1__InvitationLimitsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation_limits_response__pack
+                     (const Cx__V1__InvitationLimitsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation_limits_response__pack_to_buffer
+                     (const Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InvitationLimitsResponse *
+       cx__v1__invitation_limits_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InvitationLimitsResponse *)
+     protobuf_c_message_unpack (&cx__v1__invitation_limits_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation_limits_response__free_unpacked
+                     (Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation_limits_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_invitation_limits_request__init
+                     (Cx__V1__GetInvitationLimitsRequest         *message)
+{
+  static const Cx__V1__GetInvitationLimitsRequest init_value = CX__V1__GET_INVITATION_LIMITS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_invitation_limits_request__get_packed_size
+                     (const Cx__V1__GetInvitationLimitsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_invitation_limits_request__pack
+                     (const Cx__V1__GetInvitationLimitsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetInvitationLimitsRequest *
+       cx__v1__get_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetInvitationLimitsRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_invitation_limits_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_invitation_limits_request__free_unpacked
+                     (Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_invitation_limits_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invitation__init
+                     (Cx__V1__Invitation         *message)
+{
+  static const Cx__V1__Invitation init_value = CX__V1__INVITATION__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation__get_packed_size
+                     (const Cx__V1__Invitation *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation__pack
+                     (const Cx__V1__Invitation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation__pack_to_buffer
+                     (const Cx__V1__Invitation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__Invitation *
+       cx__v1__invitation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__Invitation *)
+     protobuf_c_message_unpack (&cx__v1__invitation__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation__free_unpacked
+                     (Cx__V1__Invitation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__request_invitation_request__init
+                     (Cx__V1__RequestInvitationRequest         *message)
+{
+  static const Cx__V1__RequestInvitationRequest init_value = CX__V1__REQUEST_INVITATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__request_invitation_request__get_packed_size
+                     (const Cx__V1__RequestInvitationRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__request_invitation_request__pack
+                     (const Cx__V1__RequestInvitationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__request_invitation_request__pack_to_buffer
+                     (const Cx__V1__RequestInvitationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RequestInvitationRequest *
+       cx__v1__request_invitation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RequestInvitationRequest *)
+     protobuf_c_message_unpack (&cx__v1__request_invitation_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__request_invitation_request__free_unpacked
+                     (Cx__V1__RequestInvitationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__request_invitation_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__request_invitation_response__init
+                     (Cx__V1__RequestInvitationResponse         *message)
+{
+  static const Cx__V1__RequestInvitationResponse init_value = CX__V1__REQUEST_INVITATION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__request_invitation_response__get_packed_size
+                     (const Cx__V1__RequestInvitationResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__request_invitation_response__pack
+                     (const Cx__V1__RequestInvitationResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__request_invitation_response__pack_to_buffer
+                     (const Cx__V1__RequestInvitationResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__request_invitation_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RequestInvitationResponse *
+       cx__v1__request_invitation_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RequestInvitationResponse *)
+     protobuf_c_message_unpack (&cx__v1__request_invitation_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__request_invitation_response__free_unpacked
+                     (Cx__V1__RequestInvitationResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__request_invitation_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__invitation_created__init
+                     (Cx__V1__InvitationCreated         *message)
+{
+  static const Cx__V1__InvitationCreated init_value = CX__V1__INVITATION_CREATED__INIT;
+  *message = init_value;
+}
+size_t cx__v1__invitation_created__get_packed_size
+                     (const Cx__V1__InvitationCreated *message)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_created__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__invitation_created__pack
+                     (const Cx__V1__InvitationCreated *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_created__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__invitation_created__pack_to_buffer
+                     (const Cx__V1__InvitationCreated *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__invitation_created__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InvitationCreated *
+       cx__v1__invitation_created__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InvitationCreated *)
+     protobuf_c_message_unpack (&cx__v1__invitation_created__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__invitation_created__free_unpacked
+                     (Cx__V1__InvitationCreated *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__invitation_created__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_response_request__init
+                     (Cx__V1__RecordResponseRequest         *message)
+{
+  static const Cx__V1__RecordResponseRequest init_value = CX__V1__RECORD_RESPONSE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_response_request__get_packed_size
+                     (const Cx__V1__RecordResponseRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_response_request__pack
+                     (const Cx__V1__RecordResponseRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_response_request__pack_to_buffer
+                     (const Cx__V1__RecordResponseRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordResponseRequest *
+       cx__v1__record_response_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordResponseRequest *)
+     protobuf_c_message_unpack (&cx__v1__record_response_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_response_request__free_unpacked
+                     (Cx__V1__RecordResponseRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_response_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__record_response_response__init
+                     (Cx__V1__RecordResponseResponse         *message)
+{
+  static const Cx__V1__RecordResponseResponse init_value = CX__V1__RECORD_RESPONSE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__record_response_response__get_packed_size
+                     (const Cx__V1__RecordResponseResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__record_response_response__pack
+                     (const Cx__V1__RecordResponseResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__record_response_response__pack_to_buffer
+                     (const Cx__V1__RecordResponseResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__record_response_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__RecordResponseResponse *
+       cx__v1__record_response_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__RecordResponseResponse *)
+     protobuf_c_message_unpack (&cx__v1__record_response_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__record_response_response__free_unpacked
+                     (Cx__V1__RecordResponseResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__record_response_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__score_report_request__init
+                     (Cx__V1__ScoreReportRequest         *message)
+{
+  static const Cx__V1__ScoreReportRequest init_value = CX__V1__SCORE_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__score_report_request__get_packed_size
+                     (const Cx__V1__ScoreReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__score_report_request__pack
+                     (const Cx__V1__ScoreReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__score_report_request__pack_to_buffer
+                     (const Cx__V1__ScoreReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoreReportRequest *
+       cx__v1__score_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoreReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__score_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__score_report_request__free_unpacked
+                     (Cx__V1__ScoreReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__score_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__score_cell__init
+                     (Cx__V1__ScoreCell         *message)
+{
+  static const Cx__V1__ScoreCell init_value = CX__V1__SCORE_CELL__INIT;
+  *message = init_value;
+}
+size_t cx__v1__score_cell__get_packed_size
+                     (const Cx__V1__ScoreCell *message)
+{
+  assert(message->base.descriptor == &cx__v1__score_cell__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__score_cell__pack
+                     (const Cx__V1__ScoreCell *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__score_cell__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__score_cell__pack_to_buffer
+                     (const Cx__V1__ScoreCell *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__score_cell__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoreCell *
+       cx__v1__score_cell__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoreCell *)
+     protobuf_c_message_unpack (&cx__v1__score_cell__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__score_cell__free_unpacked
+                     (Cx__V1__ScoreCell *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__score_cell__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__segment_representation__init
+                     (Cx__V1__SegmentRepresentation         *message)
+{
+  static const Cx__V1__SegmentRepresentation init_value = CX__V1__SEGMENT_REPRESENTATION__INIT;
+  *message = init_value;
+}
+size_t cx__v1__segment_representation__get_packed_size
+                     (const Cx__V1__SegmentRepresentation *message)
+{
+  assert(message->base.descriptor == &cx__v1__segment_representation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__segment_representation__pack
+                     (const Cx__V1__SegmentRepresentation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__segment_representation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__segment_representation__pack_to_buffer
+                     (const Cx__V1__SegmentRepresentation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__segment_representation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SegmentRepresentation *
+       cx__v1__segment_representation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SegmentRepresentation *)
+     protobuf_c_message_unpack (&cx__v1__segment_representation__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__segment_representation__free_unpacked
+                     (Cx__V1__SegmentRepresentation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__segment_representation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__score_report_response__init
+                     (Cx__V1__ScoreReportResponse         *message)
+{
+  static const Cx__V1__ScoreReportResponse init_value = CX__V1__SCORE_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__score_report_response__get_packed_size
+                     (const Cx__V1__ScoreReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__score_report_response__pack
+                     (const Cx__V1__ScoreReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__score_report_response__pack_to_buffer
+                     (const Cx__V1__ScoreReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__score_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ScoreReportResponse *
+       cx__v1__score_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ScoreReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__score_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__score_report_response__free_unpacked
+                     (Cx__V1__ScoreReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__score_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__top_issues_request__init
+                     (Cx__V1__TopIssuesRequest         *message)
+{
+  static const Cx__V1__TopIssuesRequest init_value = CX__V1__TOP_ISSUES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__top_issues_request__get_packed_size
+                     (const Cx__V1__TopIssuesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__top_issues_request__pack
+                     (const Cx__V1__TopIssuesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__top_issues_request__pack_to_buffer
+                     (const Cx__V1__TopIssuesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__TopIssuesRequest *
+       cx__v1__top_issues_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__TopIssuesRequest *)
+     protobuf_c_message_unpack (&cx__v1__top_issues_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__top_issues_request__free_unpacked
+                     (Cx__V1__TopIssuesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__top_issues_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__issue_term__init
+                     (Cx__V1__IssueTerm         *message)
+{
+  static const Cx__V1__IssueTerm init_value = CX__V1__ISSUE_TERM__INIT;
+  *message = init_value;
+}
+size_t cx__v1__issue_term__get_packed_size
+                     (const Cx__V1__IssueTerm *message)
+{
+  assert(message->base.descriptor == &cx__v1__issue_term__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__issue_term__pack
+                     (const Cx__V1__IssueTerm *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__issue_term__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__issue_term__pack_to_buffer
+                     (const Cx__V1__IssueTerm *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__issue_term__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__IssueTerm *
+       cx__v1__issue_term__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__IssueTerm *)
+     protobuf_c_message_unpack (&cx__v1__issue_term__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__issue_term__free_unpacked
+                     (Cx__V1__IssueTerm *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__issue_term__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__top_issues_response__init
+                     (Cx__V1__TopIssuesResponse         *message)
+{
+  static const Cx__V1__TopIssuesResponse init_value = CX__V1__TOP_ISSUES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__top_issues_response__get_packed_size
+                     (const Cx__V1__TopIssuesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__top_issues_response__pack
+                     (const Cx__V1__TopIssuesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__top_issues_response__pack_to_buffer
+                     (const Cx__V1__TopIssuesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__top_issues_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__TopIssuesResponse *
+       cx__v1__top_issues_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__TopIssuesResponse *)
+     protobuf_c_message_unpack (&cx__v1__top_issues_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__top_issues_response__free_unpacked
+                     (Cx__V1__TopIssuesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__top_issues_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__offboarding_report_request__init
+                     (Cx__V1__OffboardingReportRequest         *message)
+{
+  static const Cx__V1__OffboardingReportRequest init_value = CX__V1__OFFBOARDING_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__offboarding_report_request__get_packed_size
+                     (const Cx__V1__OffboardingReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__offboarding_report_request__pack
+                     (const Cx__V1__OffboardingReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__offboarding_report_request__pack_to_buffer
+                     (const Cx__V1__OffboardingReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OffboardingReportRequest *
+       cx__v1__offboarding_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OffboardingReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__offboarding_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__offboarding_report_request__free_unpacked
+                     (Cx__V1__OffboardingReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__offboarding_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__cancellation_reason_count__init
+                     (Cx__V1__CancellationReasonCount         *message)
+{
+  static const Cx__V1__CancellationReasonCount init_value = CX__V1__CANCELLATION_REASON_COUNT__INIT;
+  *message = init_value;
+}
+size_t cx__v1__cancellation_reason_count__get_packed_size
+                     (const Cx__V1__CancellationReasonCount *message)
+{
+  assert(message->base.descriptor == &cx__v1__cancellation_reason_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__cancellation_reason_count__pack
+                     (const Cx__V1__CancellationReasonCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__cancellation_reason_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__cancellation_reason_count__pack_to_buffer
+                     (const Cx__V1__CancellationReasonCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__cancellation_reason_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__CancellationReasonCount *
+       cx__v1__cancellation_reason_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__CancellationReasonCount *)
+     protobuf_c_message_unpack (&cx__v1__cancellation_reason_count__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__cancellation_reason_count__free_unpacked
+                     (Cx__V1__CancellationReasonCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__cancellation_reason_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__offboarding_report_response__init
+                     (Cx__V1__OffboardingReportResponse         *message)
+{
+  static const Cx__V1__OffboardingReportResponse init_value = CX__V1__OFFBOARDING_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__offboarding_report_response__get_packed_size
+                     (const Cx__V1__OffboardingReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__offboarding_report_response__pack
+                     (const Cx__V1__OffboardingReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__offboarding_report_response__pack_to_buffer
+                     (const Cx__V1__OffboardingReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__offboarding_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OffboardingReportResponse *
+       cx__v1__offboarding_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OffboardingReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__offboarding_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__offboarding_report_response__free_unpacked
+                     (Cx__V1__OffboardingReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__offboarding_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__survey_response__field_descriptors[12] =
 {
   {
@@ -316,6 +1486,1877 @@ const ProtobufCMessageDescriptor cx__v1__response_recorded__descriptor =
   (ProtobufCMessageInit) cx__v1__response_recorded__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cx__v1__survey__field_descriptors[6] =
+{
+  {
+    "survey_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, survey_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, kind),
+    &cx__v1__survey_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "touchpoint",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, touchpoint),
+    &cx__v1__touchpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "question",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, question),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recontact_days",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, recontact_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Survey, created_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__survey__field_indices_by_name[] = {
+  5,   /* field[5] = created_at_ms */
+  1,   /* field[1] = kind */
+  3,   /* field[3] = question */
+  4,   /* field[4] = recontact_days */
+  0,   /* field[0] = survey_id */
+  2,   /* field[2] = touchpoint */
+};
+static const ProtobufCIntRange cx__v1__survey__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__survey__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Survey",
+  "Survey",
+  "Cx__V1__Survey",
+  "cx.v1",
+  sizeof(Cx__V1__Survey),
+  6,
+  cx__v1__survey__field_descriptors,
+  cx__v1__survey__field_indices_by_name,
+  1,  cx__v1__survey__number_ranges,
+  (ProtobufCMessageInit) cx__v1__survey__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__define_survey_request__field_descriptors[1] =
+{
+  {
+    "survey",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__DefineSurveyRequest, survey),
+    &cx__v1__survey__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__define_survey_request__field_indices_by_name[] = {
+  0,   /* field[0] = survey */
+};
+static const ProtobufCIntRange cx__v1__define_survey_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__define_survey_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.DefineSurveyRequest",
+  "DefineSurveyRequest",
+  "Cx__V1__DefineSurveyRequest",
+  "cx.v1",
+  sizeof(Cx__V1__DefineSurveyRequest),
+  1,
+  cx__v1__define_survey_request__field_descriptors,
+  cx__v1__define_survey_request__field_indices_by_name,
+  1,  cx__v1__define_survey_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__define_survey_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__define_survey_response__field_descriptors[2] =
+{
+  {
+    "survey",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__DefineSurveyResponse, survey),
+    &cx__v1__survey__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__DefineSurveyResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__define_survey_response__field_indices_by_name[] = {
+  1,   /* field[1] = created */
+  0,   /* field[0] = survey */
+};
+static const ProtobufCIntRange cx__v1__define_survey_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__define_survey_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.DefineSurveyResponse",
+  "DefineSurveyResponse",
+  "Cx__V1__DefineSurveyResponse",
+  "cx.v1",
+  sizeof(Cx__V1__DefineSurveyResponse),
+  2,
+  cx__v1__define_survey_response__field_descriptors,
+  cx__v1__define_survey_response__field_indices_by_name,
+  1,  cx__v1__define_survey_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__define_survey_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__list_surveys_request__field_descriptors NULL
+#define cx__v1__list_surveys_request__field_indices_by_name NULL
+#define cx__v1__list_surveys_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__list_surveys_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListSurveysRequest",
+  "ListSurveysRequest",
+  "Cx__V1__ListSurveysRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListSurveysRequest),
+  0,
+  cx__v1__list_surveys_request__field_descriptors,
+  cx__v1__list_surveys_request__field_indices_by_name,
+  0,  cx__v1__list_surveys_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_surveys_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__survey_summary__field_descriptors[5] =
+{
+  {
+    "survey",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, survey),
+    &cx__v1__survey__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invitations",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, invitations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "responses",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, responses),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "response_rate",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, response_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answered_invitations",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SurveySummary, answered_invitations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__survey_summary__field_indices_by_name[] = {
+  4,   /* field[4] = answered_invitations */
+  1,   /* field[1] = invitations */
+  3,   /* field[3] = response_rate */
+  2,   /* field[2] = responses */
+  0,   /* field[0] = survey */
+};
+static const ProtobufCIntRange cx__v1__survey_summary__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__survey_summary__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SurveySummary",
+  "SurveySummary",
+  "Cx__V1__SurveySummary",
+  "cx.v1",
+  sizeof(Cx__V1__SurveySummary),
+  5,
+  cx__v1__survey_summary__field_descriptors,
+  cx__v1__survey_summary__field_indices_by_name,
+  1,  cx__v1__survey_summary__number_ranges,
+  (ProtobufCMessageInit) cx__v1__survey_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_surveys_response__field_descriptors[1] =
+{
+  {
+    "surveys",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListSurveysResponse, n_surveys),
+    offsetof(Cx__V1__ListSurveysResponse, surveys),
+    &cx__v1__survey_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_surveys_response__field_indices_by_name[] = {
+  0,   /* field[0] = surveys */
+};
+static const ProtobufCIntRange cx__v1__list_surveys_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_surveys_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListSurveysResponse",
+  "ListSurveysResponse",
+  "Cx__V1__ListSurveysResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListSurveysResponse),
+  1,
+  cx__v1__list_surveys_response__field_descriptors,
+  cx__v1__list_surveys_response__field_indices_by_name,
+  1,  cx__v1__list_surveys_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_surveys_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation_limits__field_descriptors[3] =
+{
+  {
+    "customer_cap",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, customer_cap),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cap_window_days",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, cap_window_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimits, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation_limits__field_indices_by_name[] = {
+  1,   /* field[1] = cap_window_days */
+  0,   /* field[0] = customer_cap */
+  2,   /* field[2] = updated_at_ms */
+};
+static const ProtobufCIntRange cx__v1__invitation_limits__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation_limits__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationLimits",
+  "InvitationLimits",
+  "Cx__V1__InvitationLimits",
+  "cx.v1",
+  sizeof(Cx__V1__InvitationLimits),
+  3,
+  cx__v1__invitation_limits__field_descriptors,
+  cx__v1__invitation_limits__field_indices_by_name,
+  1,  cx__v1__invitation_limits__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation_limits__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_invitation_limits_request__field_descriptors[1] =
+{
+  {
+    "limits",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SetInvitationLimitsRequest, limits),
+    &cx__v1__invitation_limits__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_invitation_limits_request__field_indices_by_name[] = {
+  0,   /* field[0] = limits */
+};
+static const ProtobufCIntRange cx__v1__set_invitation_limits_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_invitation_limits_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetInvitationLimitsRequest",
+  "SetInvitationLimitsRequest",
+  "Cx__V1__SetInvitationLimitsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetInvitationLimitsRequest),
+  1,
+  cx__v1__set_invitation_limits_request__field_descriptors,
+  cx__v1__set_invitation_limits_request__field_indices_by_name,
+  1,  cx__v1__set_invitation_limits_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_invitation_limits_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation_limits_response__field_descriptors[1] =
+{
+  {
+    "limits",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationLimitsResponse, limits),
+    &cx__v1__invitation_limits__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation_limits_response__field_indices_by_name[] = {
+  0,   /* field[0] = limits */
+};
+static const ProtobufCIntRange cx__v1__invitation_limits_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation_limits_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationLimitsResponse",
+  "InvitationLimitsResponse",
+  "Cx__V1__InvitationLimitsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__InvitationLimitsResponse),
+  1,
+  cx__v1__invitation_limits_response__field_descriptors,
+  cx__v1__invitation_limits_response__field_indices_by_name,
+  1,  cx__v1__invitation_limits_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation_limits_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_invitation_limits_request__field_descriptors NULL
+#define cx__v1__get_invitation_limits_request__field_indices_by_name NULL
+#define cx__v1__get_invitation_limits_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_invitation_limits_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetInvitationLimitsRequest",
+  "GetInvitationLimitsRequest",
+  "Cx__V1__GetInvitationLimitsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetInvitationLimitsRequest),
+  0,
+  cx__v1__get_invitation_limits_request__field_descriptors,
+  cx__v1__get_invitation_limits_request__field_indices_by_name,
+  0,  cx__v1__get_invitation_limits_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_invitation_limits_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation__field_descriptors[5] =
+{
+  {
+    "invitation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Invitation, invitation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "survey_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Invitation, survey_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Invitation, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invited_at_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Invitation, invited_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "origin",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Invitation, origin),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation__field_indices_by_name[] = {
+  2,   /* field[2] = customer */
+  0,   /* field[0] = invitation_id */
+  3,   /* field[3] = invited_at_ms */
+  4,   /* field[4] = origin */
+  1,   /* field[1] = survey_id */
+};
+static const ProtobufCIntRange cx__v1__invitation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.Invitation",
+  "Invitation",
+  "Cx__V1__Invitation",
+  "cx.v1",
+  sizeof(Cx__V1__Invitation),
+  5,
+  cx__v1__invitation__field_descriptors,
+  cx__v1__invitation__field_indices_by_name,
+  1,  cx__v1__invitation__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__request_invitation_request__field_descriptors[2] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "survey_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationRequest, survey_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__request_invitation_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = survey_id */
+};
+static const ProtobufCIntRange cx__v1__request_invitation_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__request_invitation_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RequestInvitationRequest",
+  "RequestInvitationRequest",
+  "Cx__V1__RequestInvitationRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RequestInvitationRequest),
+  2,
+  cx__v1__request_invitation_request__field_descriptors,
+  cx__v1__request_invitation_request__field_indices_by_name,
+  1,  cx__v1__request_invitation_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__request_invitation_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__request_invitation_response__field_descriptors[5] =
+{
+  {
+    "send",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationResponse, send),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decision",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationResponse, decision),
+    &cx__v1__invitation_decision__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationResponse, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "invitation",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationResponse, invitation),
+    &cx__v1__invitation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_eligible_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RequestInvitationResponse, next_eligible_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__request_invitation_response__field_indices_by_name[] = {
+  1,   /* field[1] = decision */
+  3,   /* field[3] = invitation */
+  4,   /* field[4] = next_eligible_at_ms */
+  2,   /* field[2] = reason */
+  0,   /* field[0] = send */
+};
+static const ProtobufCIntRange cx__v1__request_invitation_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__request_invitation_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RequestInvitationResponse",
+  "RequestInvitationResponse",
+  "Cx__V1__RequestInvitationResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RequestInvitationResponse),
+  5,
+  cx__v1__request_invitation_response__field_descriptors,
+  cx__v1__request_invitation_response__field_indices_by_name,
+  1,  cx__v1__request_invitation_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__request_invitation_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__invitation_created__field_descriptors[3] =
+{
+  {
+    "invitation",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationCreated, invitation),
+    &cx__v1__invitation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationCreated, kind),
+    &cx__v1__survey_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "touchpoint",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InvitationCreated, touchpoint),
+    &cx__v1__touchpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__invitation_created__field_indices_by_name[] = {
+  0,   /* field[0] = invitation */
+  1,   /* field[1] = kind */
+  2,   /* field[2] = touchpoint */
+};
+static const ProtobufCIntRange cx__v1__invitation_created__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__invitation_created__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationCreated",
+  "InvitationCreated",
+  "Cx__V1__InvitationCreated",
+  "cx.v1",
+  sizeof(Cx__V1__InvitationCreated),
+  3,
+  cx__v1__invitation_created__field_descriptors,
+  cx__v1__invitation_created__field_indices_by_name,
+  1,  cx__v1__invitation_created__number_ranges,
+  (ProtobufCMessageInit) cx__v1__invitation_created__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_response_request__field_descriptors[8] =
+{
+  {
+    "response_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, response_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "survey_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, survey_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "comment",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, comment),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channel",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, channel),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answered_at_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, answered_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancellation_reason",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseRequest, cancellation_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_response_request__field_indices_by_name[] = {
+  6,   /* field[6] = answered_at_ms */
+  7,   /* field[7] = cancellation_reason */
+  5,   /* field[5] = channel */
+  4,   /* field[4] = comment */
+  2,   /* field[2] = customer */
+  0,   /* field[0] = response_id */
+  3,   /* field[3] = score */
+  1,   /* field[1] = survey_id */
+};
+static const ProtobufCIntRange cx__v1__record_response_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_response_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordResponseRequest",
+  "RecordResponseRequest",
+  "Cx__V1__RecordResponseRequest",
+  "cx.v1",
+  sizeof(Cx__V1__RecordResponseRequest),
+  8,
+  cx__v1__record_response_request__field_descriptors,
+  cx__v1__record_response_request__field_indices_by_name,
+  1,  cx__v1__record_response_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_response_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__record_response_response__field_descriptors[2] =
+{
+  {
+    "response",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseResponse, response),
+    &cx__v1__survey_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__RecordResponseResponse, recorded),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__record_response_response__field_indices_by_name[] = {
+  1,   /* field[1] = recorded */
+  0,   /* field[0] = response */
+};
+static const ProtobufCIntRange cx__v1__record_response_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__record_response_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.RecordResponseResponse",
+  "RecordResponseResponse",
+  "Cx__V1__RecordResponseResponse",
+  "cx.v1",
+  sizeof(Cx__V1__RecordResponseResponse),
+  2,
+  cx__v1__record_response_response__field_descriptors,
+  cx__v1__record_response_response__field_indices_by_name,
+  1,  cx__v1__record_response_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__record_response_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__score_report_request__field_descriptors[7] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, kind),
+    &cx__v1__survey_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, by),
+    &cx__v1__report_grouping__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, period),
+    &cx__v1__report_period__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_answers",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, min_answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latest_per_customer",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, latest_per_customer),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "survey_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportRequest, survey_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__score_report_request__field_indices_by_name[] = {
+  1,   /* field[1] = by */
+  0,   /* field[0] = kind */
+  5,   /* field[5] = latest_per_customer */
+  4,   /* field[4] = min_answers */
+  2,   /* field[2] = period */
+  6,   /* field[6] = survey_id */
+  3,   /* field[3] = window */
+};
+static const ProtobufCIntRange cx__v1__score_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__score_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoreReportRequest",
+  "ScoreReportRequest",
+  "Cx__V1__ScoreReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ScoreReportRequest),
+  7,
+  cx__v1__score_report_request__field_descriptors,
+  cx__v1__score_report_request__field_indices_by_name,
+  1,  cx__v1__score_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__score_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__score_cell__field_descriptors[12] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "touchpoint",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, touchpoint),
+    &cx__v1__touchpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period_start_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, period_start_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answers",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "too_few",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, too_few),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "margin_of_error",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, margin_of_error),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promoters",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, promoters),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "passives",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, passives),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detractors",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, detractors),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "favourable",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, favourable),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "favourable_percent",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreCell, favourable_percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__score_cell__field_indices_by_name[] = {
+  3,   /* field[3] = answers */
+  9,   /* field[9] = detractors */
+  10,   /* field[10] = favourable */
+  11,   /* field[11] = favourable_percent */
+  6,   /* field[6] = margin_of_error */
+  8,   /* field[8] = passives */
+  2,   /* field[2] = period_start_ms */
+  7,   /* field[7] = promoters */
+  5,   /* field[5] = score */
+  0,   /* field[0] = segment */
+  4,   /* field[4] = too_few */
+  1,   /* field[1] = touchpoint */
+};
+static const ProtobufCIntRange cx__v1__score_cell__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor cx__v1__score_cell__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoreCell",
+  "ScoreCell",
+  "Cx__V1__ScoreCell",
+  "cx.v1",
+  sizeof(Cx__V1__ScoreCell),
+  12,
+  cx__v1__score_cell__field_descriptors,
+  cx__v1__score_cell__field_indices_by_name,
+  1,  cx__v1__score_cell__number_ranges,
+  (ProtobufCMessageInit) cx__v1__score_cell__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__segment_representation__field_descriptors[5] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentRepresentation, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answers",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentRepresentation, answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answer_share",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentRepresentation, answer_share),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customers",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentRepresentation, customers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "customer_share",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentRepresentation, customer_share),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__segment_representation__field_indices_by_name[] = {
+  2,   /* field[2] = answer_share */
+  1,   /* field[1] = answers */
+  4,   /* field[4] = customer_share */
+  3,   /* field[3] = customers */
+  0,   /* field[0] = segment */
+};
+static const ProtobufCIntRange cx__v1__segment_representation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__segment_representation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SegmentRepresentation",
+  "SegmentRepresentation",
+  "Cx__V1__SegmentRepresentation",
+  "cx.v1",
+  sizeof(Cx__V1__SegmentRepresentation),
+  5,
+  cx__v1__segment_representation__field_descriptors,
+  cx__v1__segment_representation__field_indices_by_name,
+  1,  cx__v1__segment_representation__number_ranges,
+  (ProtobufCMessageInit) cx__v1__segment_representation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__score_report_response__field_descriptors[5] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportResponse, kind),
+    &cx__v1__survey_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_answers",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportResponse, min_answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ScoreReportResponse, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cells",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ScoreReportResponse, n_cells),
+    offsetof(Cx__V1__ScoreReportResponse, cells),
+    &cx__v1__score_cell__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "representation",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ScoreReportResponse, n_representation),
+    offsetof(Cx__V1__ScoreReportResponse, representation),
+    &cx__v1__segment_representation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__score_report_response__field_indices_by_name[] = {
+  3,   /* field[3] = cells */
+  0,   /* field[0] = kind */
+  1,   /* field[1] = min_answers */
+  4,   /* field[4] = representation */
+  2,   /* field[2] = window */
+};
+static const ProtobufCIntRange cx__v1__score_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__score_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ScoreReportResponse",
+  "ScoreReportResponse",
+  "Cx__V1__ScoreReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ScoreReportResponse),
+  5,
+  cx__v1__score_report_response__field_descriptors,
+  cx__v1__score_report_response__field_indices_by_name,
+  1,  cx__v1__score_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__score_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__top_issues_request__field_descriptors[3] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TopIssuesRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "min_count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TopIssuesRequest, min_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TopIssuesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__top_issues_request__field_indices_by_name[] = {
+  2,   /* field[2] = limit */
+  1,   /* field[1] = min_count */
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange cx__v1__top_issues_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__top_issues_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.TopIssuesRequest",
+  "TopIssuesRequest",
+  "Cx__V1__TopIssuesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__TopIssuesRequest),
+  3,
+  cx__v1__top_issues_request__field_descriptors,
+  cx__v1__top_issues_request__field_indices_by_name,
+  1,  cx__v1__top_issues_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__top_issues_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__issue_term__field_descriptors[5] =
+{
+  {
+    "term",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__IssueTerm, term),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detractor_comments",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__IssueTerm, detractor_comments),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promoter_comments",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__IssueTerm, promoter_comments),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lift",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__IssueTerm, lift),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "examples",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Cx__V1__IssueTerm, n_examples),
+    offsetof(Cx__V1__IssueTerm, examples),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__issue_term__field_indices_by_name[] = {
+  1,   /* field[1] = detractor_comments */
+  4,   /* field[4] = examples */
+  3,   /* field[3] = lift */
+  2,   /* field[2] = promoter_comments */
+  0,   /* field[0] = term */
+};
+static const ProtobufCIntRange cx__v1__issue_term__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__issue_term__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.IssueTerm",
+  "IssueTerm",
+  "Cx__V1__IssueTerm",
+  "cx.v1",
+  sizeof(Cx__V1__IssueTerm),
+  5,
+  cx__v1__issue_term__field_descriptors,
+  cx__v1__issue_term__field_indices_by_name,
+  1,  cx__v1__issue_term__number_ranges,
+  (ProtobufCMessageInit) cx__v1__issue_term__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__top_issues_response__field_descriptors[3] =
+{
+  {
+    "issues",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__TopIssuesResponse, n_issues),
+    offsetof(Cx__V1__TopIssuesResponse, issues),
+    &cx__v1__issue_term__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detractor_comments",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TopIssuesResponse, detractor_comments),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promoter_comments",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__TopIssuesResponse, promoter_comments),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__top_issues_response__field_indices_by_name[] = {
+  1,   /* field[1] = detractor_comments */
+  0,   /* field[0] = issues */
+  2,   /* field[2] = promoter_comments */
+};
+static const ProtobufCIntRange cx__v1__top_issues_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__top_issues_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.TopIssuesResponse",
+  "TopIssuesResponse",
+  "Cx__V1__TopIssuesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__TopIssuesResponse),
+  3,
+  cx__v1__top_issues_response__field_descriptors,
+  cx__v1__top_issues_response__field_indices_by_name,
+  1,  cx__v1__top_issues_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__top_issues_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__offboarding_report_request__field_descriptors[1] =
+{
+  {
+    "window",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OffboardingReportRequest, window),
+    &cx__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__offboarding_report_request__field_indices_by_name[] = {
+  0,   /* field[0] = window */
+};
+static const ProtobufCIntRange cx__v1__offboarding_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__offboarding_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OffboardingReportRequest",
+  "OffboardingReportRequest",
+  "Cx__V1__OffboardingReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__OffboardingReportRequest),
+  1,
+  cx__v1__offboarding_report_request__field_descriptors,
+  cx__v1__offboarding_report_request__field_indices_by_name,
+  1,  cx__v1__offboarding_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__offboarding_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__cancellation_reason_count__field_descriptors[3] =
+{
+  {
+    "reason",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancellationReasonCount, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answers",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancellationReasonCount, answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "came_back",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__CancellationReasonCount, came_back),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__cancellation_reason_count__field_indices_by_name[] = {
+  1,   /* field[1] = answers */
+  2,   /* field[2] = came_back */
+  0,   /* field[0] = reason */
+};
+static const ProtobufCIntRange cx__v1__cancellation_reason_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__cancellation_reason_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.CancellationReasonCount",
+  "CancellationReasonCount",
+  "Cx__V1__CancellationReasonCount",
+  "cx.v1",
+  sizeof(Cx__V1__CancellationReasonCount),
+  3,
+  cx__v1__cancellation_reason_count__field_descriptors,
+  cx__v1__cancellation_reason_count__field_indices_by_name,
+  1,  cx__v1__cancellation_reason_count__number_ranges,
+  (ProtobufCMessageInit) cx__v1__cancellation_reason_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__offboarding_report_response__field_descriptors[6] =
+{
+  {
+    "exit_answers",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OffboardingReportResponse, exit_answers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reasons",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OffboardingReportResponse, n_reasons),
+    offsetof(Cx__V1__OffboardingReportResponse, reasons),
+    &cx__v1__cancellation_reason_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ever_cancelled",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OffboardingReportResponse, ever_cancelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resurrected",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OffboardingReportResponse, resurrected),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resurrection_rate",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OffboardingReportResponse, resurrection_rate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revenue_after_return",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OffboardingReportResponse, n_revenue_after_return),
+    offsetof(Cx__V1__OffboardingReportResponse, revenue_after_return),
+    &cx__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__offboarding_report_response__field_indices_by_name[] = {
+  2,   /* field[2] = ever_cancelled */
+  0,   /* field[0] = exit_answers */
+  1,   /* field[1] = reasons */
+  3,   /* field[3] = resurrected */
+  4,   /* field[4] = resurrection_rate */
+  5,   /* field[5] = revenue_after_return */
+};
+static const ProtobufCIntRange cx__v1__offboarding_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor cx__v1__offboarding_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OffboardingReportResponse",
+  "OffboardingReportResponse",
+  "Cx__V1__OffboardingReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__OffboardingReportResponse),
+  6,
+  cx__v1__offboarding_report_response__field_descriptors,
+  cx__v1__offboarding_report_response__field_indices_by_name,
+  1,  cx__v1__offboarding_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__offboarding_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cx__v1__survey_kind__enum_values_by_number[4] =
 {
   { "SURVEY_KIND_UNSPECIFIED", "CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED", 0 },
@@ -416,5 +3457,103 @@ const ProtobufCEnumDescriptor cx__v1__nps_category__descriptor =
   cx__v1__nps_category__enum_values_by_name,
   1,
   cx__v1__nps_category__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__invitation_decision__enum_values_by_number[6] =
+{
+  { "INVITATION_DECISION_UNSPECIFIED", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_UNSPECIFIED", 0 },
+  { "INVITATION_DECISION_SEND", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_SEND", 1 },
+  { "INVITATION_DECISION_RECONTACT_PERIOD", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_RECONTACT_PERIOD", 2 },
+  { "INVITATION_DECISION_CUSTOMER_CAP", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_CUSTOMER_CAP", 3 },
+  { "INVITATION_DECISION_ACCOUNT_CANCELLED", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_ACCOUNT_CANCELLED", 4 },
+  { "INVITATION_DECISION_NO_SURVEY", "CX__V1__INVITATION_DECISION__INVITATION_DECISION_NO_SURVEY", 5 },
+};
+static const ProtobufCIntRange cx__v1__invitation_decision__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex cx__v1__invitation_decision__enum_values_by_name[6] =
+{
+  { "INVITATION_DECISION_ACCOUNT_CANCELLED", 4 },
+  { "INVITATION_DECISION_CUSTOMER_CAP", 3 },
+  { "INVITATION_DECISION_NO_SURVEY", 5 },
+  { "INVITATION_DECISION_RECONTACT_PERIOD", 2 },
+  { "INVITATION_DECISION_SEND", 1 },
+  { "INVITATION_DECISION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__invitation_decision__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.InvitationDecision",
+  "InvitationDecision",
+  "Cx__V1__InvitationDecision",
+  "cx.v1",
+  6,
+  cx__v1__invitation_decision__enum_values_by_number,
+  6,
+  cx__v1__invitation_decision__enum_values_by_name,
+  1,
+  cx__v1__invitation_decision__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__report_period__enum_values_by_number[4] =
+{
+  { "REPORT_PERIOD_UNSPECIFIED", "CX__V1__REPORT_PERIOD__REPORT_PERIOD_UNSPECIFIED", 0 },
+  { "REPORT_PERIOD_WEEK", "CX__V1__REPORT_PERIOD__REPORT_PERIOD_WEEK", 1 },
+  { "REPORT_PERIOD_MONTH", "CX__V1__REPORT_PERIOD__REPORT_PERIOD_MONTH", 2 },
+  { "REPORT_PERIOD_QUARTER", "CX__V1__REPORT_PERIOD__REPORT_PERIOD_QUARTER", 3 },
+};
+static const ProtobufCIntRange cx__v1__report_period__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cx__v1__report_period__enum_values_by_name[4] =
+{
+  { "REPORT_PERIOD_MONTH", 2 },
+  { "REPORT_PERIOD_QUARTER", 3 },
+  { "REPORT_PERIOD_UNSPECIFIED", 0 },
+  { "REPORT_PERIOD_WEEK", 1 },
+};
+const ProtobufCEnumDescriptor cx__v1__report_period__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.ReportPeriod",
+  "ReportPeriod",
+  "Cx__V1__ReportPeriod",
+  "cx.v1",
+  4,
+  cx__v1__report_period__enum_values_by_number,
+  4,
+  cx__v1__report_period__enum_values_by_name,
+  1,
+  cx__v1__report_period__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cx__v1__report_grouping__enum_values_by_number[3] =
+{
+  { "REPORT_GROUPING_UNSPECIFIED", "CX__V1__REPORT_GROUPING__REPORT_GROUPING_UNSPECIFIED", 0 },
+  { "REPORT_GROUPING_SEGMENT", "CX__V1__REPORT_GROUPING__REPORT_GROUPING_SEGMENT", 1 },
+  { "REPORT_GROUPING_TOUCHPOINT", "CX__V1__REPORT_GROUPING__REPORT_GROUPING_TOUCHPOINT", 2 },
+};
+static const ProtobufCIntRange cx__v1__report_grouping__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex cx__v1__report_grouping__enum_values_by_name[3] =
+{
+  { "REPORT_GROUPING_SEGMENT", 1 },
+  { "REPORT_GROUPING_TOUCHPOINT", 2 },
+  { "REPORT_GROUPING_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cx__v1__report_grouping__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cx.v1.ReportGrouping",
+  "ReportGrouping",
+  "Cx__V1__ReportGrouping",
+  "cx.v1",
+  3,
+  cx__v1__report_grouping__enum_values_by_number,
+  3,
+  cx__v1__report_grouping__enum_values_by_name,
+  1,
+  cx__v1__report_grouping__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -19,6 +19,32 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Cx__V1__SurveyResponse Cx__V1__SurveyResponse;
 typedef struct Cx__V1__ResponseRecorded Cx__V1__ResponseRecorded;
+typedef struct Cx__V1__Survey Cx__V1__Survey;
+typedef struct Cx__V1__DefineSurveyRequest Cx__V1__DefineSurveyRequest;
+typedef struct Cx__V1__DefineSurveyResponse Cx__V1__DefineSurveyResponse;
+typedef struct Cx__V1__ListSurveysRequest Cx__V1__ListSurveysRequest;
+typedef struct Cx__V1__SurveySummary Cx__V1__SurveySummary;
+typedef struct Cx__V1__ListSurveysResponse Cx__V1__ListSurveysResponse;
+typedef struct Cx__V1__InvitationLimits Cx__V1__InvitationLimits;
+typedef struct Cx__V1__SetInvitationLimitsRequest Cx__V1__SetInvitationLimitsRequest;
+typedef struct Cx__V1__InvitationLimitsResponse Cx__V1__InvitationLimitsResponse;
+typedef struct Cx__V1__GetInvitationLimitsRequest Cx__V1__GetInvitationLimitsRequest;
+typedef struct Cx__V1__Invitation Cx__V1__Invitation;
+typedef struct Cx__V1__RequestInvitationRequest Cx__V1__RequestInvitationRequest;
+typedef struct Cx__V1__RequestInvitationResponse Cx__V1__RequestInvitationResponse;
+typedef struct Cx__V1__InvitationCreated Cx__V1__InvitationCreated;
+typedef struct Cx__V1__RecordResponseRequest Cx__V1__RecordResponseRequest;
+typedef struct Cx__V1__RecordResponseResponse Cx__V1__RecordResponseResponse;
+typedef struct Cx__V1__ScoreReportRequest Cx__V1__ScoreReportRequest;
+typedef struct Cx__V1__ScoreCell Cx__V1__ScoreCell;
+typedef struct Cx__V1__SegmentRepresentation Cx__V1__SegmentRepresentation;
+typedef struct Cx__V1__ScoreReportResponse Cx__V1__ScoreReportResponse;
+typedef struct Cx__V1__TopIssuesRequest Cx__V1__TopIssuesRequest;
+typedef struct Cx__V1__IssueTerm Cx__V1__IssueTerm;
+typedef struct Cx__V1__TopIssuesResponse Cx__V1__TopIssuesResponse;
+typedef struct Cx__V1__OffboardingReportRequest Cx__V1__OffboardingReportRequest;
+typedef struct Cx__V1__CancellationReasonCount Cx__V1__CancellationReasonCount;
+typedef struct Cx__V1__OffboardingReportResponse Cx__V1__OffboardingReportResponse;
 
 
 /* --- enums --- */
@@ -101,6 +127,76 @@ typedef enum _Cx__V1__NpsCategory {
   CX__V1__NPS_CATEGORY__NPS_CATEGORY_DETRACTOR = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__NPS_CATEGORY)
 } Cx__V1__NpsCategory;
+/*
+ * Why an invitation is or is not sent.
+ */
+typedef enum _Cx__V1__InvitationDecision {
+  /*
+   * Not given.
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_UNSPECIFIED = 0,
+  /*
+   * Send it: no throttle holds it back.
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_SEND = 1,
+  /*
+   * Not sent: the customer was invited to (or answered) this survey within its recontact period.
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_RECONTACT_PERIOD = 2,
+  /*
+   * Not sent: the customer already has the most invitations allowed across all surveys.
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_CUSTOMER_CAP = 3,
+  /*
+   * Not sent: the account is cancelled and the survey is not the offboarding one.
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_ACCOUNT_CANCELLED = 4,
+  /*
+   * Not sent: the survey asked for does not exist (only for invitations made from events).
+   */
+  CX__V1__INVITATION_DECISION__INVITATION_DECISION_NO_SURVEY = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__INVITATION_DECISION)
+} Cx__V1__InvitationDecision;
+/*
+ * The periods a report's trend is cut into (UTC calendar).
+ */
+typedef enum _Cx__V1__ReportPeriod {
+  /*
+   * No trend: one cell per group for the whole window.
+   */
+  CX__V1__REPORT_PERIOD__REPORT_PERIOD_UNSPECIFIED = 0,
+  /*
+   * Weeks starting on Monday.
+   */
+  CX__V1__REPORT_PERIOD__REPORT_PERIOD_WEEK = 1,
+  /*
+   * Calendar months.
+   */
+  CX__V1__REPORT_PERIOD__REPORT_PERIOD_MONTH = 2,
+  /*
+   * Calendar quarters.
+   */
+  CX__V1__REPORT_PERIOD__REPORT_PERIOD_QUARTER = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__REPORT_PERIOD)
+} Cx__V1__ReportPeriod;
+/*
+ * What a report's rows are grouped by.
+ */
+typedef enum _Cx__V1__ReportGrouping {
+  /*
+   * No grouping: one row for everyone.
+   */
+  CX__V1__REPORT_GROUPING__REPORT_GROUPING_UNSPECIFIED = 0,
+  /*
+   * By the account's segment when it answered.
+   */
+  CX__V1__REPORT_GROUPING__REPORT_GROUPING_SEGMENT = 1,
+  /*
+   * By the survey's touchpoint.
+   */
+  CX__V1__REPORT_GROUPING__REPORT_GROUPING_TOUCHPOINT = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CX__V1__REPORT_GROUPING)
+} Cx__V1__ReportGrouping;
 
 /* --- messages --- */
 
@@ -177,6 +273,674 @@ struct  Cx__V1__ResponseRecorded
     , NULL }
 
 
+/*
+ * A survey as defined: what it asks, where in the journey, and how often a customer may be asked.
+ */
+struct  Cx__V1__Survey
+{
+  ProtobufCMessage base;
+  /*
+   * The survey's id, 1–64 bytes of letters, digits, '-', '_' and '.'; defining it again replaces it.
+   */
+  char *survey_id;
+  /*
+   * What it measures (fixes the scale). Required; cannot change once it has answers.
+   */
+  Cx__V1__SurveyKind kind;
+  /*
+   * Where in the journey it is asked. Required.
+   */
+  Cx__V1__Touchpoint touchpoint;
+  /*
+   * The question as the customer reads it, 1–500 bytes.
+   */
+  char *question;
+  /*
+   * Days before the same customer may be invited to this survey again, 0–730; 0 means the
+   * default (30 days, 90 for a relationship NPS survey). Set by the service to the value in force.
+   */
+  uint32_t recontact_days;
+  /*
+   * Set by the service: when it was first defined, Unix epoch ms.
+   */
+  int64_t created_at_ms;
+};
+#define CX__V1__SURVEY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__survey__descriptor) \
+    , (char *)protobuf_c_empty_string, CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED, CX__V1__TOUCHPOINT__TOUCHPOINT_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Body of "feedback.DefineSurvey" (role writer): creates the survey or replaces its definition.
+ */
+struct  Cx__V1__DefineSurveyRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The survey; created_at_ms is ignored.
+   */
+  Cx__V1__Survey *survey;
+};
+#define CX__V1__DEFINE_SURVEY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__define_survey_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "feedback.DefineSurvey".
+ */
+struct  Cx__V1__DefineSurveyResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The survey as stored, with the recontact period in force.
+   */
+  Cx__V1__Survey *survey;
+  /*
+   * Whether it was new.
+   */
+  protobuf_c_boolean created;
+};
+#define CX__V1__DEFINE_SURVEY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__define_survey_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "feedback.ListSurveys" (role reader).
+ */
+struct  Cx__V1__ListSurveysRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__LIST_SURVEYS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_surveys_request__descriptor) \
+     }
+
+
+/*
+ * One survey with how well it is answered.
+ */
+struct  Cx__V1__SurveySummary
+{
+  ProtobufCMessage base;
+  /*
+   * The survey.
+   */
+  Cx__V1__Survey *survey;
+  /*
+   * Invitations sent and answers recorded, all time.
+   */
+  uint32_t invitations;
+  uint32_t responses;
+  /*
+   * answered_invitations / invitations; 0 when no invitation was sent. Answers that came without
+   * an invitation (in-app, a link) are left out, so the rate never passes 100%.
+   */
+  double response_rate;
+  /*
+   * Invitations the customer answered: an answer to the survey after the invitation and before
+   * the next invitation to it.
+   */
+  uint32_t answered_invitations;
+};
+#define CX__V1__SURVEY_SUMMARY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__survey_summary__descriptor) \
+    , NULL, 0, 0, 0, 0 }
+
+
+/*
+ * Reply to "feedback.ListSurveys".
+ */
+struct  Cx__V1__ListSurveysResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every survey, by id.
+   */
+  size_t n_surveys;
+  Cx__V1__SurveySummary **surveys;
+};
+#define CX__V1__LIST_SURVEYS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_surveys_response__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * The cap on invitations per customer across all surveys (each survey's own recontact period
+ * applies as well).
+ */
+struct  Cx__V1__InvitationLimits
+{
+  ProtobufCMessage base;
+  /*
+   * At most this many invitations per customer, all surveys together, 1–100 …
+   */
+  uint32_t customer_cap;
+  /*
+   * … in any window of this many days, 1–365. The default is 2 in 30 days.
+   */
+  uint32_t cap_window_days;
+  /*
+   * Set by the service: when they were last changed, Unix epoch ms (0: the default, never set).
+   */
+  int64_t updated_at_ms;
+};
+#define CX__V1__INVITATION_LIMITS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation_limits__descriptor) \
+    , 0, 0, 0 }
+
+
+/*
+ * Body of "feedback.SetInvitationLimits" (role admin): changes the cap from now on.
+ */
+struct  Cx__V1__SetInvitationLimitsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The new limits; updated_at_ms is ignored.
+   */
+  Cx__V1__InvitationLimits *limits;
+};
+#define CX__V1__SET_INVITATION_LIMITS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_invitation_limits_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Reply to "feedback.SetInvitationLimits" and "feedback.GetInvitationLimits".
+ */
+struct  Cx__V1__InvitationLimitsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The limits in force.
+   */
+  Cx__V1__InvitationLimits *limits;
+};
+#define CX__V1__INVITATION_LIMITS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation_limits_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Body of "feedback.GetInvitationLimits" (role reader).
+ */
+struct  Cx__V1__GetInvitationLimitsRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_INVITATION_LIMITS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_invitation_limits_request__descriptor) \
+     }
+
+
+/*
+ * An invitation to answer a survey, as recorded.
+ */
+struct  Cx__V1__Invitation
+{
+  ProtobufCMessage base;
+  /*
+   * The service's id of the invitation.
+   */
+  char *invitation_id;
+  /*
+   * The survey and the customer invited.
+   */
+  char *survey_id;
+  Cx__V1__CustomerId *customer;
+  /*
+   * When it was made, Unix epoch ms.
+   */
+  int64_t invited_at_ms;
+  /*
+   * What asked for it, e.g. "api" or "escalation case c-17 resolved".
+   */
+  char *origin;
+};
+#define CX__V1__INVITATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Body of "feedback.RequestInvitation" (role writer): may this customer be asked this survey now?
+ * When the answer is yes the invitation is recorded (and counts for the throttles).
+ */
+struct  Cx__V1__RequestInvitationRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The customer; the account must be known.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The survey; it must be defined.
+   */
+  char *survey_id;
+};
+#define CX__V1__REQUEST_INVITATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__request_invitation_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "feedback.RequestInvitation".
+ */
+struct  Cx__V1__RequestInvitationResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Whether to send the invitation.
+   */
+  protobuf_c_boolean send;
+  /*
+   * The decision, with its reason for people.
+   */
+  Cx__V1__InvitationDecision decision;
+  char *reason;
+  /*
+   * The invitation recorded, when send is true.
+   */
+  Cx__V1__Invitation *invitation;
+  /*
+   * When not sent: the earliest time the throttle that held it back lets go, Unix epoch ms
+   * (0 when it never does, e.g. a cancelled account).
+   */
+  int64_t next_eligible_at_ms;
+};
+#define CX__V1__REQUEST_INVITATION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__request_invitation_response__descriptor) \
+    , 0, CX__V1__INVITATION_DECISION__INVITATION_DECISION_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, 0 }
+
+
+/*
+ * Body of the event "feedback.invitation.created": an invitation was recorded and should be sent.
+ */
+struct  Cx__V1__InvitationCreated
+{
+  ProtobufCMessage base;
+  /*
+   * The invitation.
+   */
+  Cx__V1__Invitation *invitation;
+  /*
+   * The survey's kind and touchpoint, so a sender need not look the survey up.
+   */
+  Cx__V1__SurveyKind kind;
+  Cx__V1__Touchpoint touchpoint;
+};
+#define CX__V1__INVITATION_CREATED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__invitation_created__descriptor) \
+    , NULL, CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED, CX__V1__TOUCHPOINT__TOUCHPOINT_UNSPECIFIED }
+
+
+/*
+ * Body of "feedback.RecordResponse" (role writer): records one answer. Recording the same
+ * response_id again with the same answer changes nothing; with a different answer it is refused.
+ */
+struct  Cx__V1__RecordResponseRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Unique id of the answer (from the survey tool), 1–128 bytes.
+   */
+  char *response_id;
+  /*
+   * The survey answered; it must be defined.
+   */
+  char *survey_id;
+  /*
+   * Who answered; the account must be known.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * The score on the survey kind's scale (NPS 0–10, CSAT 1–5, CES 1–7).
+   */
+  int32_t score;
+  /*
+   * Optional comment, 0–2000 bytes of UTF-8.
+   */
+  char *comment;
+  /*
+   * Where it was answered, e.g. "email"; 0–50 bytes.
+   */
+  char *channel;
+  /*
+   * When it was answered, Unix epoch ms; 0 means now; must not be in the future.
+   */
+  int64_t answered_at_ms;
+  /*
+   * Why the customer left; only for an offboarding survey, 0–500 bytes.
+   */
+  char *cancellation_reason;
+};
+#define CX__V1__RECORD_RESPONSE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_response_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Reply to "feedback.RecordResponse".
+ */
+struct  Cx__V1__RecordResponseResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The answer as stored (with kind, touchpoint, segment and NPS category).
+   */
+  Cx__V1__SurveyResponse *response;
+  /*
+   * False when this response_id was already recorded (nothing changed).
+   */
+  protobuf_c_boolean recorded;
+};
+#define CX__V1__RECORD_RESPONSE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_response_response__descriptor) \
+    , NULL, 0 }
+
+
+/*
+ * Body of "feedback.ScoreReport" (role reader): NPS, CSAT or CES over a window, by group and period.
+ */
+struct  Cx__V1__ScoreReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Which score. Required.
+   */
+  Cx__V1__SurveyKind kind;
+  /*
+   * Rows by segment or touchpoint, or one row.
+   */
+  Cx__V1__ReportGrouping by;
+  /*
+   * A trend by week, month or quarter, or one cell for the window.
+   */
+  Cx__V1__ReportPeriod period;
+  /*
+   * The answers counted: answered_at_ms in [from_ms, until_ms); until 0 means now, from 0 means
+   * 365 days before until.
+   */
+  Cx__V1__TimeRange *window;
+  /*
+   * Below this many answers a cell says "too few" instead of a score; 0 means 10.
+   */
+  uint32_t min_answers;
+  /*
+   * Count only each customer's latest answer in each cell.
+   */
+  protobuf_c_boolean latest_per_customer;
+  /*
+   * Only this survey's answers; empty means every survey of the kind.
+   */
+  char *survey_id;
+};
+#define CX__V1__SCORE_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__score_report_request__descriptor) \
+    , CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED, CX__V1__REPORT_GROUPING__REPORT_GROUPING_UNSPECIFIED, CX__V1__REPORT_PERIOD__REPORT_PERIOD_UNSPECIFIED, NULL, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One cell of a report: a group in a period.
+ */
+struct  Cx__V1__ScoreCell
+{
+  ProtobufCMessage base;
+  /*
+   * The group: set for the grouping asked for, unspecified otherwise.
+   */
+  Cx__V1__Segment segment;
+  Cx__V1__Touchpoint touchpoint;
+  /*
+   * The start of the period, Unix epoch ms; the window's start when there is no trend.
+   */
+  int64_t period_start_ms;
+  /*
+   * Answers counted.
+   */
+  uint32_t answers;
+  /*
+   * True when answers < min_answers: score and margin are then not given (0).
+   */
+  protobuf_c_boolean too_few;
+  /*
+   * NPS: %promoters − %detractors (−100…100). CSAT: % of 4–5. CES: the mean score (1–7).
+   */
+  double score;
+  /*
+   * The 95% margin of error of score, in its own unit (NPS and CSAT points, CES score units).
+   */
+  double margin_of_error;
+  /*
+   * NPS: promoters (9–10), passives (7–8) and detractors (0–6).
+   */
+  uint32_t promoters;
+  uint32_t passives;
+  uint32_t detractors;
+  /*
+   * CSAT: answers of 4–5. CES: answers of 5–7 ("agree it was easy").
+   */
+  uint32_t favourable;
+  /*
+   * CES: % of answers of 5–7 (0 for the others).
+   */
+  double favourable_percent;
+};
+#define CX__V1__SCORE_CELL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__score_cell__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, CX__V1__TOUCHPOINT__TOUCHPOINT_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * How well a segment is heard: its share of answers against its share of the customer base.
+ */
+struct  Cx__V1__SegmentRepresentation
+{
+  ProtobufCMessage base;
+  /*
+   * The segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * Answers from it in the report, and their share of all answers (0–1).
+   */
+  uint32_t answers;
+  double answer_share;
+  /*
+   * Active accounts in it, and their share of all active accounts (0–1).
+   */
+  uint32_t customers;
+  double customer_share;
+};
+#define CX__V1__SEGMENT_REPRESENTATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__segment_representation__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0, 0, 0, 0 }
+
+
+/*
+ * Reply to "feedback.ScoreReport".
+ */
+struct  Cx__V1__ScoreReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The kind reported and the minimum in force.
+   */
+  Cx__V1__SurveyKind kind;
+  uint32_t min_answers;
+  /*
+   * The window used.
+   */
+  Cx__V1__TimeRange *window;
+  /*
+   * The cells, by group then period.
+   */
+  size_t n_cells;
+  Cx__V1__ScoreCell **cells;
+  /*
+   * Every segment with customers or answers: whom the team is (not) hearing.
+   */
+  size_t n_representation;
+  Cx__V1__SegmentRepresentation **representation;
+};
+#define CX__V1__SCORE_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__score_report_response__descriptor) \
+    , CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED, 0, NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * Body of "feedback.TopIssues" (role reader): what detractors say that promoters do not.
+ */
+struct  Cx__V1__TopIssuesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The NPS comments counted, as in ScoreReportRequest.window.
+   */
+  Cx__V1__TimeRange *window;
+  /*
+   * A term must appear in at least this many detractor comments; 0 means 3.
+   */
+  uint32_t min_count;
+  /*
+   * How many terms to return; 0 means 10, at most 100.
+   */
+  uint32_t limit;
+};
+#define CX__V1__TOP_ISSUES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__top_issues_request__descriptor) \
+    , NULL, 0, 0 }
+
+
+/*
+ * A term or two-word phrase that distinguishes detractors from promoters.
+ */
+struct  Cx__V1__IssueTerm
+{
+  ProtobufCMessage base;
+  /*
+   * The term ("slow") or phrase ("support response"), lower case.
+   */
+  char *term;
+  /*
+   * Detractor and promoter comments containing it.
+   */
+  uint32_t detractor_comments;
+  uint32_t promoter_comments;
+  /*
+   * How much more often detractors use it than promoters: (d+1)/(D+2) ÷ (p+1)/(P+2), where D and P
+   * are the detractor and promoter comments in all (add-one smoothing so a term no promoter used
+   * does not divide by zero).
+   */
+  double lift;
+  /*
+   * Up to three detractor comments containing it, newest first.
+   */
+  size_t n_examples;
+  char **examples;
+};
+#define CX__V1__ISSUE_TERM__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__issue_term__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
+
+
+/*
+ * Reply to "feedback.TopIssues".
+ */
+struct  Cx__V1__TopIssuesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The terms, highest lift first.
+   */
+  size_t n_issues;
+  Cx__V1__IssueTerm **issues;
+  /*
+   * Detractor and promoter comments considered.
+   */
+  uint32_t detractor_comments;
+  uint32_t promoter_comments;
+};
+#define CX__V1__TOP_ISSUES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__top_issues_response__descriptor) \
+    , 0,NULL, 0, 0 }
+
+
+/*
+ * Body of "feedback.OffboardingReport" (role reader): why customers leave and who comes back.
+ */
+struct  Cx__V1__OffboardingReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The exit answers counted, as in ScoreReportRequest.window.
+   */
+  Cx__V1__TimeRange *window;
+};
+#define CX__V1__OFFBOARDING_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__offboarding_report_request__descriptor) \
+    , NULL }
+
+
+/*
+ * A cancellation reason and how often exit answers gave it.
+ */
+struct  Cx__V1__CancellationReasonCount
+{
+  ProtobufCMessage base;
+  /*
+   * The reason, as given (trimmed, lower case).
+   */
+  char *reason;
+  /*
+   * Exit answers giving it.
+   */
+  uint32_t answers;
+  /*
+   * Of those, answers whose account came back after answering: which reasons are worth a win-back.
+   */
+  uint32_t came_back;
+};
+#define CX__V1__CANCELLATION_REASON_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__cancellation_reason_count__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Reply to "feedback.OffboardingReport".
+ */
+struct  Cx__V1__OffboardingReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Exit-survey answers in the window, and their reasons, most frequent first.
+   */
+  uint32_t exit_answers;
+  size_t n_reasons;
+  Cx__V1__CancellationReasonCount **reasons;
+  /*
+   * Accounts that ever cancelled (cancelled now or reactivated since), and those that came back.
+   */
+  uint32_t ever_cancelled;
+  uint32_t resurrected;
+  /*
+   * resurrected / ever_cancelled; 0 when none cancelled.
+   */
+  double resurrection_rate;
+  /*
+   * Revenue of the resurrected accounts since they came back: their MRR for each 30 days between
+   * the reactivation and now (or a later cancellation), one amount per currency.
+   */
+  size_t n_revenue_after_return;
+  Cx__V1__Money **revenue_after_return;
+};
+#define CX__V1__OFFBOARDING_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__offboarding_report_response__descriptor) \
+    , 0, 0,NULL, 0, 0, 0, 0,NULL }
+
+
 /* Cx__V1__SurveyResponse methods */
 void   cx__v1__survey_response__init
                      (Cx__V1__SurveyResponse         *message);
@@ -215,6 +979,500 @@ Cx__V1__ResponseRecorded *
 void   cx__v1__response_recorded__free_unpacked
                      (Cx__V1__ResponseRecorded *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__Survey methods */
+void   cx__v1__survey__init
+                     (Cx__V1__Survey         *message);
+size_t cx__v1__survey__get_packed_size
+                     (const Cx__V1__Survey   *message);
+size_t cx__v1__survey__pack
+                     (const Cx__V1__Survey   *message,
+                      uint8_t             *out);
+size_t cx__v1__survey__pack_to_buffer
+                     (const Cx__V1__Survey   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Survey *
+       cx__v1__survey__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__survey__free_unpacked
+                     (Cx__V1__Survey *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__DefineSurveyRequest methods */
+void   cx__v1__define_survey_request__init
+                     (Cx__V1__DefineSurveyRequest         *message);
+size_t cx__v1__define_survey_request__get_packed_size
+                     (const Cx__V1__DefineSurveyRequest   *message);
+size_t cx__v1__define_survey_request__pack
+                     (const Cx__V1__DefineSurveyRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__define_survey_request__pack_to_buffer
+                     (const Cx__V1__DefineSurveyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__DefineSurveyRequest *
+       cx__v1__define_survey_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__define_survey_request__free_unpacked
+                     (Cx__V1__DefineSurveyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__DefineSurveyResponse methods */
+void   cx__v1__define_survey_response__init
+                     (Cx__V1__DefineSurveyResponse         *message);
+size_t cx__v1__define_survey_response__get_packed_size
+                     (const Cx__V1__DefineSurveyResponse   *message);
+size_t cx__v1__define_survey_response__pack
+                     (const Cx__V1__DefineSurveyResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__define_survey_response__pack_to_buffer
+                     (const Cx__V1__DefineSurveyResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__DefineSurveyResponse *
+       cx__v1__define_survey_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__define_survey_response__free_unpacked
+                     (Cx__V1__DefineSurveyResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListSurveysRequest methods */
+void   cx__v1__list_surveys_request__init
+                     (Cx__V1__ListSurveysRequest         *message);
+size_t cx__v1__list_surveys_request__get_packed_size
+                     (const Cx__V1__ListSurveysRequest   *message);
+size_t cx__v1__list_surveys_request__pack
+                     (const Cx__V1__ListSurveysRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_surveys_request__pack_to_buffer
+                     (const Cx__V1__ListSurveysRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListSurveysRequest *
+       cx__v1__list_surveys_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_surveys_request__free_unpacked
+                     (Cx__V1__ListSurveysRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SurveySummary methods */
+void   cx__v1__survey_summary__init
+                     (Cx__V1__SurveySummary         *message);
+size_t cx__v1__survey_summary__get_packed_size
+                     (const Cx__V1__SurveySummary   *message);
+size_t cx__v1__survey_summary__pack
+                     (const Cx__V1__SurveySummary   *message,
+                      uint8_t             *out);
+size_t cx__v1__survey_summary__pack_to_buffer
+                     (const Cx__V1__SurveySummary   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SurveySummary *
+       cx__v1__survey_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__survey_summary__free_unpacked
+                     (Cx__V1__SurveySummary *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListSurveysResponse methods */
+void   cx__v1__list_surveys_response__init
+                     (Cx__V1__ListSurveysResponse         *message);
+size_t cx__v1__list_surveys_response__get_packed_size
+                     (const Cx__V1__ListSurveysResponse   *message);
+size_t cx__v1__list_surveys_response__pack
+                     (const Cx__V1__ListSurveysResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_surveys_response__pack_to_buffer
+                     (const Cx__V1__ListSurveysResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListSurveysResponse *
+       cx__v1__list_surveys_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_surveys_response__free_unpacked
+                     (Cx__V1__ListSurveysResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InvitationLimits methods */
+void   cx__v1__invitation_limits__init
+                     (Cx__V1__InvitationLimits         *message);
+size_t cx__v1__invitation_limits__get_packed_size
+                     (const Cx__V1__InvitationLimits   *message);
+size_t cx__v1__invitation_limits__pack
+                     (const Cx__V1__InvitationLimits   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation_limits__pack_to_buffer
+                     (const Cx__V1__InvitationLimits   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InvitationLimits *
+       cx__v1__invitation_limits__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation_limits__free_unpacked
+                     (Cx__V1__InvitationLimits *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetInvitationLimitsRequest methods */
+void   cx__v1__set_invitation_limits_request__init
+                     (Cx__V1__SetInvitationLimitsRequest         *message);
+size_t cx__v1__set_invitation_limits_request__get_packed_size
+                     (const Cx__V1__SetInvitationLimitsRequest   *message);
+size_t cx__v1__set_invitation_limits_request__pack
+                     (const Cx__V1__SetInvitationLimitsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__SetInvitationLimitsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetInvitationLimitsRequest *
+       cx__v1__set_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_invitation_limits_request__free_unpacked
+                     (Cx__V1__SetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InvitationLimitsResponse methods */
+void   cx__v1__invitation_limits_response__init
+                     (Cx__V1__InvitationLimitsResponse         *message);
+size_t cx__v1__invitation_limits_response__get_packed_size
+                     (const Cx__V1__InvitationLimitsResponse   *message);
+size_t cx__v1__invitation_limits_response__pack
+                     (const Cx__V1__InvitationLimitsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation_limits_response__pack_to_buffer
+                     (const Cx__V1__InvitationLimitsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InvitationLimitsResponse *
+       cx__v1__invitation_limits_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation_limits_response__free_unpacked
+                     (Cx__V1__InvitationLimitsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetInvitationLimitsRequest methods */
+void   cx__v1__get_invitation_limits_request__init
+                     (Cx__V1__GetInvitationLimitsRequest         *message);
+size_t cx__v1__get_invitation_limits_request__get_packed_size
+                     (const Cx__V1__GetInvitationLimitsRequest   *message);
+size_t cx__v1__get_invitation_limits_request__pack
+                     (const Cx__V1__GetInvitationLimitsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_invitation_limits_request__pack_to_buffer
+                     (const Cx__V1__GetInvitationLimitsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetInvitationLimitsRequest *
+       cx__v1__get_invitation_limits_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_invitation_limits_request__free_unpacked
+                     (Cx__V1__GetInvitationLimitsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__Invitation methods */
+void   cx__v1__invitation__init
+                     (Cx__V1__Invitation         *message);
+size_t cx__v1__invitation__get_packed_size
+                     (const Cx__V1__Invitation   *message);
+size_t cx__v1__invitation__pack
+                     (const Cx__V1__Invitation   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation__pack_to_buffer
+                     (const Cx__V1__Invitation   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__Invitation *
+       cx__v1__invitation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation__free_unpacked
+                     (Cx__V1__Invitation *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RequestInvitationRequest methods */
+void   cx__v1__request_invitation_request__init
+                     (Cx__V1__RequestInvitationRequest         *message);
+size_t cx__v1__request_invitation_request__get_packed_size
+                     (const Cx__V1__RequestInvitationRequest   *message);
+size_t cx__v1__request_invitation_request__pack
+                     (const Cx__V1__RequestInvitationRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__request_invitation_request__pack_to_buffer
+                     (const Cx__V1__RequestInvitationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RequestInvitationRequest *
+       cx__v1__request_invitation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__request_invitation_request__free_unpacked
+                     (Cx__V1__RequestInvitationRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RequestInvitationResponse methods */
+void   cx__v1__request_invitation_response__init
+                     (Cx__V1__RequestInvitationResponse         *message);
+size_t cx__v1__request_invitation_response__get_packed_size
+                     (const Cx__V1__RequestInvitationResponse   *message);
+size_t cx__v1__request_invitation_response__pack
+                     (const Cx__V1__RequestInvitationResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__request_invitation_response__pack_to_buffer
+                     (const Cx__V1__RequestInvitationResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RequestInvitationResponse *
+       cx__v1__request_invitation_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__request_invitation_response__free_unpacked
+                     (Cx__V1__RequestInvitationResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InvitationCreated methods */
+void   cx__v1__invitation_created__init
+                     (Cx__V1__InvitationCreated         *message);
+size_t cx__v1__invitation_created__get_packed_size
+                     (const Cx__V1__InvitationCreated   *message);
+size_t cx__v1__invitation_created__pack
+                     (const Cx__V1__InvitationCreated   *message,
+                      uint8_t             *out);
+size_t cx__v1__invitation_created__pack_to_buffer
+                     (const Cx__V1__InvitationCreated   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InvitationCreated *
+       cx__v1__invitation_created__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__invitation_created__free_unpacked
+                     (Cx__V1__InvitationCreated *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordResponseRequest methods */
+void   cx__v1__record_response_request__init
+                     (Cx__V1__RecordResponseRequest         *message);
+size_t cx__v1__record_response_request__get_packed_size
+                     (const Cx__V1__RecordResponseRequest   *message);
+size_t cx__v1__record_response_request__pack
+                     (const Cx__V1__RecordResponseRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_response_request__pack_to_buffer
+                     (const Cx__V1__RecordResponseRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordResponseRequest *
+       cx__v1__record_response_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_response_request__free_unpacked
+                     (Cx__V1__RecordResponseRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__RecordResponseResponse methods */
+void   cx__v1__record_response_response__init
+                     (Cx__V1__RecordResponseResponse         *message);
+size_t cx__v1__record_response_response__get_packed_size
+                     (const Cx__V1__RecordResponseResponse   *message);
+size_t cx__v1__record_response_response__pack
+                     (const Cx__V1__RecordResponseResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__record_response_response__pack_to_buffer
+                     (const Cx__V1__RecordResponseResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__RecordResponseResponse *
+       cx__v1__record_response_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__record_response_response__free_unpacked
+                     (Cx__V1__RecordResponseResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoreReportRequest methods */
+void   cx__v1__score_report_request__init
+                     (Cx__V1__ScoreReportRequest         *message);
+size_t cx__v1__score_report_request__get_packed_size
+                     (const Cx__V1__ScoreReportRequest   *message);
+size_t cx__v1__score_report_request__pack
+                     (const Cx__V1__ScoreReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__score_report_request__pack_to_buffer
+                     (const Cx__V1__ScoreReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoreReportRequest *
+       cx__v1__score_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__score_report_request__free_unpacked
+                     (Cx__V1__ScoreReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoreCell methods */
+void   cx__v1__score_cell__init
+                     (Cx__V1__ScoreCell         *message);
+size_t cx__v1__score_cell__get_packed_size
+                     (const Cx__V1__ScoreCell   *message);
+size_t cx__v1__score_cell__pack
+                     (const Cx__V1__ScoreCell   *message,
+                      uint8_t             *out);
+size_t cx__v1__score_cell__pack_to_buffer
+                     (const Cx__V1__ScoreCell   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoreCell *
+       cx__v1__score_cell__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__score_cell__free_unpacked
+                     (Cx__V1__ScoreCell *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SegmentRepresentation methods */
+void   cx__v1__segment_representation__init
+                     (Cx__V1__SegmentRepresentation         *message);
+size_t cx__v1__segment_representation__get_packed_size
+                     (const Cx__V1__SegmentRepresentation   *message);
+size_t cx__v1__segment_representation__pack
+                     (const Cx__V1__SegmentRepresentation   *message,
+                      uint8_t             *out);
+size_t cx__v1__segment_representation__pack_to_buffer
+                     (const Cx__V1__SegmentRepresentation   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SegmentRepresentation *
+       cx__v1__segment_representation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__segment_representation__free_unpacked
+                     (Cx__V1__SegmentRepresentation *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ScoreReportResponse methods */
+void   cx__v1__score_report_response__init
+                     (Cx__V1__ScoreReportResponse         *message);
+size_t cx__v1__score_report_response__get_packed_size
+                     (const Cx__V1__ScoreReportResponse   *message);
+size_t cx__v1__score_report_response__pack
+                     (const Cx__V1__ScoreReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__score_report_response__pack_to_buffer
+                     (const Cx__V1__ScoreReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ScoreReportResponse *
+       cx__v1__score_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__score_report_response__free_unpacked
+                     (Cx__V1__ScoreReportResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__TopIssuesRequest methods */
+void   cx__v1__top_issues_request__init
+                     (Cx__V1__TopIssuesRequest         *message);
+size_t cx__v1__top_issues_request__get_packed_size
+                     (const Cx__V1__TopIssuesRequest   *message);
+size_t cx__v1__top_issues_request__pack
+                     (const Cx__V1__TopIssuesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__top_issues_request__pack_to_buffer
+                     (const Cx__V1__TopIssuesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__TopIssuesRequest *
+       cx__v1__top_issues_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__top_issues_request__free_unpacked
+                     (Cx__V1__TopIssuesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__IssueTerm methods */
+void   cx__v1__issue_term__init
+                     (Cx__V1__IssueTerm         *message);
+size_t cx__v1__issue_term__get_packed_size
+                     (const Cx__V1__IssueTerm   *message);
+size_t cx__v1__issue_term__pack
+                     (const Cx__V1__IssueTerm   *message,
+                      uint8_t             *out);
+size_t cx__v1__issue_term__pack_to_buffer
+                     (const Cx__V1__IssueTerm   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__IssueTerm *
+       cx__v1__issue_term__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__issue_term__free_unpacked
+                     (Cx__V1__IssueTerm *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__TopIssuesResponse methods */
+void   cx__v1__top_issues_response__init
+                     (Cx__V1__TopIssuesResponse         *message);
+size_t cx__v1__top_issues_response__get_packed_size
+                     (const Cx__V1__TopIssuesResponse   *message);
+size_t cx__v1__top_issues_response__pack
+                     (const Cx__V1__TopIssuesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__top_issues_response__pack_to_buffer
+                     (const Cx__V1__TopIssuesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__TopIssuesResponse *
+       cx__v1__top_issues_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__top_issues_response__free_unpacked
+                     (Cx__V1__TopIssuesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OffboardingReportRequest methods */
+void   cx__v1__offboarding_report_request__init
+                     (Cx__V1__OffboardingReportRequest         *message);
+size_t cx__v1__offboarding_report_request__get_packed_size
+                     (const Cx__V1__OffboardingReportRequest   *message);
+size_t cx__v1__offboarding_report_request__pack
+                     (const Cx__V1__OffboardingReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__offboarding_report_request__pack_to_buffer
+                     (const Cx__V1__OffboardingReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OffboardingReportRequest *
+       cx__v1__offboarding_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__offboarding_report_request__free_unpacked
+                     (Cx__V1__OffboardingReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__CancellationReasonCount methods */
+void   cx__v1__cancellation_reason_count__init
+                     (Cx__V1__CancellationReasonCount         *message);
+size_t cx__v1__cancellation_reason_count__get_packed_size
+                     (const Cx__V1__CancellationReasonCount   *message);
+size_t cx__v1__cancellation_reason_count__pack
+                     (const Cx__V1__CancellationReasonCount   *message,
+                      uint8_t             *out);
+size_t cx__v1__cancellation_reason_count__pack_to_buffer
+                     (const Cx__V1__CancellationReasonCount   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__CancellationReasonCount *
+       cx__v1__cancellation_reason_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__cancellation_reason_count__free_unpacked
+                     (Cx__V1__CancellationReasonCount *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OffboardingReportResponse methods */
+void   cx__v1__offboarding_report_response__init
+                     (Cx__V1__OffboardingReportResponse         *message);
+size_t cx__v1__offboarding_report_response__get_packed_size
+                     (const Cx__V1__OffboardingReportResponse   *message);
+size_t cx__v1__offboarding_report_response__pack
+                     (const Cx__V1__OffboardingReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__offboarding_report_response__pack_to_buffer
+                     (const Cx__V1__OffboardingReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OffboardingReportResponse *
+       cx__v1__offboarding_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__offboarding_report_response__free_unpacked
+                     (Cx__V1__OffboardingReportResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__SurveyResponse_Closure)
@@ -222,6 +1480,84 @@ typedef void (*Cx__V1__SurveyResponse_Closure)
                   void *closure_data);
 typedef void (*Cx__V1__ResponseRecorded_Closure)
                  (const Cx__V1__ResponseRecorded *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Survey_Closure)
+                 (const Cx__V1__Survey *message,
+                  void *closure_data);
+typedef void (*Cx__V1__DefineSurveyRequest_Closure)
+                 (const Cx__V1__DefineSurveyRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__DefineSurveyResponse_Closure)
+                 (const Cx__V1__DefineSurveyResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListSurveysRequest_Closure)
+                 (const Cx__V1__ListSurveysRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SurveySummary_Closure)
+                 (const Cx__V1__SurveySummary *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListSurveysResponse_Closure)
+                 (const Cx__V1__ListSurveysResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InvitationLimits_Closure)
+                 (const Cx__V1__InvitationLimits *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetInvitationLimitsRequest_Closure)
+                 (const Cx__V1__SetInvitationLimitsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InvitationLimitsResponse_Closure)
+                 (const Cx__V1__InvitationLimitsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetInvitationLimitsRequest_Closure)
+                 (const Cx__V1__GetInvitationLimitsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__Invitation_Closure)
+                 (const Cx__V1__Invitation *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RequestInvitationRequest_Closure)
+                 (const Cx__V1__RequestInvitationRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RequestInvitationResponse_Closure)
+                 (const Cx__V1__RequestInvitationResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InvitationCreated_Closure)
+                 (const Cx__V1__InvitationCreated *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordResponseRequest_Closure)
+                 (const Cx__V1__RecordResponseRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__RecordResponseResponse_Closure)
+                 (const Cx__V1__RecordResponseResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoreReportRequest_Closure)
+                 (const Cx__V1__ScoreReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoreCell_Closure)
+                 (const Cx__V1__ScoreCell *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SegmentRepresentation_Closure)
+                 (const Cx__V1__SegmentRepresentation *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ScoreReportResponse_Closure)
+                 (const Cx__V1__ScoreReportResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__TopIssuesRequest_Closure)
+                 (const Cx__V1__TopIssuesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__IssueTerm_Closure)
+                 (const Cx__V1__IssueTerm *message,
+                  void *closure_data);
+typedef void (*Cx__V1__TopIssuesResponse_Closure)
+                 (const Cx__V1__TopIssuesResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OffboardingReportRequest_Closure)
+                 (const Cx__V1__OffboardingReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__CancellationReasonCount_Closure)
+                 (const Cx__V1__CancellationReasonCount *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OffboardingReportResponse_Closure)
+                 (const Cx__V1__OffboardingReportResponse *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -232,8 +1568,37 @@ typedef void (*Cx__V1__ResponseRecorded_Closure)
 extern const ProtobufCEnumDescriptor    cx__v1__survey_kind__descriptor;
 extern const ProtobufCEnumDescriptor    cx__v1__touchpoint__descriptor;
 extern const ProtobufCEnumDescriptor    cx__v1__nps_category__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__invitation_decision__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__report_period__descriptor;
+extern const ProtobufCEnumDescriptor    cx__v1__report_grouping__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__survey_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__response_recorded__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__survey__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__define_survey_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__define_survey_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_surveys_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__survey_summary__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_surveys_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation_limits__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_invitation_limits_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation_limits_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_invitation_limits_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__request_invitation_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__request_invitation_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__invitation_created__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_response_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__record_response_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__score_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__score_cell__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__segment_representation__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__score_report_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__top_issues_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__issue_term__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__top_issues_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__offboarding_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__cancellation_reason_count__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__offboarding_report_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
