@@ -38,10 +38,7 @@ struct AdvocatesCommand: AsyncParsableCommand {
                 ])
             }
             print(Output.table(rows))
-            let next = reply.page?.nextPageToken ?? ""
-            print(
-                "\(reply.advocates.count) of \(reply.page?.totalCount ?? 0)"
-                    + (next.isEmpty ? "" : "; next page: --page \(next)"))
+            print(Output.pageLine(shown: reply.advocates.count, page: reply.page))
         }
     }
 

@@ -42,10 +42,7 @@ struct CasesCommand: AsyncParsableCommand {
                 ])
             }
             print(Output.table(rows))
-            let next = reply.page?.nextPageToken ?? ""
-            print(
-                "\(reply.cases.count) of \(reply.page?.totalCount ?? 0)"
-                    + (next.isEmpty ? "" : "; next page: --page \(next)"))
+            print(Output.pageLine(shown: reply.cases.count, page: reply.page))
         }
     }
 

@@ -39,9 +39,7 @@ struct AccountsCommand: AsyncParsableCommand {
                 ])
             }
             print(Output.table(rows))
-            let total = reply.page?.totalCount ?? 0
-            let next = reply.page?.nextPageToken ?? ""
-            print("\(reply.accounts.count) of \(total)" + (next.isEmpty ? "" : "; next page: --page \(next)"))
+            print(Output.pageLine(shown: reply.accounts.count, page: reply.page))
         }
     }
 

@@ -45,10 +45,7 @@ struct LoyaltyStatementCommand: AsyncParsableCommand {
             ])
         }
         print(Output.table(rows))
-        let nextPage = reply.page?.nextPageToken ?? ""
-        print(
-            "\(reply.entries.count) of \(reply.page?.totalCount ?? 0) entries"
-                + (nextPage.isEmpty ? "" : "; next page: --page \(nextPage)"))
+        print(Output.pageLine(shown: reply.entries.count, page: reply.page, noun: "entries"))
     }
 }
 

@@ -13,6 +13,13 @@ enum Output {
         }.joined(separator: "\n")
     }
 
+    /// "20 of 135; next page: --page TOKEN" under a table of one page.
+    static func pageLine(shown: Int, page: PageInfo?, noun: String = "") -> String {
+        let next = page?.nextPageToken ?? ""
+        return "\(shown) of \(page?.totalCount ?? 0)\(noun.isEmpty ? "" : " " + noun)"
+            + (next.isEmpty ? "" : "; next page: --page \(next)")
+    }
+
     /// The message with its .proto field names (see `JSONValue` for the mapping).
     static func json(_ message: some ProtoMessage) {
         json(message.jsonValue)
