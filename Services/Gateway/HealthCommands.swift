@@ -9,6 +9,7 @@ struct HealthCommand: AsyncParsableCommand {
         commandName: "health", abstract: "Accounts, usage and health scores.",
         subcommands: [
             AccountsCommand.self, ScoreCommand.self, BacktestCommand.self, FitCommand.self, ModelCommand.self,
+            SettingsCommand.self,
         ])
 }
 

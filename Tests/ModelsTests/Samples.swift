@@ -55,7 +55,9 @@ enum Samples {
             RecordBusinessReviewResponse.self, ListReviewsDueRequest.self, ReviewDue.self, ListReviewsDueResponse.self,
             FactorWeight.self, ScoringModel.self, GetScoringModelRequest.self, ScoringModelResponse.self,
             SetScoringModelRequest.self, GetValueReportRequest.self, FeatureUse.self, ValueReport.self,
-            GetValueReportResponse.self,
+            GetValueReportResponse.self, GetOnboardingProgramRequest.self, OnboardingProgramResponse.self,
+            SetOnboardingProgramRequest.self, SegmentThreshold.self, GetInactivityThresholdsRequest.self,
+            InactivityThresholdsResponse.self, SetInactivityThresholdsRequest.self,
         ]
     }
 
@@ -78,7 +80,8 @@ enum Samples {
 
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
     static let roundTrip =
-        coreSamples + onboardingSamples + reviewSamples + scoringModelSamples + valueReportSamples + feedbackSamples
+        coreSamples + onboardingSamples + reviewSamples + scoringModelSamples + valueReportSamples + settingsSamples
+        + feedbackSamples
         + loyaltySamples + advocacySamples
         + escalationSamples
 
@@ -174,7 +177,8 @@ enum Samples {
             LedgerMirrorResponse(appliedEvents: .max, appliedTotal: .min, duplicates: 0, appliedSeq: .max)),
         MessageSample("Account/full", fullAccount),
         MessageSample("UpsertAccountRequest/full", UpsertAccountRequest(account: fullAccount)),
-        MessageSample("UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true, changed: true)),
+        MessageSample(
+            "UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true, changed: true)),
         MessageSample("GetAccountRequest/full", GetAccountRequest(customer: .init(value: unicode))),
         MessageSample("GetAccountResponse/full", GetAccountResponse(account: fullAccount)),
         MessageSample(
@@ -284,6 +288,21 @@ enum Samples {
         MessageSample("SetScoringModelRequest/full", SetScoringModelRequest(model: fullModel)),
         MessageSample(
             "FitChurnModelRequest/apply", FitChurnModelRequest(window: .init(fromMs: 1, untilMs: 2), apply: true)),
+    ]
+
+    static let settingsSamples = [
+        MessageSample("GetOnboardingProgramRequest/default", GetOnboardingProgramRequest()),
+        MessageSample(
+            "OnboardingProgramResponse/full", OnboardingProgramResponse(steps: [fullStep, .init()], updatedAtMs: .max)),
+        MessageSample("SetOnboardingProgramRequest/full", SetOnboardingProgramRequest(steps: [fullStep])),
+        MessageSample("SegmentThreshold/unknown segment", SegmentThreshold(segment: .unrecognized(9), days: .max)),
+        MessageSample("GetInactivityThresholdsRequest/default", GetInactivityThresholdsRequest()),
+        MessageSample(
+            "InactivityThresholdsResponse/full",
+            InactivityThresholdsResponse(thresholds: [.init(segment: .key, days: 7), .init()], updatedAtMs: -1)),
+        MessageSample(
+            "SetInactivityThresholdsRequest/full",
+            SetInactivityThresholdsRequest(thresholds: [.init(segment: .small, days: 30)])),
     ]
 
     static let fullValueReport = ValueReport(

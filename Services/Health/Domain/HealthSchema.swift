@@ -171,5 +171,17 @@ enum HealthSchema {
                     ) STRICT;
                     """)
         },
+        ServiceMigration("health 9: settings") { db in
+            // Settings an admin changes at run time, each stored as its message's encoding under a key;
+            // a key with no row means the built-in default.
+            try db.execute(
+                sql: """
+                    CREATE TABLE health_settings (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value BLOB NOT NULL,
+                        updated_at_ms INTEGER NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        },
     ]
 }

@@ -8,12 +8,13 @@ public enum HealthService {
         jobs: [InactivityMonitor.standard.job, HealthScorer.standard.job],
         registerMethods: { router in
             AccountMethods.register(on: router)
-            UsageMethods.register(on: router, program: .standard)
-            OnboardingMethods.register(on: router, program: .standard)
+            UsageMethods.register(on: router)
+            OnboardingMethods.register(on: router)
             ScoreMethods.register(on: router, scorer: .standard)
             ScoringModelMethods.register(on: router, scorer: .standard)
             BacktestMethods.register(on: router, scorer: .standard)
-            ValueReportMethods.register(on: router, program: .standard)
+            ValueReportMethods.register(on: router)
+            SettingsMethods.register(on: router, monitor: .standard)
             ReviewMethods.register(on: router)
         })
 }

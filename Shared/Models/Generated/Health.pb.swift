@@ -1576,6 +1576,130 @@ public struct GetValueReportResponse: ProtoMessage {
     }
 }
 
+/// Body of "health.GetOnboardingProgram" (role reader).
+public struct GetOnboardingProgramRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetOnboardingProgramRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// Reply to "health.GetOnboardingProgram" and "health.SetOnboardingProgram": the checklist in use.
+public struct OnboardingProgramResponse: ProtoMessage {
+    public static let protoName = "cx.v1.OnboardingProgramResponse"
+
+    /// The steps, in order.
+    public var steps: [OnboardingStep] = []
+
+    /// When an admin last set it, Unix epoch ms; 0 for the built-in checklist.
+    public var updatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        steps: [OnboardingStep] = [],
+        updatedAtMs: Int64 = 0
+    ) {
+        self.steps = steps
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
+/// Body of "health.SetOnboardingProgram" (role admin): replaces the checklist — 1–20 steps with
+/// unique keys (1–50 bytes of a–z, 0–9, _), titles of 1–200 bytes, due days 1–90 and feature names of
+/// at most 100 bytes. Steps already done stay done; completion counts against the new steps.
+public struct SetOnboardingProgramRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetOnboardingProgramRequest"
+
+    /// The new steps, in order.
+    public var steps: [OnboardingStep] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        steps: [OnboardingStep] = []
+    ) {
+        self.steps = steps
+    }
+}
+
+/// The days of silence after which an account of a segment raises an inactivity alert.
+public struct SegmentThreshold: ProtoMessage {
+    public static let protoName = "cx.v1.SegmentThreshold"
+
+    /// The segment.
+    public var segment: Segment = .unspecified
+
+    /// Days without usage, 1–365.
+    public var days: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        days: UInt32 = 0
+    ) {
+        self.segment = segment
+        self.days = days
+    }
+}
+
+/// Body of "health.GetInactivityThresholds" (role reader).
+public struct GetInactivityThresholdsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.GetInactivityThresholdsRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// Reply to "health.GetInactivityThresholds" and "health.SetInactivityThresholds".
+public struct InactivityThresholdsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.InactivityThresholdsResponse"
+
+    /// One threshold per segment.
+    public var thresholds: [SegmentThreshold] = []
+
+    /// When an admin last changed them, Unix epoch ms; 0 for the built-in 14 days.
+    public var updatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        thresholds: [SegmentThreshold] = [],
+        updatedAtMs: Int64 = 0
+    ) {
+        self.thresholds = thresholds
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
+/// Body of "health.SetInactivityThresholds" (role admin): each segment given gets its threshold;
+/// the others keep theirs.
+public struct SetInactivityThresholdsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.SetInactivityThresholdsRequest"
+
+    /// The thresholds to change.
+    public var thresholds: [SegmentThreshold] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        thresholds: [SegmentThreshold] = []
+    ) {
+        self.thresholds = thresholds
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -3540,6 +3664,202 @@ extension GetValueReportResponse: ProtoJSON {
     public var jsonValue: JSONValue {
         var members: [JSONMember] = []
         members.append(JSONMember("report", self.report.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension GetOnboardingProgramRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetOnboardingProgramRequest {
+        var cMessage = Cx__V1__GetOnboardingProgramRequest()
+        cx__v1__get_onboarding_program_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetOnboardingProgramRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetOnboardingProgramRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetOnboardingProgramRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension OnboardingProgramResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__OnboardingProgramResponse {
+        var cMessage = Cx__V1__OnboardingProgramResponse()
+        cx__v1__onboarding_program_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__OnboardingProgramResponse) {
+        self.init()
+        self.steps = Array(cElements: cMessage.steps, count: cMessage.n_steps) { OnboardingStep(cMessageAt: $0) }
+        self.updatedAtMs = cMessage.updated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__OnboardingProgramResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_steps = self.steps.count
+        cMessage.steps = arena.array(self.steps) { arena.message($0) }
+        cMessage.updated_at_ms = self.updatedAtMs
+        return cMessage
+    }
+}
+
+extension OnboardingProgramResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("steps", .array(self.steps.map { JSONValue($0) })))
+        members.append(JSONMember("updated_at_ms", JSONValue(self.updatedAtMs)))
+        return .object(members)
+    }
+}
+
+extension SetOnboardingProgramRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetOnboardingProgramRequest {
+        var cMessage = Cx__V1__SetOnboardingProgramRequest()
+        cx__v1__set_onboarding_program_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetOnboardingProgramRequest) {
+        self.init()
+        self.steps = Array(cElements: cMessage.steps, count: cMessage.n_steps) { OnboardingStep(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetOnboardingProgramRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_steps = self.steps.count
+        cMessage.steps = arena.array(self.steps) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SetOnboardingProgramRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("steps", .array(self.steps.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension SegmentThreshold: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SegmentThreshold {
+        var cMessage = Cx__V1__SegmentThreshold()
+        cx__v1__segment_threshold__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SegmentThreshold) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.days = cMessage.days
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SegmentThreshold {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.days = self.days
+        return cMessage
+    }
+}
+
+extension SegmentThreshold: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("days", JSONValue(self.days)))
+        return .object(members)
+    }
+}
+
+extension GetInactivityThresholdsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__GetInactivityThresholdsRequest {
+        var cMessage = Cx__V1__GetInactivityThresholdsRequest()
+        cx__v1__get_inactivity_thresholds_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__GetInactivityThresholdsRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__GetInactivityThresholdsRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension GetInactivityThresholdsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension InactivityThresholdsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__InactivityThresholdsResponse {
+        var cMessage = Cx__V1__InactivityThresholdsResponse()
+        cx__v1__inactivity_thresholds_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__InactivityThresholdsResponse) {
+        self.init()
+        self.thresholds = Array(cElements: cMessage.thresholds, count: cMessage.n_thresholds) {
+            SegmentThreshold(cMessageAt: $0)
+        }
+        self.updatedAtMs = cMessage.updated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__InactivityThresholdsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_thresholds = self.thresholds.count
+        cMessage.thresholds = arena.array(self.thresholds) { arena.message($0) }
+        cMessage.updated_at_ms = self.updatedAtMs
+        return cMessage
+    }
+}
+
+extension InactivityThresholdsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("thresholds", .array(self.thresholds.map { JSONValue($0) })))
+        members.append(JSONMember("updated_at_ms", JSONValue(self.updatedAtMs)))
+        return .object(members)
+    }
+}
+
+extension SetInactivityThresholdsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SetInactivityThresholdsRequest {
+        var cMessage = Cx__V1__SetInactivityThresholdsRequest()
+        cx__v1__set_inactivity_thresholds_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SetInactivityThresholdsRequest) {
+        self.init()
+        self.thresholds = Array(cElements: cMessage.thresholds, count: cMessage.n_thresholds) {
+            SegmentThreshold(cMessageAt: $0)
+        }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SetInactivityThresholdsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_thresholds = self.thresholds.count
+        cMessage.thresholds = arena.array(self.thresholds) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension SetInactivityThresholdsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("thresholds", .array(self.thresholds.map { JSONValue($0) })))
         return .object(members)
     }
 }

@@ -5,19 +5,20 @@ import ServiceKit
 
 /// health.CompleteOnboardingStep, GetOnboarding and OnboardingReport.
 enum OnboardingMethods {
-    static func register(on router: Router, program: OnboardingProgram) {
+    static func register(on router: Router) {
         router.write(
             "CompleteOnboardingStep",
             validate: { (request: CompleteOnboardingStepRequest, context) in
                 _ = try Check.customer(request.customer, field: "customer")
-                guard program.steps.contains(where: { $0.key == request.step }) else {
-                    throw RPCError.invalidArgument(
-                        "step",
-                        "unknown step \"\(request.step)\" (steps: \(program.steps.map(\.key).joined(separator: ", ")))")
-                }
                 try Check.notInFuture(request.completedAtMs, field: "completed_at_ms", nowMs: context.nowMs, slackMs: 0)
             }
         ) { request, write in
+            let program = try OnboardingProgram.current(in: write.db)
+            guard program.steps.contains(where: { $0.key == request.step }) else {
+                throw RPCError.invalidArgument(
+                    "step",
+                    "unknown step \"\(request.step)\" (steps: \(program.steps.map(\.key).joined(separator: ", ")))")
+            }
             let account = try AccountMethods.existingAccount(request.customer!.value, in: write.db)
             let id = request.customer!.value
             let at = request.completedAtMs == 0 ? write.nowMs : request.completedAtMs
@@ -31,7 +32,8 @@ enum OnboardingMethods {
             let id = try Check.customer(request.customer, field: "customer")
             return try await router.database.read { db in
                 let account = try AccountMethods.existingAccount(id, in: db)
-                return try program.status(customer: id, signupMs: account.signupMs, nowMs: context.nowMs, in: db)
+                return try OnboardingProgram.current(in: db).status(
+                    customer: id, signupMs: account.signupMs, nowMs: context.nowMs, in: db)
             }
         }
 
@@ -43,7 +45,7 @@ enum OnboardingMethods {
                 throw RPCError.invalidArgument("signups", "at most 400 days")
             }
             return try await router.database.read { db in
-                try report(window, program: program, nowMs: context.nowMs, in: db)
+                try report(window, program: OnboardingProgram.current(in: db), nowMs: context.nowMs, in: db)
             }
         }
     }

@@ -10,7 +10,7 @@ enum ValueReportMethods {
     static let defaultDays: Int64 = 90
     static let maximumDays: Int64 = 400
 
-    static func register(on router: Router, program: OnboardingProgram) {
+    static func register(on router: Router) {
         router.read("GetValueReport", role: .reader) { (request: GetValueReportRequest, context) in
             let id = try Check.customer(request.customer, field: "customer")
             let window = try window(request.window, nowMs: context.nowMs)
@@ -22,7 +22,7 @@ enum ValueReportMethods {
                 var report = try report(for: id, window: window, in: db)
                 report.account = account
                 report.generatedAtMs = nowMs
-                let onboarding = try program.status(
+                let onboarding = try OnboardingProgram.current(in: db).status(
                     customer: id, signupMs: account.signupMs, nowMs: nowMs, in: db)
                 report.onboardingStepsTotal = UInt32(onboarding.steps.count)
                 report.onboardingStepsDone = UInt32(onboarding.steps.filter { $0.completedAtMs > 0 }.count)

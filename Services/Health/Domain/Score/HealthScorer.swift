@@ -64,7 +64,7 @@ public struct HealthScorer: Sendable {
         let settings = try ScoringSettings.current(standard: self, in: db)
         let usage = try usageByAccount(nowMs: nowMs, in: db)
         let signals = try AccountSignals.all(nowMs: nowMs, in: db)
-        let onboarding = try OnboardingProgram.standard.completionByAccount(in: db)
+        let onboarding = try OnboardingProgram.current(in: db).completionByAccount(in: db)
         let signups = try onboardingTracked(nowMs: nowMs, in: db)
         let featuresAvailable =
             try Int.fetchOne(

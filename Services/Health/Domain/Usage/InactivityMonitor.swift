@@ -25,8 +25,8 @@ public struct InactivityMonitor: Sendable {
     /// - Returns: the accounts alerted.
     @discardableResult
     public func scan(_ database: ServiceDatabase, nowMs: Int64) async throws -> [String] {
-        let thresholds = thresholdDays
-        return try await database.write { db in
+        try await database.write { db in
+            let thresholds = try thresholds(in: db)
             let rows = try Row.fetchAll(
                 db,
                 sql: """

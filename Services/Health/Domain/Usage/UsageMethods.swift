@@ -6,14 +6,14 @@ import ServiceKit
 enum UsageMethods {
     static let maxBatch = 10_000
 
-    static func register(on router: Router, program: OnboardingProgram) {
+    static func register(on router: Router) {
         router.write(
             "RecordUsage",
             validate: { (request: RecordUsageRequest, context) in
                 try validate(request, nowMs: context.nowMs)
             }
         ) { request, write in
-            try record(request.events, program: program, write: write)
+            try record(request.events, write: write)
         }
 
         router.read("GetUsage", role: .reader) { (request: GetUsageRequest, _) in
@@ -62,10 +62,11 @@ enum UsageMethods {
     /// Stores a validated batch: skips usage ids seen before, adds to the daily rollups and moves
     /// last-seen forward. An unknown customer refuses the whole batch (the transaction's savepoint
     /// rolls back what was already added).
-    static func record(_ events: [UsageEvent], program: OnboardingProgram, write: WriteContext) throws
+    static func record(_ events: [UsageEvent], write: WriteContext) throws
         -> RecordUsageResponse
     {
         let db = write.db
+        let program = try OnboardingProgram.current(in: db)
         let signup = try db.cachedStatement(sql: "SELECT signup_ms FROM accounts WHERE customer_id = ?")
         let markSeen = try db.cachedStatement(
             sql: "INSERT INTO usage_seen (usage_id) VALUES (?) ON CONFLICT DO NOTHING")

@@ -2437,6 +2437,321 @@ void   cx__v1__get_value_report_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__get_value_report_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__get_onboarding_program_request__init
+                     (Cx__V1__GetOnboardingProgramRequest         *message)
+{
+  static const Cx__V1__GetOnboardingProgramRequest init_value = CX__V1__GET_ONBOARDING_PROGRAM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_onboarding_program_request__get_packed_size
+                     (const Cx__V1__GetOnboardingProgramRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_program_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_onboarding_program_request__pack
+                     (const Cx__V1__GetOnboardingProgramRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_program_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_onboarding_program_request__pack_to_buffer
+                     (const Cx__V1__GetOnboardingProgramRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_onboarding_program_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetOnboardingProgramRequest *
+       cx__v1__get_onboarding_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetOnboardingProgramRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_onboarding_program_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_onboarding_program_request__free_unpacked
+                     (Cx__V1__GetOnboardingProgramRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_onboarding_program_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__onboarding_program_response__init
+                     (Cx__V1__OnboardingProgramResponse         *message)
+{
+  static const Cx__V1__OnboardingProgramResponse init_value = CX__V1__ONBOARDING_PROGRAM_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__onboarding_program_response__get_packed_size
+                     (const Cx__V1__OnboardingProgramResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_program_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__onboarding_program_response__pack
+                     (const Cx__V1__OnboardingProgramResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_program_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__onboarding_program_response__pack_to_buffer
+                     (const Cx__V1__OnboardingProgramResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__onboarding_program_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__OnboardingProgramResponse *
+       cx__v1__onboarding_program_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__OnboardingProgramResponse *)
+     protobuf_c_message_unpack (&cx__v1__onboarding_program_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__onboarding_program_response__free_unpacked
+                     (Cx__V1__OnboardingProgramResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__onboarding_program_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_onboarding_program_request__init
+                     (Cx__V1__SetOnboardingProgramRequest         *message)
+{
+  static const Cx__V1__SetOnboardingProgramRequest init_value = CX__V1__SET_ONBOARDING_PROGRAM_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_onboarding_program_request__get_packed_size
+                     (const Cx__V1__SetOnboardingProgramRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_onboarding_program_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_onboarding_program_request__pack
+                     (const Cx__V1__SetOnboardingProgramRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_onboarding_program_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_onboarding_program_request__pack_to_buffer
+                     (const Cx__V1__SetOnboardingProgramRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_onboarding_program_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetOnboardingProgramRequest *
+       cx__v1__set_onboarding_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetOnboardingProgramRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_onboarding_program_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_onboarding_program_request__free_unpacked
+                     (Cx__V1__SetOnboardingProgramRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_onboarding_program_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__segment_threshold__init
+                     (Cx__V1__SegmentThreshold         *message)
+{
+  static const Cx__V1__SegmentThreshold init_value = CX__V1__SEGMENT_THRESHOLD__INIT;
+  *message = init_value;
+}
+size_t cx__v1__segment_threshold__get_packed_size
+                     (const Cx__V1__SegmentThreshold *message)
+{
+  assert(message->base.descriptor == &cx__v1__segment_threshold__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__segment_threshold__pack
+                     (const Cx__V1__SegmentThreshold *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__segment_threshold__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__segment_threshold__pack_to_buffer
+                     (const Cx__V1__SegmentThreshold *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__segment_threshold__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SegmentThreshold *
+       cx__v1__segment_threshold__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SegmentThreshold *)
+     protobuf_c_message_unpack (&cx__v1__segment_threshold__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__segment_threshold__free_unpacked
+                     (Cx__V1__SegmentThreshold *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__segment_threshold__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__get_inactivity_thresholds_request__init
+                     (Cx__V1__GetInactivityThresholdsRequest         *message)
+{
+  static const Cx__V1__GetInactivityThresholdsRequest init_value = CX__V1__GET_INACTIVITY_THRESHOLDS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__get_inactivity_thresholds_request__get_packed_size
+                     (const Cx__V1__GetInactivityThresholdsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__get_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__get_inactivity_thresholds_request__pack
+                     (const Cx__V1__GetInactivityThresholdsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__get_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__get_inactivity_thresholds_request__pack_to_buffer
+                     (const Cx__V1__GetInactivityThresholdsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__get_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__GetInactivityThresholdsRequest *
+       cx__v1__get_inactivity_thresholds_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__GetInactivityThresholdsRequest *)
+     protobuf_c_message_unpack (&cx__v1__get_inactivity_thresholds_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__get_inactivity_thresholds_request__free_unpacked
+                     (Cx__V1__GetInactivityThresholdsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__get_inactivity_thresholds_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__inactivity_thresholds_response__init
+                     (Cx__V1__InactivityThresholdsResponse         *message)
+{
+  static const Cx__V1__InactivityThresholdsResponse init_value = CX__V1__INACTIVITY_THRESHOLDS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__inactivity_thresholds_response__get_packed_size
+                     (const Cx__V1__InactivityThresholdsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_thresholds_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__inactivity_thresholds_response__pack
+                     (const Cx__V1__InactivityThresholdsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_thresholds_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__inactivity_thresholds_response__pack_to_buffer
+                     (const Cx__V1__InactivityThresholdsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__inactivity_thresholds_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__InactivityThresholdsResponse *
+       cx__v1__inactivity_thresholds_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__InactivityThresholdsResponse *)
+     protobuf_c_message_unpack (&cx__v1__inactivity_thresholds_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__inactivity_thresholds_response__free_unpacked
+                     (Cx__V1__InactivityThresholdsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__inactivity_thresholds_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__set_inactivity_thresholds_request__init
+                     (Cx__V1__SetInactivityThresholdsRequest         *message)
+{
+  static const Cx__V1__SetInactivityThresholdsRequest init_value = CX__V1__SET_INACTIVITY_THRESHOLDS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__set_inactivity_thresholds_request__get_packed_size
+                     (const Cx__V1__SetInactivityThresholdsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__set_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__set_inactivity_thresholds_request__pack
+                     (const Cx__V1__SetInactivityThresholdsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__set_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__set_inactivity_thresholds_request__pack_to_buffer
+                     (const Cx__V1__SetInactivityThresholdsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__set_inactivity_thresholds_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SetInactivityThresholdsRequest *
+       cx__v1__set_inactivity_thresholds_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SetInactivityThresholdsRequest *)
+     protobuf_c_message_unpack (&cx__v1__set_inactivity_thresholds_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__set_inactivity_thresholds_request__free_unpacked
+                     (Cx__V1__SetInactivityThresholdsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__set_inactivity_thresholds_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -6014,6 +6329,271 @@ const ProtobufCMessageDescriptor cx__v1__get_value_report_response__descriptor =
   cx__v1__get_value_report_response__field_indices_by_name,
   1,  cx__v1__get_value_report_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__get_value_report_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_onboarding_program_request__field_descriptors NULL
+#define cx__v1__get_onboarding_program_request__field_indices_by_name NULL
+#define cx__v1__get_onboarding_program_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_onboarding_program_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetOnboardingProgramRequest",
+  "GetOnboardingProgramRequest",
+  "Cx__V1__GetOnboardingProgramRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetOnboardingProgramRequest),
+  0,
+  cx__v1__get_onboarding_program_request__field_descriptors,
+  cx__v1__get_onboarding_program_request__field_indices_by_name,
+  0,  cx__v1__get_onboarding_program_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_onboarding_program_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__onboarding_program_response__field_descriptors[2] =
+{
+  {
+    "steps",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__OnboardingProgramResponse, n_steps),
+    offsetof(Cx__V1__OnboardingProgramResponse, steps),
+    &cx__v1__onboarding_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__OnboardingProgramResponse, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__onboarding_program_response__field_indices_by_name[] = {
+  0,   /* field[0] = steps */
+  1,   /* field[1] = updated_at_ms */
+};
+static const ProtobufCIntRange cx__v1__onboarding_program_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__onboarding_program_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.OnboardingProgramResponse",
+  "OnboardingProgramResponse",
+  "Cx__V1__OnboardingProgramResponse",
+  "cx.v1",
+  sizeof(Cx__V1__OnboardingProgramResponse),
+  2,
+  cx__v1__onboarding_program_response__field_descriptors,
+  cx__v1__onboarding_program_response__field_indices_by_name,
+  1,  cx__v1__onboarding_program_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__onboarding_program_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_onboarding_program_request__field_descriptors[1] =
+{
+  {
+    "steps",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__SetOnboardingProgramRequest, n_steps),
+    offsetof(Cx__V1__SetOnboardingProgramRequest, steps),
+    &cx__v1__onboarding_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_onboarding_program_request__field_indices_by_name[] = {
+  0,   /* field[0] = steps */
+};
+static const ProtobufCIntRange cx__v1__set_onboarding_program_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_onboarding_program_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetOnboardingProgramRequest",
+  "SetOnboardingProgramRequest",
+  "Cx__V1__SetOnboardingProgramRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetOnboardingProgramRequest),
+  1,
+  cx__v1__set_onboarding_program_request__field_descriptors,
+  cx__v1__set_onboarding_program_request__field_indices_by_name,
+  1,  cx__v1__set_onboarding_program_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_onboarding_program_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__segment_threshold__field_descriptors[2] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentThreshold, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "days",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentThreshold, days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__segment_threshold__field_indices_by_name[] = {
+  1,   /* field[1] = days */
+  0,   /* field[0] = segment */
+};
+static const ProtobufCIntRange cx__v1__segment_threshold__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__segment_threshold__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SegmentThreshold",
+  "SegmentThreshold",
+  "Cx__V1__SegmentThreshold",
+  "cx.v1",
+  sizeof(Cx__V1__SegmentThreshold),
+  2,
+  cx__v1__segment_threshold__field_descriptors,
+  cx__v1__segment_threshold__field_indices_by_name,
+  1,  cx__v1__segment_threshold__number_ranges,
+  (ProtobufCMessageInit) cx__v1__segment_threshold__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__get_inactivity_thresholds_request__field_descriptors NULL
+#define cx__v1__get_inactivity_thresholds_request__field_indices_by_name NULL
+#define cx__v1__get_inactivity_thresholds_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__get_inactivity_thresholds_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.GetInactivityThresholdsRequest",
+  "GetInactivityThresholdsRequest",
+  "Cx__V1__GetInactivityThresholdsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__GetInactivityThresholdsRequest),
+  0,
+  cx__v1__get_inactivity_thresholds_request__field_descriptors,
+  cx__v1__get_inactivity_thresholds_request__field_indices_by_name,
+  0,  cx__v1__get_inactivity_thresholds_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__get_inactivity_thresholds_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__inactivity_thresholds_response__field_descriptors[2] =
+{
+  {
+    "thresholds",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__InactivityThresholdsResponse, n_thresholds),
+    offsetof(Cx__V1__InactivityThresholdsResponse, thresholds),
+    &cx__v1__segment_threshold__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__InactivityThresholdsResponse, updated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__inactivity_thresholds_response__field_indices_by_name[] = {
+  0,   /* field[0] = thresholds */
+  1,   /* field[1] = updated_at_ms */
+};
+static const ProtobufCIntRange cx__v1__inactivity_thresholds_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__inactivity_thresholds_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.InactivityThresholdsResponse",
+  "InactivityThresholdsResponse",
+  "Cx__V1__InactivityThresholdsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__InactivityThresholdsResponse),
+  2,
+  cx__v1__inactivity_thresholds_response__field_descriptors,
+  cx__v1__inactivity_thresholds_response__field_indices_by_name,
+  1,  cx__v1__inactivity_thresholds_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__inactivity_thresholds_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__set_inactivity_thresholds_request__field_descriptors[1] =
+{
+  {
+    "thresholds",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__SetInactivityThresholdsRequest, n_thresholds),
+    offsetof(Cx__V1__SetInactivityThresholdsRequest, thresholds),
+    &cx__v1__segment_threshold__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__set_inactivity_thresholds_request__field_indices_by_name[] = {
+  0,   /* field[0] = thresholds */
+};
+static const ProtobufCIntRange cx__v1__set_inactivity_thresholds_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__set_inactivity_thresholds_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SetInactivityThresholdsRequest",
+  "SetInactivityThresholdsRequest",
+  "Cx__V1__SetInactivityThresholdsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__SetInactivityThresholdsRequest),
+  1,
+  cx__v1__set_inactivity_thresholds_request__field_descriptors,
+  cx__v1__set_inactivity_thresholds_request__field_indices_by_name,
+  1,  cx__v1__set_inactivity_thresholds_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__set_inactivity_thresholds_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

@@ -70,6 +70,13 @@ typedef struct Cx__V1__GetValueReportRequest Cx__V1__GetValueReportRequest;
 typedef struct Cx__V1__FeatureUse Cx__V1__FeatureUse;
 typedef struct Cx__V1__ValueReport Cx__V1__ValueReport;
 typedef struct Cx__V1__GetValueReportResponse Cx__V1__GetValueReportResponse;
+typedef struct Cx__V1__GetOnboardingProgramRequest Cx__V1__GetOnboardingProgramRequest;
+typedef struct Cx__V1__OnboardingProgramResponse Cx__V1__OnboardingProgramResponse;
+typedef struct Cx__V1__SetOnboardingProgramRequest Cx__V1__SetOnboardingProgramRequest;
+typedef struct Cx__V1__SegmentThreshold Cx__V1__SegmentThreshold;
+typedef struct Cx__V1__GetInactivityThresholdsRequest Cx__V1__GetInactivityThresholdsRequest;
+typedef struct Cx__V1__InactivityThresholdsResponse Cx__V1__InactivityThresholdsResponse;
+typedef struct Cx__V1__SetInactivityThresholdsRequest Cx__V1__SetInactivityThresholdsRequest;
 
 
 /* --- enums --- */
@@ -1499,6 +1506,129 @@ struct  Cx__V1__GetValueReportResponse
     , NULL }
 
 
+/*
+ * Body of "health.GetOnboardingProgram" (role reader).
+ */
+struct  Cx__V1__GetOnboardingProgramRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_ONBOARDING_PROGRAM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_onboarding_program_request__descriptor) \
+     }
+
+
+/*
+ * Reply to "health.GetOnboardingProgram" and "health.SetOnboardingProgram": the checklist in use.
+ */
+struct  Cx__V1__OnboardingProgramResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The steps, in order.
+   */
+  size_t n_steps;
+  Cx__V1__OnboardingStep **steps;
+  /*
+   * When an admin last set it, Unix epoch ms; 0 for the built-in checklist.
+   */
+  int64_t updated_at_ms;
+};
+#define CX__V1__ONBOARDING_PROGRAM_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__onboarding_program_response__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * Body of "health.SetOnboardingProgram" (role admin): replaces the checklist — 1–20 steps with
+ * unique keys (1–50 bytes of a–z, 0–9, _), titles of 1–200 bytes, due days 1–90 and feature names of
+ * at most 100 bytes. Steps already done stay done; completion counts against the new steps.
+ */
+struct  Cx__V1__SetOnboardingProgramRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The new steps, in order.
+   */
+  size_t n_steps;
+  Cx__V1__OnboardingStep **steps;
+};
+#define CX__V1__SET_ONBOARDING_PROGRAM_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_onboarding_program_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * The days of silence after which an account of a segment raises an inactivity alert.
+ */
+struct  Cx__V1__SegmentThreshold
+{
+  ProtobufCMessage base;
+  /*
+   * The segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * Days without usage, 1–365.
+   */
+  uint32_t days;
+};
+#define CX__V1__SEGMENT_THRESHOLD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__segment_threshold__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0 }
+
+
+/*
+ * Body of "health.GetInactivityThresholds" (role reader).
+ */
+struct  Cx__V1__GetInactivityThresholdsRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__GET_INACTIVITY_THRESHOLDS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__get_inactivity_thresholds_request__descriptor) \
+     }
+
+
+/*
+ * Reply to "health.GetInactivityThresholds" and "health.SetInactivityThresholds".
+ */
+struct  Cx__V1__InactivityThresholdsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * One threshold per segment.
+   */
+  size_t n_thresholds;
+  Cx__V1__SegmentThreshold **thresholds;
+  /*
+   * When an admin last changed them, Unix epoch ms; 0 for the built-in 14 days.
+   */
+  int64_t updated_at_ms;
+};
+#define CX__V1__INACTIVITY_THRESHOLDS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__inactivity_thresholds_response__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * Body of "health.SetInactivityThresholds" (role admin): each segment given gets its threshold;
+ * the others keep theirs.
+ */
+struct  Cx__V1__SetInactivityThresholdsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The thresholds to change.
+   */
+  size_t n_thresholds;
+  Cx__V1__SegmentThreshold **thresholds;
+};
+#define CX__V1__SET_INACTIVITY_THRESHOLDS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__set_inactivity_thresholds_request__descriptor) \
+    , 0,NULL }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -2525,6 +2655,139 @@ Cx__V1__GetValueReportResponse *
 void   cx__v1__get_value_report_response__free_unpacked
                      (Cx__V1__GetValueReportResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__GetOnboardingProgramRequest methods */
+void   cx__v1__get_onboarding_program_request__init
+                     (Cx__V1__GetOnboardingProgramRequest         *message);
+size_t cx__v1__get_onboarding_program_request__get_packed_size
+                     (const Cx__V1__GetOnboardingProgramRequest   *message);
+size_t cx__v1__get_onboarding_program_request__pack
+                     (const Cx__V1__GetOnboardingProgramRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_onboarding_program_request__pack_to_buffer
+                     (const Cx__V1__GetOnboardingProgramRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetOnboardingProgramRequest *
+       cx__v1__get_onboarding_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_onboarding_program_request__free_unpacked
+                     (Cx__V1__GetOnboardingProgramRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__OnboardingProgramResponse methods */
+void   cx__v1__onboarding_program_response__init
+                     (Cx__V1__OnboardingProgramResponse         *message);
+size_t cx__v1__onboarding_program_response__get_packed_size
+                     (const Cx__V1__OnboardingProgramResponse   *message);
+size_t cx__v1__onboarding_program_response__pack
+                     (const Cx__V1__OnboardingProgramResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__onboarding_program_response__pack_to_buffer
+                     (const Cx__V1__OnboardingProgramResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__OnboardingProgramResponse *
+       cx__v1__onboarding_program_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__onboarding_program_response__free_unpacked
+                     (Cx__V1__OnboardingProgramResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetOnboardingProgramRequest methods */
+void   cx__v1__set_onboarding_program_request__init
+                     (Cx__V1__SetOnboardingProgramRequest         *message);
+size_t cx__v1__set_onboarding_program_request__get_packed_size
+                     (const Cx__V1__SetOnboardingProgramRequest   *message);
+size_t cx__v1__set_onboarding_program_request__pack
+                     (const Cx__V1__SetOnboardingProgramRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_onboarding_program_request__pack_to_buffer
+                     (const Cx__V1__SetOnboardingProgramRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetOnboardingProgramRequest *
+       cx__v1__set_onboarding_program_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_onboarding_program_request__free_unpacked
+                     (Cx__V1__SetOnboardingProgramRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SegmentThreshold methods */
+void   cx__v1__segment_threshold__init
+                     (Cx__V1__SegmentThreshold         *message);
+size_t cx__v1__segment_threshold__get_packed_size
+                     (const Cx__V1__SegmentThreshold   *message);
+size_t cx__v1__segment_threshold__pack
+                     (const Cx__V1__SegmentThreshold   *message,
+                      uint8_t             *out);
+size_t cx__v1__segment_threshold__pack_to_buffer
+                     (const Cx__V1__SegmentThreshold   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SegmentThreshold *
+       cx__v1__segment_threshold__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__segment_threshold__free_unpacked
+                     (Cx__V1__SegmentThreshold *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__GetInactivityThresholdsRequest methods */
+void   cx__v1__get_inactivity_thresholds_request__init
+                     (Cx__V1__GetInactivityThresholdsRequest         *message);
+size_t cx__v1__get_inactivity_thresholds_request__get_packed_size
+                     (const Cx__V1__GetInactivityThresholdsRequest   *message);
+size_t cx__v1__get_inactivity_thresholds_request__pack
+                     (const Cx__V1__GetInactivityThresholdsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__get_inactivity_thresholds_request__pack_to_buffer
+                     (const Cx__V1__GetInactivityThresholdsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__GetInactivityThresholdsRequest *
+       cx__v1__get_inactivity_thresholds_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__get_inactivity_thresholds_request__free_unpacked
+                     (Cx__V1__GetInactivityThresholdsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__InactivityThresholdsResponse methods */
+void   cx__v1__inactivity_thresholds_response__init
+                     (Cx__V1__InactivityThresholdsResponse         *message);
+size_t cx__v1__inactivity_thresholds_response__get_packed_size
+                     (const Cx__V1__InactivityThresholdsResponse   *message);
+size_t cx__v1__inactivity_thresholds_response__pack
+                     (const Cx__V1__InactivityThresholdsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__inactivity_thresholds_response__pack_to_buffer
+                     (const Cx__V1__InactivityThresholdsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__InactivityThresholdsResponse *
+       cx__v1__inactivity_thresholds_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__inactivity_thresholds_response__free_unpacked
+                     (Cx__V1__InactivityThresholdsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SetInactivityThresholdsRequest methods */
+void   cx__v1__set_inactivity_thresholds_request__init
+                     (Cx__V1__SetInactivityThresholdsRequest         *message);
+size_t cx__v1__set_inactivity_thresholds_request__get_packed_size
+                     (const Cx__V1__SetInactivityThresholdsRequest   *message);
+size_t cx__v1__set_inactivity_thresholds_request__pack
+                     (const Cx__V1__SetInactivityThresholdsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__set_inactivity_thresholds_request__pack_to_buffer
+                     (const Cx__V1__SetInactivityThresholdsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SetInactivityThresholdsRequest *
+       cx__v1__set_inactivity_thresholds_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__set_inactivity_thresholds_request__free_unpacked
+                     (Cx__V1__SetInactivityThresholdsRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -2689,6 +2952,27 @@ typedef void (*Cx__V1__ValueReport_Closure)
 typedef void (*Cx__V1__GetValueReportResponse_Closure)
                  (const Cx__V1__GetValueReportResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__GetOnboardingProgramRequest_Closure)
+                 (const Cx__V1__GetOnboardingProgramRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__OnboardingProgramResponse_Closure)
+                 (const Cx__V1__OnboardingProgramResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetOnboardingProgramRequest_Closure)
+                 (const Cx__V1__SetOnboardingProgramRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SegmentThreshold_Closure)
+                 (const Cx__V1__SegmentThreshold *message,
+                  void *closure_data);
+typedef void (*Cx__V1__GetInactivityThresholdsRequest_Closure)
+                 (const Cx__V1__GetInactivityThresholdsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__InactivityThresholdsResponse_Closure)
+                 (const Cx__V1__InactivityThresholdsResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SetInactivityThresholdsRequest_Closure)
+                 (const Cx__V1__SetInactivityThresholdsRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2752,6 +3036,13 @@ extern const ProtobufCMessageDescriptor cx__v1__get_value_report_request__descri
 extern const ProtobufCMessageDescriptor cx__v1__feature_use__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__value_report__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_value_report_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_onboarding_program_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__onboarding_program_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_onboarding_program_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__segment_threshold__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__get_inactivity_thresholds_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__inactivity_thresholds_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__set_inactivity_thresholds_request__descriptor;
 
 PROTOBUF_C__END_DECLS
 
