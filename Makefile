@@ -59,10 +59,10 @@ check-generated: deps
 	scripts/check-generated
 
 format:
-	swift-format format --in-place --recursive --parallel Package.swift Shared Services Tests
+	swift-format format --in-place --recursive --parallel Package.swift Shared Services Tests Benchmarks
 
 lint:
-	swift-format lint --recursive --parallel Package.swift Shared Services Tests
+	swift-format lint --recursive --parallel Package.swift Shared Services Tests Benchmarks
 
 clean:
 	rm -rf .build

@@ -67,7 +67,8 @@ let package = Package(
         // Benchmarks print figures; they are never timed tests (make bench).
         // The transport baseline: a raw NNG echo in C, no Swift layers (make bench compares with it).
         .executableTarget(
-            name: "nng-echo", path: "Benchmarks/NNGEcho", linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
+            name: "nng-echo", path: "Benchmarks/NNGEcho",
+            linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
         .executableTarget(
             name: "suite-bench", dependencies: ["Client", "Messaging", "Models"], path: "Benchmarks/SuiteBench"),
         .executableTarget(

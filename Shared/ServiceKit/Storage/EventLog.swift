@@ -60,7 +60,8 @@ public struct EventLog: Sendable {
         _ type: String, customerID: String = "", occurredAtMs: Int64, _ body: Body, in db: Database
     ) throws -> StoredEvent {
         try append(
-            NewEvent(type: type, customerID: customerID, occurredAtMs: occurredAtMs, body: body.serializedBytes()), in: db)
+            NewEvent(type: type, customerID: customerID, occurredAtMs: occurredAtMs, body: body.serializedBytes()),
+            in: db)
     }
 
     /// Appends `event` with the next `seq` and a fresh UUID event id.
