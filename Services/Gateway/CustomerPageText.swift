@@ -126,7 +126,8 @@ extension CustomerPage {
                 Self.slaState(item, nowMs: nowMs), item.title,
             ]
         }
-        return "escalation: \(reply.page?.totalCount ?? UInt64(reply.cases.count)) open cases\n"
+        let open = reply.page?.totalCount ?? UInt64(reply.cases.count)
+        return "escalation: \(open) open case\(open == 1 ? "" : "s")\n"
             + Output.table([["CASE", "SEV", "STATUS", "LEVEL", "SLA", "TITLE"]] + rows)
     }
 

@@ -118,6 +118,11 @@ struct CustomerViewTests {
             responses[3].hasPrefix("7,\"score: response \"\"r-1\"\" is already recorded with score 9"), "\(responses)")
         #expect(responses[4].hasPrefix("8,\"score: \"\"high\"\" is not a whole number\""), "\(responses)")
 
+        let answers: ListResponsesResponse = try await suite.call(
+            "feedback", "ListResponses", ListResponsesRequest(customer: .init(value: "acme")))
+        #expect(answers.responses.map(\.responseId) == ["r-2", "r-1"] && answers.page?.totalCount == 2)
+        #expect(answers.responses.last?.comment == "Great support, fast", "the quoted comma kept")
+
         let cases = try await importTwice(
             "cases",
             """
