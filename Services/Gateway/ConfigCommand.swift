@@ -41,7 +41,13 @@ struct ConfigCommand: AsyncParsableCommand {
             abstract: "Print the settings in effect and where each comes from (the token masked).")
 
         func run() async throws {
-            let settings = try ConnectionSettings.resolve(environment: ProcessInfo.processInfo.environment)
+            let settings: ConnectionSettings
+            do {
+                settings = try ConnectionSettings.resolve(environment: ProcessInfo.processInfo.environment)
+            } catch {
+                FileHandle.standardError.write(Data("cxctl: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
             print("config file: \(settings.configPath)\(settings.configFound ? "" : " (none)")")
             let rows = settings.settings.map { setting in
                 [

@@ -78,5 +78,11 @@ struct ConfigTests {
         chmod(path, 0o644)
         let (openExit, open) = try await cxctl(["status"], elsewhere)
         #expect(openExit != 0 && open.contains("other users can read it"), "\(open)")
+
+        // A line that is not a setting is refused with its line number, not ignored.
+        let broken = configHome + "/broken.conf"
+        try "# fine\nloyalty.uri = tcp://x:1\n".write(toFile: broken, atomically: false, encoding: .utf8)
+        let (brokenExit, brokenOutput) = try await cxctl(["config", "show"], ["CX_CONFIG": broken])
+        #expect(brokenExit != 0 && brokenOutput.contains("\(broken):2: expected key = value"), "\(brokenOutput)")
     }
 }

@@ -117,6 +117,7 @@ struct CustomerViewTests {
         #expect(
             responses[3].hasPrefix("7,\"score: response \"\"r-1\"\" is already recorded with score 9"), "\(responses)")
         #expect(responses[4].hasPrefix("8,\"score: \"\"high\"\" is not a whole number\""), "\(responses)")
+        #expect(responses.count == 6 && responses[5] == "", "four rejects, nothing else: \(responses)")
 
         let answers: ListResponsesResponse = try await suite.call(
             "feedback", "ListResponses", ListResponsesRequest(customer: .init(value: "acme")))
@@ -139,6 +140,7 @@ struct CustomerViewTests {
         #expect(cases[1].hasPrefix("5,\"severity: expected S1, S2, S3 or S4, got \"\"S9\"\"\""), "\(cases)")
         #expect(cases[2].hasPrefix("6,title: "), "\(cases)")
         #expect(cases[3].hasPrefix("7,\"customer: unknown customer \"\"ghost\"\""), "\(cases)")
+        #expect(cases.count == 5 && cases[4] == "", "three rejects, nothing else: \(cases)")
         let opened: ListCasesResponse = try await suite.call(
             "escalation", "ListCases", ListCasesRequest(customer: .init(value: "acme")))
         #expect(opened.cases.map(\.externalId).sorted() == ["Z-1", "Z-2"], "each case opened once")
