@@ -13,9 +13,9 @@ struct EventsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print events as the services publish them, until interrupted.",
             discussion: """
-                Events come from every service's PUB socket: CX_<SERVICE>_EVENTS_URL, else the local \
-                suite's. Pub/sub drops what a slow reader cannot take; services replay what they miss, \
-                this command only shows what it sees.
+                Events come from every service's PUB socket: CX_<SERVICE>_EVENTS_URL, else the config \
+                file's <service>.events_url, else the local suite's. Pub/sub drops what a slow reader \
+                cannot take; services replay what they miss, this command only shows what it sees.
                 """)
         @Option(help: "Only this service's events (repeat for several).") var source: [String] = []
         @Option(help: "Only events whose type starts with this, e.g. account. or score.changed.") var type: String?
@@ -67,21 +67,6 @@ struct EventsCommand: AsyncParsableCommand {
             let customer = event.customerId.isEmpty ? "" : "  \(event.customerId)"
             return "\(Names.timestamp(event.occurredAtMs))  \(event.source).\(event.type) #\(event.seq)\(customer)  "
                 + body.serialized(pretty: false)
-        }
-    }
-}
-
-extension Connection {
-    /// The service's PUB socket: `CX_<SERVICE>_EVENTS_URL`, else the local suite's.
-    func eventsEndpoint(_ service: String) throws -> Endpoint {
-        let key = "CX_\(service.uppercased())_EVENTS_URL"
-        let url =
-            ProcessInfo.processInfo.environment[key].flatMap { $0.isEmpty ? nil : $0 }
-            ?? LocalSuite.eventsURL(service: service, dataDirectory: dataDirectory)
-        do {
-            return try Endpoint(url)
-        } catch {
-            throw CommandError("\(key): \(error.reason)")
         }
     }
 }

@@ -11,7 +11,8 @@ extension Samples {
             SegmentRepresentation.self, ScoreReportResponse.self, TopIssuesRequest.self, IssueTerm.self,
             TopIssuesResponse.self, OffboardingReportRequest.self, CancellationReasonCount.self,
             OffboardingReportResponse.self, InvitationLimits.self, SetInvitationLimitsRequest.self,
-            InvitationLimitsResponse.self, GetInvitationLimitsRequest.self,
+            InvitationLimitsResponse.self, GetInvitationLimitsRequest.self, ListResponsesRequest.self,
+            ListResponsesResponse.self,
         ]
     }
 
@@ -67,6 +68,16 @@ extension Samples {
         MessageSample(
             "RecordResponseResponse/repeat",
             RecordResponseResponse(response: SurveyResponse(responseId: "r1", score: 10), recorded: false)),
+        MessageSample(
+            "ListResponsesRequest/full",
+            ListResponsesRequest(
+                customer: CustomerId(value: unicode), kind: .csat, page: PageRequest(pageSize: .max, pageToken: unicode)
+            )),
+        MessageSample(
+            "ListResponsesResponse/page",
+            ListResponsesResponse(
+                responses: [SurveyResponse(responseId: "r1", score: 10), SurveyResponse()],
+                page: PageInfo(nextPageToken: "x", totalCount: .max))),
         MessageSample(
             "ScoreReportRequest/full",
             ScoreReportRequest(

@@ -21,6 +21,7 @@ public enum FeedbackService {
             SurveyMethods.register(on: router)
             InvitationMethods.register(on: router)
             ResponseMethods.register(on: router)
+            ResponseListMethods.register(on: router)
             ReportMethods.register(on: router)
             TopIssuesMethods.register(on: router)
             OffboardingMethods.register(on: router)

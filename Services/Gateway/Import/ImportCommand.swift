@@ -7,16 +7,25 @@ import Foundation
 /// or rejected (written to a rejects file with its line and the reason).
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Load accounts or usage from a CSV file (a header row names the fields).",
+        commandName: "import",
+        abstract:
+            "Load accounts, usage, purchases, survey answers or cases from a CSV file (a header row names the fields).",
         discussion: """
             accounts: customer_id, name, segment, signup (required); plan, mrr, currency, account_manager,
                       referral_code, stage
             usage:    usage_id, customer_id, feature, occurred_at (required); count (default 1)
+            purchases: purchase_id, customer_id, amount, currency, occurred_at (all required)
+            responses: response_id, survey_id, customer_id, score, answered_at (required); comment, channel
+            cases:    external_id, customer_id, severity (S1–S4), title (required); assignee, details
+                      (a case opens when it is imported: its SLA clock starts then)
             Times are 2026-03-31, 2026-03-31T14:05:00Z or epoch ms; amounts like 499.00.
             Running the same import again applies nothing twice.
             """)
 
-    static let importers: [String: any Importer] = ["accounts": AccountImporter(), "usage": UsageImporter()]
+    static let importers: [String: any Importer] = [
+        "accounts": AccountImporter(), "usage": UsageImporter(), "purchases": PurchaseImporter(),
+        "responses": ResponseImporter(), "cases": CaseImporter(),
+    ]
 
     @Argument(help: "What the file holds: \(importers.keys.sorted().joined(separator: ", ")).") var kind: String
     @Argument(help: "The CSV file.") var file: String

@@ -518,6 +518,57 @@ public struct RecordResponseResponse: ProtoMessage {
     }
 }
 
+/// Body of "feedback.ListResponses" (role reader): one customer's answers, newest first.
+public struct ListResponsesRequest: ProtoMessage {
+    public static let protoName = "cx.v1.ListResponsesRequest"
+
+    /// Whose answers. Required.
+    public var customer: CustomerId? = nil
+
+    /// Only answers to surveys of this kind; SURVEY_KIND_UNSPECIFIED for all.
+    public var kind: SurveyKind = .unspecified
+
+    /// Which page; total_count is given.
+    public var page: PageRequest? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        customer: CustomerId? = nil,
+        kind: SurveyKind = .unspecified,
+        page: PageRequest? = nil
+    ) {
+        self.customer = customer
+        self.kind = kind
+        self.page = page
+    }
+}
+
+/// Reply to "feedback.ListResponses".
+public struct ListResponsesResponse: ProtoMessage {
+    public static let protoName = "cx.v1.ListResponsesResponse"
+
+    /// The page of answers, newest answered_at_ms first.
+    public var responses: [SurveyResponse] = []
+
+    /// Where the next page starts; total_count is the number of the customer's answers (of the kind).
+    public var page: PageInfo? = nil
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        responses: [SurveyResponse] = [],
+        page: PageInfo? = nil
+    ) {
+        self.responses = responses
+        self.page = page
+    }
+}
+
 /// Body of "feedback.ScoreReport" (role reader): NPS, CSAT or CES over a window, by group and period.
 public struct ScoreReportRequest: ProtoMessage {
     public static let protoName = "cx.v1.ScoreReportRequest"
@@ -1735,6 +1786,72 @@ extension RecordResponseResponse: ProtoJSON {
         var members: [JSONMember] = []
         members.append(JSONMember("response", self.response.map { JSONValue($0) } ?? .null))
         members.append(JSONMember("recorded", JSONValue(self.recorded)))
+        return .object(members)
+    }
+}
+
+extension ListResponsesRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListResponsesRequest {
+        var cMessage = Cx__V1__ListResponsesRequest()
+        cx__v1__list_responses_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListResponsesRequest) {
+        self.init()
+        self.customer = cMessage.customer.map { CustomerId(cMessageAt: $0) }
+        self.kind = SurveyKind(cValue: cMessage.kind)
+        self.page = cMessage.page.map { PageRequest(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListResponsesRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.customer = self.customer.map { arena.message($0) }
+        cMessage.kind = self.kind.cValue
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListResponsesRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("customer", self.customer.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("kind", JSONValue(self.kind)))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
+        return .object(members)
+    }
+}
+
+extension ListResponsesResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ListResponsesResponse {
+        var cMessage = Cx__V1__ListResponsesResponse()
+        cx__v1__list_responses_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ListResponsesResponse) {
+        self.init()
+        self.responses = Array(cElements: cMessage.responses, count: cMessage.n_responses) {
+            SurveyResponse(cMessageAt: $0)
+        }
+        self.page = cMessage.page.map { PageInfo(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ListResponsesResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_responses = self.responses.count
+        cMessage.responses = arena.array(self.responses) { arena.message($0) }
+        cMessage.page = self.page.map { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension ListResponsesResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("responses", .array(self.responses.map { JSONValue($0) })))
+        members.append(JSONMember("page", self.page.map { JSONValue($0) } ?? .null))
         return .object(members)
     }
 }

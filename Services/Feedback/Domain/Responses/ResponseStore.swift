@@ -68,6 +68,29 @@ enum ResponseStore {
             arguments: [customerID, surveyID])
     }
 
+    /// `customerID`'s answers (of `kind` unless unspecified) older than `after` in (answered_at_ms,
+    /// response_id) order, newest first, at most `limit`; and how many there are in all.
+    static func customerPage(
+        customer customerID: String, kind: SurveyKind, after: (answeredAtMs: Int64, responseID: String)?, limit: Int,
+        in db: Database
+    ) throws -> (responses: [SurveyResponse], total: Int) {
+        let filter = "customer_id = ? AND (? = 0 OR kind = ?)"
+        let filterArguments: StatementArguments = [customerID, kind.rawValue, kind.rawValue]
+        let start = after ?? (Int64.max, "")
+        let responses = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM responses WHERE \(filter)
+                    AND (answered_at_ms < ? OR (answered_at_ms = ? AND response_id < ?) OR ?)
+                ORDER BY answered_at_ms DESC, response_id DESC LIMIT ?
+                """,
+            arguments: filterArguments + [start.0, start.0, start.1, after == nil, limit]
+        ).map(response(from:))
+        let total = try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM responses WHERE \(filter)", arguments: filterArguments)
+        return (responses, total ?? 0)
+    }
+
     static func insert(_ response: SurveyResponse, in db: Database) throws {
         try db.execute(
             sql: """

@@ -817,6 +817,96 @@ void   cx__v1__record_response_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__record_response_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__list_responses_request__init
+                     (Cx__V1__ListResponsesRequest         *message)
+{
+  static const Cx__V1__ListResponsesRequest init_value = CX__V1__LIST_RESPONSES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_responses_request__get_packed_size
+                     (const Cx__V1__ListResponsesRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_responses_request__pack
+                     (const Cx__V1__ListResponsesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_responses_request__pack_to_buffer
+                     (const Cx__V1__ListResponsesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListResponsesRequest *
+       cx__v1__list_responses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListResponsesRequest *)
+     protobuf_c_message_unpack (&cx__v1__list_responses_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_responses_request__free_unpacked
+                     (Cx__V1__ListResponsesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_responses_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__list_responses_response__init
+                     (Cx__V1__ListResponsesResponse         *message)
+{
+  static const Cx__V1__ListResponsesResponse init_value = CX__V1__LIST_RESPONSES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__list_responses_response__get_packed_size
+                     (const Cx__V1__ListResponsesResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__list_responses_response__pack
+                     (const Cx__V1__ListResponsesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__list_responses_response__pack_to_buffer
+                     (const Cx__V1__ListResponsesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__list_responses_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ListResponsesResponse *
+       cx__v1__list_responses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ListResponsesResponse *)
+     protobuf_c_message_unpack (&cx__v1__list_responses_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__list_responses_response__free_unpacked
+                     (Cx__V1__ListResponsesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__list_responses_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cx__v1__score_report_request__init
                      (Cx__V1__ScoreReportRequest         *message)
 {
@@ -2455,6 +2545,121 @@ const ProtobufCMessageDescriptor cx__v1__record_response_response__descriptor =
   cx__v1__record_response_response__field_indices_by_name,
   1,  cx__v1__record_response_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__record_response_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_responses_request__field_descriptors[3] =
+{
+  {
+    "customer",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListResponsesRequest, customer),
+    &cx__v1__customer_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListResponsesRequest, kind),
+    &cx__v1__survey_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListResponsesRequest, page),
+    &cx__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_responses_request__field_indices_by_name[] = {
+  0,   /* field[0] = customer */
+  1,   /* field[1] = kind */
+  2,   /* field[2] = page */
+};
+static const ProtobufCIntRange cx__v1__list_responses_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_responses_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListResponsesRequest",
+  "ListResponsesRequest",
+  "Cx__V1__ListResponsesRequest",
+  "cx.v1",
+  sizeof(Cx__V1__ListResponsesRequest),
+  3,
+  cx__v1__list_responses_request__field_descriptors,
+  cx__v1__list_responses_request__field_indices_by_name,
+  1,  cx__v1__list_responses_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_responses_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__list_responses_response__field_descriptors[2] =
+{
+  {
+    "responses",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__ListResponsesResponse, n_responses),
+    offsetof(Cx__V1__ListResponsesResponse, responses),
+    &cx__v1__survey_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ListResponsesResponse, page),
+    &cx__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__list_responses_response__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = responses */
+};
+static const ProtobufCIntRange cx__v1__list_responses_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__list_responses_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ListResponsesResponse",
+  "ListResponsesResponse",
+  "Cx__V1__ListResponsesResponse",
+  "cx.v1",
+  sizeof(Cx__V1__ListResponsesResponse),
+  2,
+  cx__v1__list_responses_response__field_descriptors,
+  cx__v1__list_responses_response__field_indices_by_name,
+  1,  cx__v1__list_responses_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__list_responses_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cx__v1__score_report_request__field_descriptors[7] =

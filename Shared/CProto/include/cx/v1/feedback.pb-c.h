@@ -35,6 +35,8 @@ typedef struct Cx__V1__RequestInvitationResponse Cx__V1__RequestInvitationRespon
 typedef struct Cx__V1__InvitationCreated Cx__V1__InvitationCreated;
 typedef struct Cx__V1__RecordResponseRequest Cx__V1__RecordResponseRequest;
 typedef struct Cx__V1__RecordResponseResponse Cx__V1__RecordResponseResponse;
+typedef struct Cx__V1__ListResponsesRequest Cx__V1__ListResponsesRequest;
+typedef struct Cx__V1__ListResponsesResponse Cx__V1__ListResponsesResponse;
 typedef struct Cx__V1__ScoreReportRequest Cx__V1__ScoreReportRequest;
 typedef struct Cx__V1__ScoreCell Cx__V1__ScoreCell;
 typedef struct Cx__V1__SegmentRepresentation Cx__V1__SegmentRepresentation;
@@ -639,6 +641,51 @@ struct  Cx__V1__RecordResponseResponse
 #define CX__V1__RECORD_RESPONSE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__record_response_response__descriptor) \
     , NULL, 0 }
+
+
+/*
+ * Body of "feedback.ListResponses" (role reader): one customer's answers, newest first.
+ */
+struct  Cx__V1__ListResponsesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Whose answers. Required.
+   */
+  Cx__V1__CustomerId *customer;
+  /*
+   * Only answers to surveys of this kind; SURVEY_KIND_UNSPECIFIED for all.
+   */
+  Cx__V1__SurveyKind kind;
+  /*
+   * Which page; total_count is given.
+   */
+  Cx__V1__PageRequest *page;
+};
+#define CX__V1__LIST_RESPONSES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_responses_request__descriptor) \
+    , NULL, CX__V1__SURVEY_KIND__SURVEY_KIND_UNSPECIFIED, NULL }
+
+
+/*
+ * Reply to "feedback.ListResponses".
+ */
+struct  Cx__V1__ListResponsesResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The page of answers, newest answered_at_ms first.
+   */
+  size_t n_responses;
+  Cx__V1__SurveyResponse **responses;
+  /*
+   * Where the next page starts; total_count is the number of the customer's answers (of the kind).
+   */
+  Cx__V1__PageInfo *page;
+};
+#define CX__V1__LIST_RESPONSES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__list_responses_response__descriptor) \
+    , 0,NULL, NULL }
 
 
 /*
@@ -1283,6 +1330,44 @@ Cx__V1__RecordResponseResponse *
 void   cx__v1__record_response_response__free_unpacked
                      (Cx__V1__RecordResponseResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__ListResponsesRequest methods */
+void   cx__v1__list_responses_request__init
+                     (Cx__V1__ListResponsesRequest         *message);
+size_t cx__v1__list_responses_request__get_packed_size
+                     (const Cx__V1__ListResponsesRequest   *message);
+size_t cx__v1__list_responses_request__pack
+                     (const Cx__V1__ListResponsesRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_responses_request__pack_to_buffer
+                     (const Cx__V1__ListResponsesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListResponsesRequest *
+       cx__v1__list_responses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_responses_request__free_unpacked
+                     (Cx__V1__ListResponsesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ListResponsesResponse methods */
+void   cx__v1__list_responses_response__init
+                     (Cx__V1__ListResponsesResponse         *message);
+size_t cx__v1__list_responses_response__get_packed_size
+                     (const Cx__V1__ListResponsesResponse   *message);
+size_t cx__v1__list_responses_response__pack
+                     (const Cx__V1__ListResponsesResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__list_responses_response__pack_to_buffer
+                     (const Cx__V1__ListResponsesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ListResponsesResponse *
+       cx__v1__list_responses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__list_responses_response__free_unpacked
+                     (Cx__V1__ListResponsesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Cx__V1__ScoreReportRequest methods */
 void   cx__v1__score_report_request__init
                      (Cx__V1__ScoreReportRequest         *message);
@@ -1529,6 +1614,12 @@ typedef void (*Cx__V1__RecordResponseRequest_Closure)
 typedef void (*Cx__V1__RecordResponseResponse_Closure)
                  (const Cx__V1__RecordResponseResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__ListResponsesRequest_Closure)
+                 (const Cx__V1__ListResponsesRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ListResponsesResponse_Closure)
+                 (const Cx__V1__ListResponsesResponse *message,
+                  void *closure_data);
 typedef void (*Cx__V1__ScoreReportRequest_Closure)
                  (const Cx__V1__ScoreReportRequest *message,
                   void *closure_data);
@@ -1589,6 +1680,8 @@ extern const ProtobufCMessageDescriptor cx__v1__request_invitation_response__des
 extern const ProtobufCMessageDescriptor cx__v1__invitation_created__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__record_response_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__record_response_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_responses_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__list_responses_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__score_report_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__score_cell__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__segment_representation__descriptor;
