@@ -9,6 +9,6 @@ struct CxCtl: AsyncParsableCommand {
         abstract: "Administer the Anchorage customer-experience suite.",
         subcommands: [
             StatusCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self, AdvocacyCommand.self,
-            EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
+            EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self, DemoCommand.self,
         ])
 }
