@@ -164,9 +164,7 @@ struct WindowOptions: ParsableArguments {
     }
 
     private func startMs(_ text: String) throws -> Int64 {
-        do { return try ImportValues.time(text, field: "from") } catch {
-            throw ValidationError("--from: \(error.reason)")
-        }
+        do { return try ImportValues.time(text, field: "--from") } catch { throw ValidationError(error.reason) }
     }
 
     var range: TimeRange {

@@ -16,7 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
                 Accounts across segments signed up over the past 18 months, their usage, survey answers \
                 (NPS, CSAT, CES, with comments), purchases, support cases, advocates with contributions and \
                 referrals, and cancellations — the accounts that cancel go quiet first, so the health score \
-                foresees them. The same seed gives the same history; running it again applies nothing.
+                foresees them. The same seed gives the same history; running it again applies nothing. \
+                Needs an admin token (it has the health service rescore every account).
                 Cases are opened now (the escalation service stamps them itself), so SLA breaches appear \
                 only as their targets pass.
                 """)

@@ -40,12 +40,25 @@ struct DemoSeeder {
         }
         step("demo history of \(company.accounts.count) accounts, anchored at \(Names.time(anchorMs))")
         try await defineSurveys()
+        step("accounts, usage and onboarding …")
+        let stored = try await seedAccounts(company, &activities)
+        step("survey answers, purchases and cases …")
+        try await seedCustomerActivity(&activities)
+        step("advocates and referrals …")
+        try await seedAdvocates(company)
+        step("cancellations …")
+        try await seedCancellations(company, stored: stored)
+    }
 
-        step("accounts and usage …")
+    /// The accounts, their usage and onboarding; returns the accounts as stored before this run's
+    /// cancellations (a second run finds the leavers cancelled already).
+    private mutating func seedAccounts(_ company: DemoCompany, _ activities: inout [DemoActivity]) async throws
+        -> [String: Account]
+    {
         var stored: [String: Account] = [:]
         for account in company.accounts {
             let reply: UpsertAccountResponse = try await call(
-                "health", "UpsertAccount", UpsertAccountRequest(account: account.account(anchorMs: anchorMs)))
+                "health", "UpsertAccount", UpsertAccountRequest(account: account.account(anchorMs: company.anchorMs)))
             tally.count("accounts", applied: reply.changed)
             stored[account.id] = reply.account
         }
@@ -56,39 +69,38 @@ struct DemoSeeder {
             try await completeOnboarding(activities[index].onboardingSteps(), of: activities[index].account.customer)
         }
         try await waitForFollowers(of: "health", ["feedback", "loyalty", "escalation", "advocacy"])
+        return stored
+    }
 
-        step("survey answers, purchases and cases …")
+    private mutating func seedCustomerActivity(_ activities: inout [DemoActivity]) async throws {
         for index in activities.indices {
+            let customer = activities[index].account.customer
             for answer in activities[index].answers() { try await recordAnswer(answer) }
-            try await recordPurchases(activities[index].purchases(), of: activities[index].account.customer)
+            try await recordPurchases(activities[index].purchases(), of: customer)
             let cases = activities[index].cases()
-            if !cases.isEmpty {
-                let existing: ListCasesResponse = try await call(
-                    "escalation", "ListCases",
-                    ListCasesRequest(customer: activities[index].account.customer, page: PageRequest(pageSize: 1000)))
-                for supportCase in cases {
-                    try await openCase(
-                        supportCase.request, resolve: supportCase.resolve,
-                        existing: existing.cases.first { $0.externalId == supportCase.request.externalId })
-                }
+            guard !cases.isEmpty else { continue }
+            let existing: ListCasesResponse = try await call(
+                "escalation", "ListCases", ListCasesRequest(customer: customer, page: PageRequest(pageSize: 1000)))
+            for supportCase in cases {
+                try await openCase(
+                    supportCase.request, resolve: supportCase.resolve,
+                    existing: existing.cases.first { $0.externalId == supportCase.request.externalId })
             }
         }
+    }
 
-        step("advocates and referrals …")
-        try await seedAdvocates(company)
-
-        step("cancellations …")
+    /// Past cancellations at their time; then, once health has heard everything and scored every
+    /// account, the leavers cancel — a score that comes before churn, for the backtest.
+    private mutating func seedCancellations(_ company: DemoCompany, stored: [String: Account]) async throws {
         for account in company.accounts {
             guard case .cancelled(let atMs) = account.fate else { continue }
             try await cancel(account, atMs: atMs)
         }
         let leavers = company.accounts.filter { $0.fate == .leaving }
         if leavers.contains(where: { stored[$0.id]?.stage != .cancelled }) {
-            // The leavers cancel after a score, so that the backtest sees a score come before churn.
-            try await waitForFollowers(of: "feedback", ["health"])
-            try await waitForFollowers(of: "escalation", ["health"])
-            try await waitForFollowers(of: "loyalty", ["health"])
-            try await waitForFollowers(of: "advocacy", ["health"])
+            for source in ["feedback", "loyalty", "escalation", "advocacy"] {
+                try await waitForFollowers(of: source, ["health"])
+            }
             let rescored: RescoreAccountsResponse = try await call(
                 "health", "RescoreAccounts", RescoreAccountsRequest())
             tally.count("health scores", applied: true, Int(rescored.scored))
