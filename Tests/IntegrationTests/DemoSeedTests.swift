@@ -17,6 +17,7 @@ struct DemoSeedTests {
         var answers: UInt32 = 0
         var purchasePoints: Int64 = 0
         var loyaltyMembers: UInt32 = 0
+        var redemptions: UInt32 = 0
         var seededCases = 0
         var activeAdvocates: UInt64 = 0
         var convertedReferrals = 0
@@ -84,6 +85,7 @@ struct DemoSeedTests {
                 "loyalty", "GetProgramReport", GetProgramReportRequest())
             counts.purchasePoints = program.pointsIssued
             counts.loyaltyMembers = program.members
+            counts.redemptions = program.redemptions
             var token = ""
             repeat {
                 let page: ListCasesResponse = try await call(
@@ -102,7 +104,9 @@ struct DemoSeedTests {
         }
     }
 
-    @Test("60 accounts arrive with answers, purchases, cases, advocates and referrals; a second run applies nothing")
+    @Test(
+        "60 accounts arrive with answers, purchases, redemptions, cases, advocates and referrals; a second run applies nothing"
+    )
     func seedsOnceAndForetellsChurn() async throws {
         let suite = try await Suite()
         defer { suite.stop() }
@@ -112,7 +116,7 @@ struct DemoSeedTests {
         #expect(seeded.accounts == 62, "60 accounts and 2 referred ones\n\(first)")
         #expect(seeded.cancelled > 3 && seeded.cancelled < 30, "\(seeded)")
         #expect(seeded.surveys == 4 && seeded.answers > 60, "\(seeded)")
-        #expect(seeded.purchasePoints > 0 && seeded.loyaltyMembers > 30, "\(seeded)")
+        #expect(seeded.purchasePoints > 0 && seeded.loyaltyMembers > 30 && seeded.redemptions > 0, "\(seeded)")
         #expect(seeded.seededCases > 5, "\(seeded)")
         #expect(seeded.activeAdvocates >= 2, "\(seeded)")
         #expect(seeded.convertedReferrals == 2, "\(seeded)")

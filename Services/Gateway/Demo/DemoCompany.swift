@@ -1,8 +1,8 @@
 import Models
 
-/// A made-up company's history, generated from a seed and an anchor (the moment of the first
-/// seeding): the same seed and anchor always give the same accounts, usage, answers, purchases and
-/// cases, with the same ids, so seeding again finds everything there already.
+/// A made-up company's history, generated from a seed and an anchor (the day of the first
+/// seeding): the same seed gives the same accounts, usage, answers, purchases and cases, with the
+/// same ids, relative to the anchor, so seeding again finds everything there already.
 ///
 /// Every account has a hidden vitality (0–1). It sets how often the account uses the product, how
 /// it answers surveys and how many support cases it opens, and low vitality makes cancelling

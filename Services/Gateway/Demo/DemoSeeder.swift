@@ -44,6 +44,7 @@ struct DemoSeeder {
         let stored = try await seedAccounts(company, &activities)
         step("survey answers, purchases and cases …")
         try await seedCustomerActivity(&activities)
+        try await seedRedemptions(company)
         step("advocates and referrals …")
         try await seedAdvocates(company)
         step("cancellations …")
@@ -117,14 +118,16 @@ struct DemoSeeder {
         }
     }
 
-    /// The first run's moment, found again from the first account's signup; now on a fresh suite.
+    /// The first run's day (UTC midnight, so that the same seed gives the same days on any day),
+    /// found again from the first account's signup; today on a fresh suite.
     private func anchor() async throws -> Int64 {
         do {
             let reply: GetAccountResponse = try await call(
                 "health", "GetAccount", GetAccountRequest(customer: CustomerId(value: DemoCompany.firstAccountID)))
             return DemoCompany.anchor(firstSignupMs: reply.account?.signupMs ?? 0)
         } catch let error as ClientError where error.code == .notFound {
-            return Int64(Date().timeIntervalSince1970) * 1000
+            let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+            return nowMs - nowMs % DemoCompany.dayMs
         }
     }
 
@@ -189,6 +192,30 @@ struct DemoSeeder {
             let missing = !recorded.contains(purchase.purchaseId)
             if missing { let _: RecordPurchaseResponse = try await call("loyalty", "RecordPurchase", purchase) }
             tally.count("purchases", applied: missing)
+        }
+    }
+
+    /// The more vital customers who stay spend points on an invoice discount, once, now (loyalty
+    /// stamps redemptions with its own clock). Redeem answers a repeat with its first reply, so the
+    /// statement tells whether the redemption is there already.
+    private mutating func seedRedemptions(_ company: DemoCompany) async throws {
+        let reward = (id: "discount-10", cost: Int64(1_000))
+        for account in company.accounts where account.fate == .stays && account.vitality > 0.6 {
+            let statement: GetStatementResponse
+            do {
+                statement = try await call(
+                    "loyalty", "GetStatement",
+                    GetStatementRequest(customer: account.customer, page: PageRequest(pageSize: 1000)))
+            } catch let error as ClientError where error.code == .notFound { continue }
+            let redemptionID = "\(account.id)-r1"
+            let missing = !statement.entries.contains { $0.externalId == redemptionID }
+            guard !missing || statement.balance >= reward.cost else { continue }
+            if missing {
+                let _: RedeemResponse = try await call(
+                    "loyalty", "Redeem",
+                    RedeemRequest(redemptionId: redemptionID, customer: account.customer, rewardId: reward.id))
+            }
+            tally.count("redemptions", applied: missing)
         }
     }
 
