@@ -58,7 +58,7 @@ struct DemoSeedTests {
 
         func seed() async throws -> String {
             let cxctl = try ServiceProcess(
-                "cxctl", arguments: ["demo", "seed", "--accounts", "60", "--seed", "7"],
+                "cxctl", arguments: ["demo", "seed", "--accounts", "60"],
                 environment: ["CX_DATA_DIR": dataDirectory])
             let exit = try await cxctl.waitForExit(limit: .seconds(240))
             try #require(exit == 0, "cxctl demo seed failed:\n\(cxctl.log)")
