@@ -153,5 +153,13 @@ struct DemoSeedTests {
                 window: TimeRange(fromMs: scoredAtMs, untilMs: Int64(Date().timeIntervalSince1970 * 1000) + 1)))
         #expect(backtest.churners > 0 && backtest.accounts > 30, "\(backtest)")
         #expect(backtest.auc > 0.6, "the health score foresees the seeded churn: \(backtest)")
+
+        // The command the seed prints for later shows the same backtest.
+        let printed = first.split(separator: "\n").first { $0.hasPrefix("again later: cxctl ") }
+        let arguments = try #require(printed, "\(first)").dropFirst("again later: cxctl ".count)
+            .split(separator: " ").map(String.init)
+        let cxctl = try ServiceProcess("cxctl", arguments: arguments, environment: ["CX_DATA_DIR": suite.dataDirectory])
+        #expect(try await cxctl.waitForExit() == 0, "\(cxctl.log)")
+        #expect(cxctl.log.hasPrefix(String(format: "AUC %.3f", backtest.auc)), "\(cxctl.log) vs \(backtest)")
     }
 }
