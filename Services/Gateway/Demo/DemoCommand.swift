@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
                 foresees them. The same seed gives the same history; running it again applies nothing. \
                 Needs an admin token (it has the health service rescore every account).
                 Cases are opened now (the escalation service stamps them itself), so SLA breaches appear \
-                only as their targets pass.
+                only as their targets pass (the first within the hour).
                 """)
         @Option(help: "How many accounts.") var accounts = 300
         @Option(help: "The generator's seed: the same seed gives the same history.") var seed: UInt64 = 1
