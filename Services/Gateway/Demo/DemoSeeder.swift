@@ -78,6 +78,7 @@ struct DemoSeeder {
             let customer = activities[index].account.customer
             for answer in activities[index].answers() { try await recordAnswer(answer) }
             try await recordPurchases(activities[index].purchases(), of: customer)
+            if (index + 1) % 100 == 0 { step("  \(index + 1) of \(activities.count) accounts") }
             let cases = activities[index].cases()
             guard !cases.isEmpty else { continue }
             let existing: ListCasesResponse = try await call(
