@@ -3,11 +3,27 @@ SHELL := /bin/bash
 SWIFT ?= swift
 DEPS_STAMP := .build/.deps-installed
 
-# cx-suite in the foreground with readable logs; Ctrl-C stops it cleanly. Data: CX_DATA_DIR or
-# ~/.local/share/anchorage. In another terminal: .build/debug/cxctl status
+# cx-suite in the foreground with readable logs; Ctrl-C stops it cleanly (SIGTERM to its pid). Data:
+# CX_DATA_DIR, else $XDG_DATA_HOME/anchorage, else ~/.local/share/anchorage. A data directory this target
+# creates gets the demo company's history (cxctl demo seed) once the suite answers; the marker
+# .demo-pending stays until the seeding finished, so an interrupted one resumes on the next run, and an
+# existing data directory is never seeded. In another terminal: .build/debug/cxctl status
 run: deps
 	$(SWIFT) build --product cxctl
-	$(SWIFT) run cx-suite
+	$(SWIFT) build --product cx-suite
+	@bin="$$($(SWIFT) build --show-bin-path)"; \
+	export CX_DATA_DIR="$${CX_DATA_DIR:-$${XDG_DATA_HOME:-$$HOME/.local/share}/anchorage}"; \
+	if [ ! -d "$$CX_DATA_DIR" ]; then mkdir -p "$$CX_DATA_DIR" && touch "$$CX_DATA_DIR/.demo-pending"; fi; \
+	"$$bin/cx-suite" & suite=$$!; \
+	trap 'kill -TERM $$suite; wait $$suite; exit 0' INT TERM; \
+	until "$$bin/cxctl" status >/dev/null 2>&1; do \
+		kill -0 $$suite 2>/dev/null || { wait $$suite; exit 1; }; sleep 0.5; \
+	done; \
+	if [ -e "$$CX_DATA_DIR/.demo-pending" ]; then \
+		"$$bin/cxctl" demo seed && rm "$$CX_DATA_DIR/.demo-pending"; \
+	fi; \
+	echo "cx-suite is up (pid $$suite); Ctrl-C stops it"; \
+	wait $$suite
 
 # Benchmarks print figures (release build); see the README for the last ones and their machine.
 bench: deps

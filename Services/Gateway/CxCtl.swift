@@ -9,7 +9,10 @@ struct CxCtl: AsyncParsableCommand {
         abstract: "Administer the Anchorage customer-experience suite.",
         subcommands: [
             StatusCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self, AdvocacyCommand.self,
-            EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
-            CustomerCommand.self, ConfigCommand.self,
+        subcommands: [
+            StatusCommand.self, CustomerCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self,
+            AdvocacyCommand.self, EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
+            DemoCommand.self, ConfigCommand.self,
+        ])
         ])
 }

@@ -157,10 +157,20 @@ struct FitCommand: AsyncParsableCommand {
 struct WindowOptions: ParsableArguments {
     @Option(help: "Days back the window starts (scores as they were then).") var fromDaysAgo: Int = 90
     @Option(help: "Days the window lasts.") var days: Int = 90
+    @Option(help: "The window's start as a time (2026-11-23T23:40:05Z or epoch ms), instead of --from-days-ago.")
+    var from: String?
+
+    func validate() throws {
+        if let from { _ = try startMs(from) }
+    }
+
+    private func startMs(_ text: String) throws -> Int64 {
+        do { return try ImportValues.time(text, field: "--from") } catch { throw ValidationError(error.reason) }
+    }
 
     var range: TimeRange {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let from = now - Int64(fromDaysAgo) * 86_400_000
+        let from = (try? from.map(startMs)) ?? now - Int64(fromDaysAgo) * 86_400_000
         return TimeRange(fromMs: from, untilMs: min(now, from + Int64(days) * 86_400_000))
     }
 }
