@@ -14,6 +14,7 @@ public enum HealthService {
             ScoringModelMethods.register(on: router, scorer: .standard)
             BacktestMethods.register(on: router, scorer: .standard)
             ValueReportMethods.register(on: router, program: .standard)
+            HealthReportMethods.register(on: router)
             ReviewMethods.register(on: router)
         })
 }
