@@ -10,5 +10,6 @@ struct CxCtl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self, AdvocacyCommand.self,
             EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
+            ReportCommand.self,
         ])
 }
