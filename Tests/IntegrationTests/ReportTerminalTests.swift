@@ -13,14 +13,27 @@ struct ReportTerminalTests {
     /// A tmux server of its own (its own socket), running a shell 160×50.
     private struct Terminal {
         let socket = "cx-report-\(UUID().uuidString.prefix(8))"
+        /// The tmux server's pid, to stop it by.
+        private(set) var serverPID: pid_t = 0
 
         init(environment: [String: String]) async throws {
             let exports = environment.map { "\($0.key)=\($0.value)" }
+            // The tmux server outlives the client that starts it and keeps what it inherited: the
+            // descriptor Foundation watches to tell that the client ended (so the start would never
+            // end), and a signal mask that blocks nearly everything (so it would never stop). So it
+            // is started through python, which unblocks the signals and closes the descriptors.
             let (status, log) = try await ReportFixture.run(
-                ReportTerminalTests.tmuxPath!,
-                ["-u", "-L", socket, "new-session", "-d", "-x", "160", "-y", "50"]
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    "import signal, subprocess, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
+                        + "sys.exit(subprocess.call(sys.argv[1:]))",
+                ]
+                    + [ReportTerminalTests.tmuxPath!, "-u", "-L", socket, "new-session", "-d", "-x", "160", "-y", "50"]
                     + ["env", "LANG=C.UTF-8", "PS1=$ "] + exports + ["bash", "--norc", "--noprofile"])
             try #require(status == 0, "tmux new-session: \(log)")
+            let pid = try await tmux(["display-message", "-p", "#{pid}"])
+            serverPID = try #require(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines)), "pid: \(pid)")
         }
 
         /// Types `command` and waits until `marker` is printed by its end (the typed line shows the
@@ -38,7 +51,8 @@ struct ReportTerminalTests {
         }
 
         func capture() async throws -> String {
-            let (_, text) = try await ReportFixture.run(ReportTerminalTests.tmuxPath!, ["-L", socket, "capture-pane", "-p", "-J", "-S", "-"])
+            let (_, text) = try await ReportFixture.run(
+                ReportTerminalTests.tmuxPath!, ["-L", socket, "capture-pane", "-p", "-J", "-S", "-"])
             return text
         }
 
@@ -49,7 +63,8 @@ struct ReportTerminalTests {
             return log
         }
 
-        func stop() async { _ = try? await ReportFixture.run(ReportTerminalTests.tmuxPath!, ["-L", socket, "kill-server"]) }
+        /// Ends the tmux server (and the shell in it) by its pid.
+        func stop() { kill(serverPID, SIGTERM) }
     }
 
     @Test(
@@ -60,6 +75,7 @@ struct ReportTerminalTests {
         defer { fixture.stop() }
         let cxctl = ServiceProcess.productsDirectory.appendingPathComponent("cxctl").path
         let terminal = try await Terminal(environment: fixture.cxctlEnvironment)
+        defer { terminal.stop() }
         let accounts = try fixture.writeAccountsCSV()
         let usage = try fixture.writeUsageCSV()
 
@@ -73,7 +89,6 @@ struct ReportTerminalTests {
 
         try await fixture.addActivity()
         let report = try await terminal.type("\(cxctl) report nps && \(cxctl) report health", until: "REPORTED")
-        await terminal.stop()
         let shown = report.split(separator: "\n").map(String.init)
 
         // The NPS table, one row per month, and its sparkline agree with the service's report.
