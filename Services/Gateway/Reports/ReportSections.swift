@@ -97,7 +97,7 @@ enum ReportSections {
                     label: "attainment", values: values, from: trend.first!.label, until: trend.last!.label))
             section.charts.append(
                 SVGChart.bars(
-                    zip(trend, values).map { SVGChart.Bar(label: $0.label, value: $1 ?? 0) }, unit: "%",
+                    zip(trend, values).map { SVGChart.Bar(label: $0.label, value: $1) }, unit: "%",
                     maximum: 100, title: "SLA attainment by period (% of resolved cases within SLA)", colour: 0))
         } else {
             section.charts.append(

@@ -20,10 +20,11 @@ enum SVGChart {
         var margin: Double
     }
 
-    /// One bar: a label and a value.
+    /// One bar: a label and a value; nil when there is nothing to measure (no bar, "n/a", never a
+    /// zero someone could read as one).
     struct Bar {
         var label: String
-        var value: Double
+        var value: Double?
     }
 
     /// A trend line with its margin of error as a shaded band and error bars: how sure the score is
@@ -60,14 +61,22 @@ enum SVGChart {
     /// Vertical bars from zero, the value written above each.
     static func bars(_ bars: [Bar], unit: String = "", maximum: Double? = nil, title: String, colour: Int = 4) -> String
     {
-        let top = maximum ?? max(bars.map(\.value).max() ?? 1, 1)
+        let top = maximum ?? max(bars.compactMap(\.value).max() ?? 1, 1)
         let plotWidth = width - left - right
         let plotHeight = height - self.top - bottom
         let step = plotWidth / Double(max(bars.count, 1))
         func y(_ value: Double) -> Double { self.top + (top - min(value, top)) / top * plotHeight }
         var body = axes(range: 0...top, y: y)
+        if bars.isEmpty {
+            body += text(left + plotWidth / 2, self.top + plotHeight / 2, "none", anchor: "middle", size: 14)
+        }
         for (index, bar) in bars.enumerated() {
             let x = left + Double(index) * step + step * 0.15
+            guard let value = bar.value else {
+                body += text(x + step * 0.35, y(0) - 4, "n/a", anchor: "middle", size: 10)
+                continue
+            }
+            let bar = (label: bar.label, value: value)
             body += "<rect x=\"\(f(x))\" y=\"\(f(y(bar.value)))\" width=\"\(f(step * 0.7))\" "
             body += "height=\"\(f(y(0) - y(bar.value)))\" fill=\"\(palette[(colour + index) % palette.count])\"/>"
             body += text(x + step * 0.35, y(bar.value) - 4, number(bar.value) + unit, anchor: "middle", size: 10)
@@ -155,12 +164,16 @@ enum SVGChart {
     }
 
     private static func legendRow(_ names: [String], colours: [Int]? = nil) -> String {
-        names.enumerated().map { index, name in
-            let x = left + Double(index) * 110
+        // Each entry as wide as its name (about 6.5 units a character at this size) plus its swatch.
+        var x = left
+        var legend = ""
+        for (index, name) in names.enumerated() {
             let colour = palette[(colours?[index] ?? index) % palette.count]
-            return "<rect x=\"\(f(x))\" y=\"6\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
-                + text(x + 16, 16, name, anchor: "start", size: 11)
-        }.joined()
+            legend += "<rect x=\"\(f(x))\" y=\"6\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>"
+            legend += text(x + 16, 16, name, anchor: "start", size: 11)
+            x += 32 + Double(name.count) * 6.5
+        }
+        return legend
     }
 
     private static func text(_ x: Double, _ y: Double, _ content: String, anchor: String, size: Int) -> String {
