@@ -127,5 +127,26 @@ struct ReportTerminalTests {
                 "\(total.unscored)",
             ], "\(report)")
         for segment in ReportFixture.segments { #expect(shown.contains { $0.hasPrefix(segment + " ") }) }
+
+        // By segment (6 answers a month each): one trend line per segment; the SLA trend by week; the
+        // loyalty and advocacy tables.
+        let more = try await terminal.type(
+            "\(cxctl) report nps --by segment --min-answers 5 && "
+                + "\(cxctl) report sla --period week --periods 4 --by severity "
+                + "&& \(cxctl) report loyalty && \(cxctl) report advocacy", until: "MORE")
+        let moreLines = more.split(separator: "\n").map(String.init)
+        for segment in ReportFixture.segments {
+            let trendLine = moreLines.first { $0.hasPrefix(segment + " ") && $0.contains { Self.blocks.contains($0) } }
+            #expect(trendLine != nil, "no \(segment) sparkline:\n\(more)")
+        }
+        #expect(moreLines.contains("SLA") && moreLines.contains { $0.hasPrefix("last 30 days: 4 cases resolved") })
+        let attainment = moreLines.first { $0.hasPrefix("attainment ") }
+        #expect(attainment?.contains { Self.blocks.contains($0) } == true, "\(more)")
+        let program: GetProgramReportResponse = try await fixture.clients["loyalty"]!.call(
+            "GetProgramReport", GetProgramReportRequest())
+        for tier in program.tiers {
+            #expect(moreLines.contains { $0.split(separator: " ") == [Substring(tier.tier), "\(tier.members)"] })
+        }
+        #expect(moreLines.contains { $0.split(separator: " ") == ["candidate", "12"] }, "\(more)")
     }
 }

@@ -138,8 +138,9 @@ enum SVGChart {
     // MARK: pieces
 
     private static func svg(title: String, body: String) -> String {
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 \(f(width)) \(f(height))\" "
-            + "width=\"\(f(width))\" height=\"\(f(height))\"><title>\(HTMLText.escape(title))</title>"
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+            + "viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\">"
+            + "<title>\(HTMLText.escape(title))</title>"
             + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\(body)</svg>"
     }
 
