@@ -10,13 +10,14 @@ struct ReportTerminalTests {
     static let tmuxPath = ReportFixture.tool("tmux")
     static let blocks: Set<Character> = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    /// A tmux server of its own (its own socket), running a shell 160×50.
+    /// A tmux server of its own (its socket in the fixture's directory), running a shell 160×50.
     private struct Terminal {
-        let socket = "cx-report-\(UUID().uuidString.prefix(8))"
+        let socket: String
         /// The tmux server's pid, to stop it by.
         private(set) var serverPID: pid_t = 0
 
-        init(environment: [String: String]) async throws {
+        init(environment: [String: String], directory: String) async throws {
+            socket = directory + "/tmux.socket"
             let exports = environment.map { "\($0.key)=\($0.value)" }
             // The tmux server outlives the client that starts it and keeps what it inherited: the
             // descriptor Foundation watches to tell that the client ended (so the start would never
@@ -29,7 +30,7 @@ struct ReportTerminalTests {
                     "import signal, subprocess, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); "
                         + "sys.exit(subprocess.call(sys.argv[1:]))",
                 ]
-                    + [ReportTerminalTests.tmuxPath!, "-u", "-L", socket, "new-session", "-d", "-x", "160", "-y", "50"]
+                    + [ReportTerminalTests.tmuxPath!, "-u", "-S", socket, "new-session", "-d", "-x", "160", "-y", "50"]
                     + ["env", "LANG=C.UTF-8", "PS1=$ "] + exports + ["bash", "--norc", "--noprofile"])
             try #require(status == 0, "tmux new-session: \(log)")
             let pid = try await tmux(["display-message", "-p", "#{pid}"])
@@ -52,13 +53,13 @@ struct ReportTerminalTests {
 
         func capture() async throws -> String {
             let (_, text) = try await ReportFixture.run(
-                ReportTerminalTests.tmuxPath!, ["-L", socket, "capture-pane", "-p", "-J", "-S", "-"])
+                ReportTerminalTests.tmuxPath!, ["-S", socket, "capture-pane", "-p", "-J", "-S", "-"])
             return text
         }
 
         @discardableResult
         func tmux(_ arguments: [String]) async throws -> String {
-            let (status, log) = try await ReportFixture.run(ReportTerminalTests.tmuxPath!, ["-L", socket] + arguments)
+            let (status, log) = try await ReportFixture.run(ReportTerminalTests.tmuxPath!, ["-S", socket] + arguments)
             try #require(status == 0, "tmux \(arguments): \(log)")
             return log
         }
@@ -74,7 +75,7 @@ struct ReportTerminalTests {
         let fixture = try await ReportFixture()
         defer { fixture.stop() }
         let cxctl = ServiceProcess.productsDirectory.appendingPathComponent("cxctl").path
-        let terminal = try await Terminal(environment: fixture.cxctlEnvironment)
+        let terminal = try await Terminal(environment: fixture.cxctlEnvironment, directory: fixture.dataDirectory)
         defer { terminal.stop() }
         let accounts = try fixture.writeAccountsCSV()
         let usage = try fixture.writeUsageCSV()
