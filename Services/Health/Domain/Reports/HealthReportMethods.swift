@@ -44,7 +44,7 @@ enum HealthReportMethods {
         for row in rows {
             let tally = Tally(row: row)
             total.add(tally)
-            report.segments.append(tally.segmentHealth(Segment(rawValue: row["segment"]) ?? .unspecified))
+            report.segments.append(tally.segmentHealth(Segment(rawValue: row["segment"])))
         }
         report.total = total.segmentHealth(.unspecified)
         report.churnRisk = try churnRisk(in: db)
