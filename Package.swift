@@ -98,6 +98,8 @@ let package = Package(
             dependencies: ["Health", "ServiceKit", "Models", "TestKit", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
+        // cxctl's pure pieces (report charts, escaping, sparklines), through @testable import.
+        .testTarget(name: "GatewayTests", dependencies: ["cxctl", "Models"]),
     ]
 )
 

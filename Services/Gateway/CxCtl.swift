@@ -8,11 +8,8 @@ struct CxCtl: AsyncParsableCommand {
         commandName: "cxctl",
         abstract: "Administer the Anchorage customer-experience suite.",
         subcommands: [
-            StatusCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self, AdvocacyCommand.self,
-        subcommands: [
             StatusCommand.self, CustomerCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self,
-            AdvocacyCommand.self, EscalationCommand.self, AccountCommand.self, EventsCommand.self, ImportCommand.self,
-            DemoCommand.self, ConfigCommand.self,
-        ])
+            AdvocacyCommand.self, EscalationCommand.self, AccountCommand.self, ReportCommand.self, EventsCommand.self,
+            ImportCommand.self, DemoCommand.self, ConfigCommand.self,
         ])
 }

@@ -218,35 +218,11 @@ struct SlaReportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (field names as in escalation.proto).") var json = false
 
     func run() async throws {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let reply: GetSlaReportResponse = try await Remote.call(
-            "escalation",
-            "GetSlaReport",
-            GetSlaReportRequest(window: TimeRange(fromMs: now - Int64(days) * 86_400_000, untilMs: now + 1)))
+        let reply = try await ReportData.slaReport(ReportData.lastDays(days))
         if json {
             return Output.json(reply)
         }
-        print(
-            String(
-                format: "last %d days: %u cases resolved, %.1f%% within SLA", days, reply.resolved,
-                reply.attainmentPercent))
-        print(
-            "first reply: median \(Names.duration(reply.medianFirstResponseDurationMs)), "
-                + "p90 \(Names.duration(reply.p90FirstResponseDurationMs))")
-        print(
-            "resolution:  median \(Names.duration(reply.medianResolutionDurationMs)), "
-                + "p90 \(Names.duration(reply.p90ResolutionDurationMs))")
-        for (title, list) in [
-            ("severity", reply.breachesBySeverity), ("segment", reply.breachesBySegment),
-            ("level", reply.breachesByLevel),
-        ] {
-            print(
-                "breaches by \(title): "
-                    + (list.isEmpty ? "none" : list.map { "\($0.key) \($0.breaches)" }.joined(separator: ", ")))
-        }
-        print(
-            "at risk now: "
-                + (reply.atRisk.isEmpty ? "none" : reply.atRisk.map(Names.summary).joined(separator: "\n  ")))
+        print(Names.describe(reply, days: days))
     }
 }
 

@@ -128,22 +128,12 @@ struct FeedbackReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "NPS, CSAT or CES by segment or touchpoint, as a trend by period.")
     @Argument(help: "nps, csat or ces.") var kind: String
-    @Option(help: "Group rows by segment or touchpoint.") var by: String?
-    @Option(help: "A trend by week, month or quarter.") var period: String?
-    @Option(help: "Days back from now the answers are taken from.") var days: Int = 365
-    @Option(help: "Fewer answers than this in a cell show as \"too few\" (default 10).") var minAnswers: UInt32 = 0
-    @Flag(help: "Count only each customer's latest answer in each cell.") var latest = false
-    @Option(help: "Only this survey's answers.") var survey = ""
+    @OptionGroup var options: ScoreReportOptions
     @Flag(help: "Print JSON (field names as in feedback.proto).") var json = false
 
     func run() async throws {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let request = ScoreReportRequest(
-            kind: try Names.kind(kind), by: try by.map(Names.grouping) ?? .unspecified,
-            period: try period.map(Names.period) ?? .unspecified,
-            window: TimeRange(fromMs: now - Int64(days) * 86_400_000, untilMs: now + 1), minAnswers: minAnswers,
-            latestPerCustomer: latest, surveyId: survey)
-        let reply: ScoreReportResponse = try await Remote.call("feedback", "ScoreReport", request)
+        let request = try options.request(kind: try Names.kind(kind))
+        let reply = try await ReportData.scoreReport(request)
         if json { return Output.json(Names.json(reply)) }
         print(Names.describe(reply, grouping: request.by, period: request.period))
     }

@@ -133,19 +133,11 @@ struct LoyaltyReportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (field names as in loyalty.proto).") var json = false
 
     func run() async throws {
-        let reply: GetProgramReportResponse = try await Remote.call(
-            "loyalty", "GetProgramReport", GetProgramReportRequest())
+        let reply = try await ReportData.programReport()
         if json {
             return Output.json(reply)
         }
-        print(
-            Output.table([
-                ["issued", "\(reply.pointsIssued)"], ["redeemed", "\(reply.pointsRedeemed)"],
-                ["expired", "\(reply.pointsExpired)"], ["taken back", "\(reply.pointsTakenBack)"],
-                ["liability", "\(reply.liability)"], ["pending", "\(reply.pending)"],
-                ["members", "\(reply.members)"], ["redemptions", "\(reply.redemptions)"],
-            ]))
-        print(Output.table([["TIER", "MEMBERS"]] + reply.tiers.map { [$0.tier, "\($0.members)"] }))
+        print(Names.describe(reply))
     }
 }
 

@@ -58,6 +58,7 @@ enum Samples {
             GetValueReportResponse.self, GetOnboardingProgramRequest.self, OnboardingProgramResponse.self,
             SetOnboardingProgramRequest.self, SegmentThreshold.self, GetInactivityThresholdsRequest.self,
             InactivityThresholdsResponse.self, SetInactivityThresholdsRequest.self,
+            HealthReportRequest.self, SegmentHealth.self, ChurnRiskBucket.self, HealthReportResponse.self,
         ]
     }
 
@@ -81,6 +82,7 @@ enum Samples {
     /// Samples of every message type: defaults, extremes, unicode, and long or empty collections.
     static let roundTrip =
         coreSamples + onboardingSamples + reviewSamples + scoringModelSamples + valueReportSamples + settingsSamples
+        + healthReportSamples
         + feedbackSamples
         + loyaltySamples + advocacySamples
         + escalationSamples
@@ -319,6 +321,21 @@ enum Samples {
         MessageSample("FeatureUse/full", FeatureUse(feature: "dns", count: -1)),
         MessageSample("ValueReport/full", fullValueReport),
         MessageSample("GetValueReportResponse/full", GetValueReportResponse(report: fullValueReport)),
+    ]
+
+    static let fullSegmentHealth = SegmentHealth(
+        segment: .key, accounts: .max, good: 1, average: 2, poor: .max, unscored: 0, averageScore: 99.5)
+
+    static let healthReportSamples = [
+        MessageSample("HealthReportRequest/default", HealthReportRequest()),
+        MessageSample("SegmentHealth/full", fullSegmentHealth),
+        MessageSample("ChurnRiskBucket/full", ChurnRiskBucket(fromProbability: 0.8, untilProbability: 1, accounts: 3)),
+        MessageSample(
+            "HealthReportResponse/full",
+            HealthReportResponse(
+                segments: [fullSegmentHealth, .init()], total: fullSegmentHealth,
+                churnRisk: [.init(fromProbability: 0, untilProbability: 0.2, accounts: .max)], cancelled: 7,
+                generatedAtMs: .min)),
     ]
 
     static let fullBacktest = BacktestResponse(

@@ -7,9 +7,16 @@ public final class ServiceProcess: @unchecked Sendable {  // Process is thread-s
     public let standardErrorFile: URL
 
     /// Starts `name` (an executable product built next to the test bundle).
-    public init(_ name: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    public convenience init(_ name: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        try self.init(
+            executable: Self.productsDirectory.appendingPathComponent(name), arguments: arguments,
+            environment: environment)
+    }
+
+    /// Starts any executable (a tool such as chromium or tmux) the same way.
+    public init(executable: URL, arguments: [String] = [], environment: [String: String] = [:]) throws {
         let process = Process()
-        process.executableURL = Self.productsDirectory.appendingPathComponent(name)
+        process.executableURL = executable
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("CX_") && !$0.key.hasPrefix("LEDGER_")
@@ -17,7 +24,7 @@ public final class ServiceProcess: @unchecked Sendable {  // Process is thread-s
         merged.merge(environment) { $1 }
         process.environment = merged
         standardErrorFile = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cx-\(name)-\(UUID().uuidString).log")
+            "cx-\(executable.lastPathComponent)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: standardErrorFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: standardErrorFile)
         process.standardError = log

@@ -15,6 +15,7 @@ public enum HealthService {
             BacktestMethods.register(on: router, scorer: .standard)
             ValueReportMethods.register(on: router)
             SettingsMethods.register(on: router, monitor: .standard)
+            HealthReportMethods.register(on: router)
             ReviewMethods.register(on: router)
         })
 }

@@ -1700,6 +1700,126 @@ public struct SetInactivityThresholdsRequest: ProtoMessage {
     }
 }
 
+/// Body of "health.HealthReport" (role reader): the whole book of accounts at a glance, for the
+/// report a manager reads. Counts only accounts that are not cancelled.
+public struct HealthReportRequest: ProtoMessage {
+    public static let protoName = "cx.v1.HealthReportRequest"
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+}
+
+/// The health of one segment's active accounts (or of all of them).
+public struct SegmentHealth: ProtoMessage {
+    public static let protoName = "cx.v1.SegmentHealth"
+
+    /// The segment; unspecified for the total over every segment.
+    public var segment: Segment = .unspecified
+
+    /// Active (not cancelled) accounts.
+    public var accounts: UInt32 = 0
+
+    /// Of those, how many are in each band by their latest score, and how many have no score yet.
+    public var good: UInt32 = 0
+
+    public var average: UInt32 = 0
+
+    public var poor: UInt32 = 0
+
+    public var unscored: UInt32 = 0
+
+    /// The mean of their latest scores (0–100); 0 when none is scored.
+    public var averageScore: Double = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segment: Segment = .unspecified,
+        accounts: UInt32 = 0,
+        good: UInt32 = 0,
+        average: UInt32 = 0,
+        poor: UInt32 = 0,
+        unscored: UInt32 = 0,
+        averageScore: Double = 0
+    ) {
+        self.segment = segment
+        self.accounts = accounts
+        self.good = good
+        self.average = average
+        self.poor = poor
+        self.unscored = unscored
+        self.averageScore = averageScore
+    }
+}
+
+/// How many active accounts have a churn probability in [from_probability, until_probability).
+public struct ChurnRiskBucket: ProtoMessage {
+    public static let protoName = "cx.v1.ChurnRiskBucket"
+
+    /// The bucket's bounds, 0–1; the last bucket includes 1.
+    public var fromProbability: Double = 0
+
+    public var untilProbability: Double = 0
+
+    /// Scored active accounts in it.
+    public var accounts: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        fromProbability: Double = 0,
+        untilProbability: Double = 0,
+        accounts: UInt32 = 0
+    ) {
+        self.fromProbability = fromProbability
+        self.untilProbability = untilProbability
+        self.accounts = accounts
+    }
+}
+
+/// Reply to "health.HealthReport".
+public struct HealthReportResponse: ProtoMessage {
+    public static let protoName = "cx.v1.HealthReportResponse"
+
+    /// Every segment with active accounts, smallest segment first.
+    public var segments: [SegmentHealth] = []
+
+    /// All active accounts together (segment unspecified).
+    public var total: SegmentHealth? = nil
+
+    /// Scored active accounts by the churn probability of their latest score, in five buckets of
+    /// 0.2 from 0 up.
+    public var churnRisk: [ChurnRiskBucket] = []
+
+    /// Cancelled accounts, not counted above.
+    public var cancelled: UInt32 = 0
+
+    /// When the report was made, Unix epoch ms.
+    public var generatedAtMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        segments: [SegmentHealth] = [],
+        total: SegmentHealth? = nil,
+        churnRisk: [ChurnRiskBucket] = [],
+        cancelled: UInt32 = 0,
+        generatedAtMs: Int64 = 0
+    ) {
+        self.segments = segments
+        self.total = total
+        self.churnRisk = churnRisk
+        self.cancelled = cancelled
+        self.generatedAtMs = generatedAtMs
+    }
+}
+
 /// How large an account is, which sets SLAs, review cadence and inactivity thresholds.
 public enum Segment: ProtoEnum {
     /// Not given; refused where a segment is required.
@@ -3860,6 +3980,151 @@ extension SetInactivityThresholdsRequest: ProtoJSON {
     public var jsonValue: JSONValue {
         var members: [JSONMember] = []
         members.append(JSONMember("thresholds", .array(self.thresholds.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension HealthReportRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__HealthReportRequest {
+        var cMessage = Cx__V1__HealthReportRequest()
+        cx__v1__health_report_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__HealthReportRequest) {
+        self.init()
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__HealthReportRequest {
+        Self.makeDefaultCMessage()
+    }
+}
+
+extension HealthReportRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        .object([])
+    }
+}
+
+extension SegmentHealth: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SegmentHealth {
+        var cMessage = Cx__V1__SegmentHealth()
+        cx__v1__segment_health__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SegmentHealth) {
+        self.init()
+        self.segment = Segment(cValue: cMessage.segment)
+        self.accounts = cMessage.accounts
+        self.good = cMessage.good
+        self.average = cMessage.average
+        self.poor = cMessage.poor
+        self.unscored = cMessage.unscored
+        self.averageScore = cMessage.average_score
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SegmentHealth {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.segment = self.segment.cValue
+        cMessage.accounts = self.accounts
+        cMessage.good = self.good
+        cMessage.average = self.average
+        cMessage.poor = self.poor
+        cMessage.unscored = self.unscored
+        cMessage.average_score = self.averageScore
+        return cMessage
+    }
+}
+
+extension SegmentHealth: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segment", JSONValue(self.segment)))
+        members.append(JSONMember("accounts", JSONValue(self.accounts)))
+        members.append(JSONMember("good", JSONValue(self.good)))
+        members.append(JSONMember("average", JSONValue(self.average)))
+        members.append(JSONMember("poor", JSONValue(self.poor)))
+        members.append(JSONMember("unscored", JSONValue(self.unscored)))
+        members.append(JSONMember("average_score", JSONValue(self.averageScore)))
+        return .object(members)
+    }
+}
+
+extension ChurnRiskBucket: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__ChurnRiskBucket {
+        var cMessage = Cx__V1__ChurnRiskBucket()
+        cx__v1__churn_risk_bucket__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__ChurnRiskBucket) {
+        self.init()
+        self.fromProbability = cMessage.from_probability
+        self.untilProbability = cMessage.until_probability
+        self.accounts = cMessage.accounts
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__ChurnRiskBucket {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.from_probability = self.fromProbability
+        cMessage.until_probability = self.untilProbability
+        cMessage.accounts = self.accounts
+        return cMessage
+    }
+}
+
+extension ChurnRiskBucket: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("from_probability", JSONValue(self.fromProbability)))
+        members.append(JSONMember("until_probability", JSONValue(self.untilProbability)))
+        members.append(JSONMember("accounts", JSONValue(self.accounts)))
+        return .object(members)
+    }
+}
+
+extension HealthReportResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__HealthReportResponse {
+        var cMessage = Cx__V1__HealthReportResponse()
+        cx__v1__health_report_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__HealthReportResponse) {
+        self.init()
+        self.segments = Array(cElements: cMessage.segments, count: cMessage.n_segments) {
+            SegmentHealth(cMessageAt: $0)
+        }
+        self.total = cMessage.total.map { SegmentHealth(cMessageAt: $0) }
+        self.churnRisk = Array(cElements: cMessage.churn_risk, count: cMessage.n_churn_risk) {
+            ChurnRiskBucket(cMessageAt: $0)
+        }
+        self.cancelled = cMessage.cancelled
+        self.generatedAtMs = cMessage.generated_at_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__HealthReportResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_segments = self.segments.count
+        cMessage.segments = arena.array(self.segments) { arena.message($0) }
+        cMessage.total = self.total.map { arena.message($0) }
+        cMessage.n_churn_risk = self.churnRisk.count
+        cMessage.churn_risk = arena.array(self.churnRisk) { arena.message($0) }
+        cMessage.cancelled = self.cancelled
+        cMessage.generated_at_ms = self.generatedAtMs
+        return cMessage
+    }
+}
+
+extension HealthReportResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("segments", .array(self.segments.map { JSONValue($0) })))
+        members.append(JSONMember("total", self.total.map { JSONValue($0) } ?? .null))
+        members.append(JSONMember("churn_risk", .array(self.churnRisk.map { JSONValue($0) })))
+        members.append(JSONMember("cancelled", JSONValue(self.cancelled)))
+        members.append(JSONMember("generated_at_ms", JSONValue(self.generatedAtMs)))
         return .object(members)
     }
 }

@@ -2752,6 +2752,186 @@ void   cx__v1__set_inactivity_thresholds_request__free_unpacked
   assert(message->base.descriptor == &cx__v1__set_inactivity_thresholds_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__health_report_request__init
+                     (Cx__V1__HealthReportRequest         *message)
+{
+  static const Cx__V1__HealthReportRequest init_value = CX__V1__HEALTH_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__health_report_request__get_packed_size
+                     (const Cx__V1__HealthReportRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__health_report_request__pack
+                     (const Cx__V1__HealthReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__health_report_request__pack_to_buffer
+                     (const Cx__V1__HealthReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__HealthReportRequest *
+       cx__v1__health_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__HealthReportRequest *)
+     protobuf_c_message_unpack (&cx__v1__health_report_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__health_report_request__free_unpacked
+                     (Cx__V1__HealthReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__health_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__segment_health__init
+                     (Cx__V1__SegmentHealth         *message)
+{
+  static const Cx__V1__SegmentHealth init_value = CX__V1__SEGMENT_HEALTH__INIT;
+  *message = init_value;
+}
+size_t cx__v1__segment_health__get_packed_size
+                     (const Cx__V1__SegmentHealth *message)
+{
+  assert(message->base.descriptor == &cx__v1__segment_health__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__segment_health__pack
+                     (const Cx__V1__SegmentHealth *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__segment_health__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__segment_health__pack_to_buffer
+                     (const Cx__V1__SegmentHealth *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__segment_health__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SegmentHealth *
+       cx__v1__segment_health__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SegmentHealth *)
+     protobuf_c_message_unpack (&cx__v1__segment_health__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__segment_health__free_unpacked
+                     (Cx__V1__SegmentHealth *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__segment_health__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__churn_risk_bucket__init
+                     (Cx__V1__ChurnRiskBucket         *message)
+{
+  static const Cx__V1__ChurnRiskBucket init_value = CX__V1__CHURN_RISK_BUCKET__INIT;
+  *message = init_value;
+}
+size_t cx__v1__churn_risk_bucket__get_packed_size
+                     (const Cx__V1__ChurnRiskBucket *message)
+{
+  assert(message->base.descriptor == &cx__v1__churn_risk_bucket__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__churn_risk_bucket__pack
+                     (const Cx__V1__ChurnRiskBucket *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__churn_risk_bucket__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__churn_risk_bucket__pack_to_buffer
+                     (const Cx__V1__ChurnRiskBucket *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__churn_risk_bucket__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__ChurnRiskBucket *
+       cx__v1__churn_risk_bucket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__ChurnRiskBucket *)
+     protobuf_c_message_unpack (&cx__v1__churn_risk_bucket__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__churn_risk_bucket__free_unpacked
+                     (Cx__V1__ChurnRiskBucket *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__churn_risk_bucket__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__health_report_response__init
+                     (Cx__V1__HealthReportResponse         *message)
+{
+  static const Cx__V1__HealthReportResponse init_value = CX__V1__HEALTH_REPORT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__health_report_response__get_packed_size
+                     (const Cx__V1__HealthReportResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__health_report_response__pack
+                     (const Cx__V1__HealthReportResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__health_report_response__pack_to_buffer
+                     (const Cx__V1__HealthReportResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__health_report_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__HealthReportResponse *
+       cx__v1__health_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__HealthReportResponse *)
+     protobuf_c_message_unpack (&cx__v1__health_report_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__health_report_response__free_unpacked
+                     (Cx__V1__HealthReportResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__health_report_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__account__field_descriptors[14] =
 {
   {
@@ -6594,6 +6774,294 @@ const ProtobufCMessageDescriptor cx__v1__set_inactivity_thresholds_request__desc
   cx__v1__set_inactivity_thresholds_request__field_indices_by_name,
   1,  cx__v1__set_inactivity_thresholds_request__number_ranges,
   (ProtobufCMessageInit) cx__v1__set_inactivity_thresholds_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cx__v1__health_report_request__field_descriptors NULL
+#define cx__v1__health_report_request__field_indices_by_name NULL
+#define cx__v1__health_report_request__number_ranges NULL
+const ProtobufCMessageDescriptor cx__v1__health_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.HealthReportRequest",
+  "HealthReportRequest",
+  "Cx__V1__HealthReportRequest",
+  "cx.v1",
+  sizeof(Cx__V1__HealthReportRequest),
+  0,
+  cx__v1__health_report_request__field_descriptors,
+  cx__v1__health_report_request__field_indices_by_name,
+  0,  cx__v1__health_report_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__health_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__segment_health__field_descriptors[7] =
+{
+  {
+    "segment",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, segment),
+    &cx__v1__segment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accounts",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, accounts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "good",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, good),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "poor",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, poor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unscored",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, unscored),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average_score",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SegmentHealth, average_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__segment_health__field_indices_by_name[] = {
+  1,   /* field[1] = accounts */
+  3,   /* field[3] = average */
+  6,   /* field[6] = average_score */
+  2,   /* field[2] = good */
+  4,   /* field[4] = poor */
+  0,   /* field[0] = segment */
+  5,   /* field[5] = unscored */
+};
+static const ProtobufCIntRange cx__v1__segment_health__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cx__v1__segment_health__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SegmentHealth",
+  "SegmentHealth",
+  "Cx__V1__SegmentHealth",
+  "cx.v1",
+  sizeof(Cx__V1__SegmentHealth),
+  7,
+  cx__v1__segment_health__field_descriptors,
+  cx__v1__segment_health__field_indices_by_name,
+  1,  cx__v1__segment_health__number_ranges,
+  (ProtobufCMessageInit) cx__v1__segment_health__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__churn_risk_bucket__field_descriptors[3] =
+{
+  {
+    "from_probability",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChurnRiskBucket, from_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "until_probability",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChurnRiskBucket, until_probability),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accounts",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__ChurnRiskBucket, accounts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__churn_risk_bucket__field_indices_by_name[] = {
+  2,   /* field[2] = accounts */
+  0,   /* field[0] = from_probability */
+  1,   /* field[1] = until_probability */
+};
+static const ProtobufCIntRange cx__v1__churn_risk_bucket__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__churn_risk_bucket__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.ChurnRiskBucket",
+  "ChurnRiskBucket",
+  "Cx__V1__ChurnRiskBucket",
+  "cx.v1",
+  sizeof(Cx__V1__ChurnRiskBucket),
+  3,
+  cx__v1__churn_risk_bucket__field_descriptors,
+  cx__v1__churn_risk_bucket__field_indices_by_name,
+  1,  cx__v1__churn_risk_bucket__number_ranges,
+  (ProtobufCMessageInit) cx__v1__churn_risk_bucket__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__health_report_response__field_descriptors[5] =
+{
+  {
+    "segments",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__HealthReportResponse, n_segments),
+    offsetof(Cx__V1__HealthReportResponse, segments),
+    &cx__v1__segment_health__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthReportResponse, total),
+    &cx__v1__segment_health__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "churn_risk",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__HealthReportResponse, n_churn_risk),
+    offsetof(Cx__V1__HealthReportResponse, churn_risk),
+    &cx__v1__churn_risk_bucket__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancelled",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthReportResponse, cancelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "generated_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__HealthReportResponse, generated_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__health_report_response__field_indices_by_name[] = {
+  3,   /* field[3] = cancelled */
+  2,   /* field[2] = churn_risk */
+  4,   /* field[4] = generated_at_ms */
+  0,   /* field[0] = segments */
+  1,   /* field[1] = total */
+};
+static const ProtobufCIntRange cx__v1__health_report_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor cx__v1__health_report_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.HealthReportResponse",
+  "HealthReportResponse",
+  "Cx__V1__HealthReportResponse",
+  "cx.v1",
+  sizeof(Cx__V1__HealthReportResponse),
+  5,
+  cx__v1__health_report_response__field_descriptors,
+  cx__v1__health_report_response__field_indices_by_name,
+  1,  cx__v1__health_report_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__health_report_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue cx__v1__segment__enum_values_by_number[5] =

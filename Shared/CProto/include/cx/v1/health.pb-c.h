@@ -77,6 +77,10 @@ typedef struct Cx__V1__SegmentThreshold Cx__V1__SegmentThreshold;
 typedef struct Cx__V1__GetInactivityThresholdsRequest Cx__V1__GetInactivityThresholdsRequest;
 typedef struct Cx__V1__InactivityThresholdsResponse Cx__V1__InactivityThresholdsResponse;
 typedef struct Cx__V1__SetInactivityThresholdsRequest Cx__V1__SetInactivityThresholdsRequest;
+typedef struct Cx__V1__HealthReportRequest Cx__V1__HealthReportRequest;
+typedef struct Cx__V1__SegmentHealth Cx__V1__SegmentHealth;
+typedef struct Cx__V1__ChurnRiskBucket Cx__V1__ChurnRiskBucket;
+typedef struct Cx__V1__HealthReportResponse Cx__V1__HealthReportResponse;
 
 
 /* --- enums --- */
@@ -1629,6 +1633,106 @@ struct  Cx__V1__SetInactivityThresholdsRequest
     , 0,NULL }
 
 
+/*
+ * Body of "health.HealthReport" (role reader): the whole book of accounts at a glance, for the
+ * report a manager reads. Counts only accounts that are not cancelled.
+ */
+struct  Cx__V1__HealthReportRequest
+{
+  ProtobufCMessage base;
+};
+#define CX__V1__HEALTH_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__health_report_request__descriptor) \
+     }
+
+
+/*
+ * The health of one segment's active accounts (or of all of them).
+ */
+struct  Cx__V1__SegmentHealth
+{
+  ProtobufCMessage base;
+  /*
+   * The segment; unspecified for the total over every segment.
+   */
+  Cx__V1__Segment segment;
+  /*
+   * Active (not cancelled) accounts.
+   */
+  uint32_t accounts;
+  /*
+   * Of those, how many are in each band by their latest score, and how many have no score yet.
+   */
+  uint32_t good;
+  uint32_t average;
+  uint32_t poor;
+  uint32_t unscored;
+  /*
+   * The mean of their latest scores (0–100); 0 when none is scored.
+   */
+  double average_score;
+};
+#define CX__V1__SEGMENT_HEALTH__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__segment_health__descriptor) \
+    , CX__V1__SEGMENT__SEGMENT_UNSPECIFIED, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * How many active accounts have a churn probability in [from_probability, until_probability).
+ */
+struct  Cx__V1__ChurnRiskBucket
+{
+  ProtobufCMessage base;
+  /*
+   * The bucket's bounds, 0–1; the last bucket includes 1.
+   */
+  double from_probability;
+  double until_probability;
+  /*
+   * Scored active accounts in it.
+   */
+  uint32_t accounts;
+};
+#define CX__V1__CHURN_RISK_BUCKET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__churn_risk_bucket__descriptor) \
+    , 0, 0, 0 }
+
+
+/*
+ * Reply to "health.HealthReport".
+ */
+struct  Cx__V1__HealthReportResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every segment with active accounts, smallest segment first.
+   */
+  size_t n_segments;
+  Cx__V1__SegmentHealth **segments;
+  /*
+   * All active accounts together (segment unspecified).
+   */
+  Cx__V1__SegmentHealth *total;
+  /*
+   * Scored active accounts by the churn probability of their latest score, in five buckets of
+   * 0.2 from 0 up.
+   */
+  size_t n_churn_risk;
+  Cx__V1__ChurnRiskBucket **churn_risk;
+  /*
+   * Cancelled accounts, not counted above.
+   */
+  uint32_t cancelled;
+  /*
+   * When the report was made, Unix epoch ms.
+   */
+  int64_t generated_at_ms;
+};
+#define CX__V1__HEALTH_REPORT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__health_report_response__descriptor) \
+    , 0,NULL, NULL, 0,NULL, 0, 0 }
+
+
 /* Cx__V1__Account methods */
 void   cx__v1__account__init
                      (Cx__V1__Account         *message);
@@ -2788,6 +2892,82 @@ Cx__V1__SetInactivityThresholdsRequest *
 void   cx__v1__set_inactivity_thresholds_request__free_unpacked
                      (Cx__V1__SetInactivityThresholdsRequest *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__HealthReportRequest methods */
+void   cx__v1__health_report_request__init
+                     (Cx__V1__HealthReportRequest         *message);
+size_t cx__v1__health_report_request__get_packed_size
+                     (const Cx__V1__HealthReportRequest   *message);
+size_t cx__v1__health_report_request__pack
+                     (const Cx__V1__HealthReportRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__health_report_request__pack_to_buffer
+                     (const Cx__V1__HealthReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__HealthReportRequest *
+       cx__v1__health_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__health_report_request__free_unpacked
+                     (Cx__V1__HealthReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SegmentHealth methods */
+void   cx__v1__segment_health__init
+                     (Cx__V1__SegmentHealth         *message);
+size_t cx__v1__segment_health__get_packed_size
+                     (const Cx__V1__SegmentHealth   *message);
+size_t cx__v1__segment_health__pack
+                     (const Cx__V1__SegmentHealth   *message,
+                      uint8_t             *out);
+size_t cx__v1__segment_health__pack_to_buffer
+                     (const Cx__V1__SegmentHealth   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SegmentHealth *
+       cx__v1__segment_health__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__segment_health__free_unpacked
+                     (Cx__V1__SegmentHealth *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__ChurnRiskBucket methods */
+void   cx__v1__churn_risk_bucket__init
+                     (Cx__V1__ChurnRiskBucket         *message);
+size_t cx__v1__churn_risk_bucket__get_packed_size
+                     (const Cx__V1__ChurnRiskBucket   *message);
+size_t cx__v1__churn_risk_bucket__pack
+                     (const Cx__V1__ChurnRiskBucket   *message,
+                      uint8_t             *out);
+size_t cx__v1__churn_risk_bucket__pack_to_buffer
+                     (const Cx__V1__ChurnRiskBucket   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__ChurnRiskBucket *
+       cx__v1__churn_risk_bucket__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__churn_risk_bucket__free_unpacked
+                     (Cx__V1__ChurnRiskBucket *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__HealthReportResponse methods */
+void   cx__v1__health_report_response__init
+                     (Cx__V1__HealthReportResponse         *message);
+size_t cx__v1__health_report_response__get_packed_size
+                     (const Cx__V1__HealthReportResponse   *message);
+size_t cx__v1__health_report_response__pack
+                     (const Cx__V1__HealthReportResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__health_report_response__pack_to_buffer
+                     (const Cx__V1__HealthReportResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__HealthReportResponse *
+       cx__v1__health_report_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__health_report_response__free_unpacked
+                     (Cx__V1__HealthReportResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__Account_Closure)
@@ -2973,6 +3153,18 @@ typedef void (*Cx__V1__InactivityThresholdsResponse_Closure)
 typedef void (*Cx__V1__SetInactivityThresholdsRequest_Closure)
                  (const Cx__V1__SetInactivityThresholdsRequest *message,
                   void *closure_data);
+typedef void (*Cx__V1__HealthReportRequest_Closure)
+                 (const Cx__V1__HealthReportRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SegmentHealth_Closure)
+                 (const Cx__V1__SegmentHealth *message,
+                  void *closure_data);
+typedef void (*Cx__V1__ChurnRiskBucket_Closure)
+                 (const Cx__V1__ChurnRiskBucket *message,
+                  void *closure_data);
+typedef void (*Cx__V1__HealthReportResponse_Closure)
+                 (const Cx__V1__HealthReportResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -3043,6 +3235,10 @@ extern const ProtobufCMessageDescriptor cx__v1__segment_threshold__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_inactivity_thresholds_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__inactivity_thresholds_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__set_inactivity_thresholds_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__health_report_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__segment_health__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__churn_risk_bucket__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__health_report_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
