@@ -63,8 +63,9 @@ struct Propagation {
                         let account = Account(
                             customer: CustomerId(value: "\(prefix)\(index)"), name: "Propagation \(index)",
                             segment: .small, signupMs: signupMs)
+                        // A starved machine should show as lag, not end the run at the 10 s default.
                         let _: UpsertAccountResponse = try await client.call(
-                            "UpsertAccount", UpsertAccountRequest(account: account))
+                            "UpsertAccount", UpsertAccountRequest(account: account), timeout: .seconds(120))
                     }
                 }
             }

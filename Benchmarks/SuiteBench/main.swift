@@ -155,7 +155,8 @@ for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] {
     report.add(
         "cx-\(service): ready after start, idle RSS",
         "\(format(Double(ready.components.attoseconds) / 1e15 + Double(ready.components.seconds) * 1000)) ms, "
-            + "\(format(process.residentMiB, 1)) MiB", target: "≤ 300 ms, ≤ 30 MiB")
+            + "\(format(process.residentMiB, 1)) MiB (private \(format(process.privateMiB, 1)) MiB)",
+        target: "≤ 300 ms, ≤ 30 MiB")
     process.stop()
 }
 
