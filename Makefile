@@ -28,7 +28,7 @@ run: deps
 # Benchmarks print figures (release build); see the README for the last ones and their machine.
 bench: deps
 	$(SWIFT) build -c release
-	.build/release/suite-bench 3
+	.build/release/suite-bench 3 --scale=10000,100000
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
 

@@ -70,7 +70,9 @@ let package = Package(
             name: "nng-echo", path: "Benchmarks/NNGEcho",
             linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
         .executableTarget(
-            name: "suite-bench", dependencies: ["Client", "Messaging", "Models"], path: "Benchmarks/SuiteBench"),
+            name: "suite-bench",
+            dependencies: ["Client", "Messaging", "Models", "ServiceKit", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/SuiteBench"),
         .executableTarget(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
         .executableTarget(

@@ -24,6 +24,16 @@ final class Child {
         return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
+    /// Resident memory now that no other process shares (MiB): RSS less the pages of the binary and the
+    /// shared libraries that every service maps too (from /proc smaps_rollup).
+    var privateMiB: Double {
+        let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
+        let kibibytes = rollup.split(separator: "\n").filter { $0.hasPrefix("Private_") }.compactMap { line in
+            line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        }
+        return kibibytes.reduce(0, +) / 1024
+    }
+
     /// Waits for the first line the program prints (e.g. nng-echo's "ready").
     func firstLine() -> String {
         var bytes: [UInt8] = []

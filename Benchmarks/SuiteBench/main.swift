@@ -6,9 +6,13 @@ import Models
 // suite-bench: the suite measured against the transport it stands on. It starts real service
 // processes (release builds beside this executable) and a raw NNG echo in C (nng-echo), drives them
 // from this process, and prints one table: every figure beside its baseline and the issue's target.
-//   swift build -c release && .build/release/suite-bench [seconds-per-measure]
+//   swift build -c release && .build/release/suite-bench [seconds-per-measure] [--scale=10000,100000]
+// --scale lists the account counts rescored (each a health-bench run; 1000000 takes minutes).
 
-let seconds = Double(CommandLine.arguments.dropFirst().first ?? "3") ?? 3
+let options = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") }
+let seconds = Double(CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "3") ?? 3
+let scaleSizes = (options.first { $0.hasPrefix("--scale=") }?.dropFirst("--scale=".count) ?? "10000,100000")
+    .split(separator: ",").compactMap { Int($0) }
 let duration = Duration.milliseconds(Int(seconds * 1000))
 let token = "bench-admin-secret-0123456789"
 var report = Report()
@@ -105,7 +109,35 @@ let ingestion = try await RoundTrips.measure(inFlight: 4, for: duration) { seque
 report.add(
     "ingest health.RecordUsage, batches of \(batch), 4 in flight", "\(format(ingestion.rate * Double(batch))) events/s",
     target: "≥ 200,000/s")
+
+// 5. Event propagation: writes at a steady rate, applied by a follower in this process.
+let propagationRate = 20_000.0
+let propagation = try await Propagation.measure(
+    client: client, token: token, dataDirectory: healthData, rate: propagationRate, duration: duration,
+    signupMs: account.signupMs)
+report.add(
+    "propagation at \(format(propagationRate))/s writes: reached, apply lag p50/p99",
+    "\(format(propagation.achievedRate))/s, p50 \(format(propagation.lagP50Milliseconds, 1)) ms, "
+        + "p99 \(format(propagation.lagP99Milliseconds, 1)) ms", target: "p99 < 50 ms")
+report.add(
+    "propagation: lost live / after ReplayEvents catch-up",
+    "\(propagation.missedLive) / \(propagation.lostAfterCatchUp) of \(propagation.published)", target: "after: 0")
 health.stop()
+
+// 6. Scale: rescoring every account (health-bench, its own process, so its peak memory is its own).
+for accounts in scaleSizes {
+    let run = try Child("health-bench", ["\(accounts)", "\(accounts)"])
+    let line = run.waitForOutput().split(separator: "\n").first { $0.hasPrefix("rescore accounts=") } ?? ""
+    var values: [String: Double] = [:]
+    for pair in line.split(separator: " ") {
+        let parts = pair.split(separator: "=")
+        if parts.count == 2 { values[String(parts[0])] = Double(parts[1]) }
+    }
+    report.add(
+        "rescore \(accounts) accounts (\(accounts) usage events): time, peak RSS",
+        "\(format(values["seconds"] ?? .nan, 2)) s, \(format(values["peak_rss_mib"] ?? .nan)) MiB",
+        target: accounts == 100_000 ? "< 2 s" : accounts == 1_000_000 ? "< 1 GiB" : "")
+}
 
 // 7. Footprint: each service from start to its first answer, and its resident memory idle.
 for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] {
@@ -123,9 +155,9 @@ for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] {
     report.add(
         "cx-\(service): ready after start, idle RSS",
         "\(format(Double(ready.components.attoseconds) / 1e15 + Double(ready.components.seconds) * 1000)) ms, "
-            + "\(format(process.residentMiB, 1)) MiB", target: "≤ 300 ms, ≤ 30 MiB")
+            + "\(format(process.residentMiB, 1)) MiB (private \(format(process.privateMiB, 1)) MiB)",
+        target: "≤ 300 ms, ≤ 30 MiB")
     process.stop()
 }
 
 print(report.printed())
-print("(event propagation and 1M-account rescoring: not in this table yet; rescoring: make bench runs health-bench)")

@@ -21,6 +21,7 @@ public final class Router: Sendable {
     private let clock: any ServiceClock
     private let routes = Mutex<[String: Route]>([:])
     private let served = Atomic<UInt64>(0)
+    private let metrics = RequestMetrics()
 
     /// How long a request may run when the caller gave no deadline.
     public static let defaultDeadline: Duration = .seconds(30)
@@ -160,8 +161,7 @@ public final class Router: Sendable {
     private func record(_ response: Response, for method: String, started: ContinuousClock.Instant, logger: Logger) {
         let elapsed = ContinuousClock.now - started
         let known = routes.withLock { $0[method] != nil } ? method : "unknown"
-        Counter(label: "cx_requests_total", dimensions: [("method", known), ("code", "\(response.code)")]).increment()
-        Timer(label: "cx_request_duration_seconds", dimensions: [("method", known)]).recordInterval(elapsed)
+        metrics.record(method: known, code: response.code, elapsed: elapsed)
         if response.code == .ok {
             logger.debug("answered", metadata: ["latency": "\(elapsed)"])
         } else {

@@ -96,9 +96,20 @@ public final class ServiceDatabase: Sendable {
     /// the call and none of those committed during it. Runs concurrently with the writer.
     ///
     /// - Throws: What `body` threw, or `StorageError` `.closed` after `close()`.
+    ///
+    /// `body` runs on the calling thread (GRDB's blocking read), not on a reader's dispatch queue:
+    /// the async form's two thread hops (to the queue and back) cost more than a typical read, and
+    /// were most of the gap between a service read and a bare NNG round trip. It blocks the caller
+    /// no longer than `body` runs: a body cannot await, and the pool has more readers
+    /// (`maximumReaderCount`) than the cooperative pool has threads, so none waits for a reader.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
-        return try await pool.read(body)
+        return try Self.readOnThisThread(pool, body)
+    }
+
+    /// GRDB's blocking `read` (in an async function the async overload would be picked).
+    private static func readOnThisThread<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 
     /// Calls `observer` after every commit that carried at least one write.
@@ -140,6 +151,8 @@ public final class ServiceDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         // Another process (a backup, the sqlite3 shell) may hold the write lock for a moment.
         configuration.busyMode = .timeout(5)
+        // `read` blocks its calling thread: a reader for every cooperative thread, so none waits.
+        configuration.maximumReaderCount = max(5, ProcessInfo.processInfo.activeProcessorCount + 1)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
         }
