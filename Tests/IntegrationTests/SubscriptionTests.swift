@@ -14,7 +14,8 @@ struct SubscriptionTests {
         try await mirror.start()
         try await mirror.crash()
 
-        let client = try source.client()
+        // A generous deadline: on a loaded machine 64 appends in flight may each wait seconds.
+        let client = try source.client(timeout: .seconds(60))
         defer { client.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<10_000 {
