@@ -16,7 +16,14 @@ bench: deps
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
 
-.PHONY: deps build run test bench generate check-generated format lint clean deploy-check
+# Crash chaos, the long run (several minutes): a mixed workload against the five services while a random
+# one is SIGKILLed and restarted every ~3 s, compared with a fault-free run (README, "Reliability").
+CHAOS_ARGS ?= --customers 40 --writes 40 --kill-every-ms 3000 --seed 1
+chaos: deps
+	$(SWIFT) build
+	.build/debug/cx-chaos $(CHAOS_ARGS)
+
+.PHONY: deps build run test bench chaos generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)

@@ -67,13 +67,17 @@ let package = Package(
         // Benchmarks print figures; they are never timed tests (make bench).
         // The transport baseline: a raw NNG echo in C, no Swift layers (make bench compares with it).
         .executableTarget(
-            name: "nng-echo", path: "Benchmarks/NNGEcho", linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
+            name: "nng-echo", path: "Benchmarks/NNGEcho",
+            linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
         .executableTarget(
             name: "suite-bench", dependencies: ["Client", "Messaging", "Models"], path: "Benchmarks/SuiteBench"),
         .executableTarget(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
         .executableTarget(
             name: "loyalty-bench", dependencies: ["Loyalty", "ServiceKit", "Models"], path: "Benchmarks/LoyaltyBench"),
+        // Kills services at random under a mixed workload and checks nothing was lost or doubled (make chaos).
+        .executableTarget(
+            name: "cx-chaos", dependencies: ["Client", "Messaging", "Models", "TestKit"], path: "Benchmarks/Chaos"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),
