@@ -62,10 +62,27 @@ final class Fleet: Sendable {
         let deadline = ContinuousClock.now + limit
         while (try? await clients[service]!.ping(timeout: .milliseconds(500))) == nil {
             guard ContinuousClock.now < deadline else {
-                throw ChaosError("cx-\(service) did not answer within \(limit)\n\(log(of: service))")
+                throw ChaosError(
+                    "cx-\(service) did not answer within \(limit) (\(await diagnose(service)))\n\(log(of: service))")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// Whether the process runs and whether a fresh connection gets an answer where the long-lived
+    /// client does not: tells a hung service from a client that does not reconnect.
+    private func diagnose(_ service: String) async -> String {
+        let process = processes.withLock { $0[service]! }
+        let running = process.process.isRunning ? "pid \(process.pid) running" : "pid \(process.pid) gone"
+        guard
+            let fresh = try? ServiceClient(
+                service: service,
+                endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
+                token: token)
+        else { return running }
+        defer { fresh.close() }
+        let answered = (try? await fresh.ping(timeout: .seconds(2))) != nil
+        return "\(running), a fresh client \(answered ? "gets an answer" : "gets no answer either")"
     }
 
     /// Every service's status, or nil while one does not answer.

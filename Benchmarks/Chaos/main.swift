@@ -41,32 +41,77 @@ struct Options {
 let adminSecret = "chaos-admin-secret-0123456789"
 let tokenSetting = "admin:ops:\(adminSecret),writer:app:chaos-writer-secret-0123456789"
 
-func runFleet(
-    _ name: String, _ workload: Workload, customers: Int, pace: Duration = .zero, monkey: ((Fleet) -> ChaosMonkey)?
-) async throws
-    -> (snapshot: [String: String], outcomes: Outcomes, monkey: ChaosMonkey?, seconds: Double, fleet: Fleet)
-{
+/// Starts a fleet on a fresh data directory, runs `body` with it, and kills it whatever happens.
+func withFleet<T>(_ name: String, _ body: (Fleet) async throws -> T) async throws -> T {
     let fleet = try await Fleet(
         dataDirectory: try makeTemporaryDirectory("cx-chaos-\(name)"), tokens: tokenSetting, token: adminSecret)
+    do {
+        let result = try await body(fleet)
+        fleet.stop()
+        return result
+    } catch {
+        fleet.stop()
+        throw error
+    }
+}
+
+/// Runs the workload on `fleet` (with `monkey` killing meanwhile), waits until every subscriber has
+/// caught up, and takes the snapshot.
+func run(_ workload: Workload, on fleet: Fleet, customers: Int, pace: Duration = .zero, monkey: ChaosMonkey?)
+    async throws -> (snapshot: [String: String], outcomes: Outcomes, seconds: Double)
+{
     var runner = Runner(fleet: fleet)
     runner.pace = pace
-    let chaos = monkey?(fleet)
     let started = ContinuousClock.now
-    let killing = Task { try await chaos?.run() }
+    let killing = Task { try await monkey?.run() }
     let outcomes: Outcomes
     do {
         outcomes = try await runner.run(workload)
     } catch {
-        chaos?.stop()
+        monkey?.stop()
         _ = try? await killing.value
-        fleet.stop()
         throw error
     }
-    chaos?.stop()
+    monkey?.stop()
     try await killing.value
     let seconds = (ContinuousClock.now - started) / .seconds(1)
     try await fleet.waitUntilCaughtUp()
-    return (try await Snapshot.take(fleet, customers: customers), outcomes, chaos, seconds, fleet)
+    return (try await Snapshot.take(fleet, customers: customers), outcomes, seconds)
+}
+
+/// Both runs and the comparison. - Returns: the exit status.
+func compareRuns(_ workload: Workload, _ options: Options) async throws -> Int32 {
+    let quiet = try await withFleet("quiet") { fleet in
+        try await run(workload, on: fleet, customers: options.customers, monkey: nil)
+    }
+    print(
+        "fault-free: writes=\(workload.writeCount) acknowledged=\(quiet.outcomes.acknowledged) "
+            + "seconds=\(String(format: "%.1f", quiet.seconds))")
+    return try await withFleet("kill") { fleet in
+        let monkey = ChaosMonkey(fleet: fleet, interval: options.killEvery, seed: options.seed)
+        let pace = Duration.seconds(options.seconds) / max(1, options.writesPerCustomer)
+        let chaotic = try await run(workload, on: fleet, customers: options.customers, pace: pace, monkey: monkey)
+        var differences: [String] = []
+        for key in Set(quiet.outcomes.codes.keys).union(chaotic.outcomes.codes.keys).sorted()
+        where quiet.outcomes.codes[key] != chaotic.outcomes.codes[key] {
+            differences.append(
+                "\(key): fault-free \(quiet.outcomes.codes[key] ?? "unsent") vs chaos \(chaotic.outcomes.codes[key] ?? "unsent")"
+            )
+        }
+        differences += Snapshot.differences(quiet.snapshot, chaotic.snapshot)
+        differences += try await Snapshot.advocacyAnnouncements(fleet, customers: options.customers)
+        let replays = try await Runner(fleet: fleet).replay(workload, acknowledged: chaotic.outcomes)
+        differences += replays.map { "\($0): a replay with the same idempotency key did not return the first reply" }
+        for difference in differences { print("difference: \(difference)") }
+        print("subscriptions: \(await fleet.describeSubscriptions())")
+        print(
+            "chaos: writes=\(workload.writeCount) acknowledged=\(chaotic.outcomes.acknowledged) "
+                + "refused=\(chaotic.outcomes.codes.count - chaotic.outcomes.acknowledged) "
+                + "resends=\(chaotic.outcomes.resends) kills=\(monkey.kills) events_replayed=\(monkey.eventsReplayed) "
+                + "replayed_writes=\(chaotic.outcomes.acknowledged) seconds=\(String(format: "%.1f", chaotic.seconds)) "
+                + "differences=\(differences.count)")
+        return differences.isEmpty ? 0 : 1
+    }
 }
 
 let options: Options
@@ -79,40 +124,8 @@ do {
 let workload = Workload(
     customers: options.customers, writesPerCustomer: options.writesPerCustomer, seed: options.seed,
     nowMs: Int64(Date().timeIntervalSince1970 * 1000))
-
 do {
-    let quiet = try await runFleet("quiet", workload, customers: options.customers, monkey: nil)
-    quiet.fleet.stop()
-    print(
-        "fault-free: writes=\(workload.writeCount) acknowledged=\(quiet.outcomes.acknowledged) seconds=\(String(format: "%.1f", quiet.seconds))"
-    )
-
-    let pace = Duration.seconds(options.seconds) / max(1, options.writesPerCustomer)
-    let chaotic = try await runFleet("kill", workload, customers: options.customers, pace: pace) {
-        ChaosMonkey(fleet: $0, interval: options.killEvery, seed: options.seed)
-    }
-    defer { chaotic.fleet.stop() }
-    var differences: [String] = []
-    for key in Set(quiet.outcomes.codes.keys).union(chaotic.outcomes.codes.keys).sorted()
-    where quiet.outcomes.codes[key] != chaotic.outcomes.codes[key] {
-        differences.append(
-            "\(key): fault-free \(quiet.outcomes.codes[key] ?? "unsent") vs chaos \(chaotic.outcomes.codes[key] ?? "unsent")"
-        )
-    }
-    differences += Snapshot.differences(quiet.snapshot, chaotic.snapshot)
-    differences += try await Snapshot.advocacyAnnouncements(chaotic.fleet, customers: options.customers)
-    let replays = try await Runner(fleet: chaotic.fleet).replay(workload, acknowledged: chaotic.outcomes)
-    differences += replays.map { "\($0): a replay with the same idempotency key did not return the first reply" }
-    let subscriptions = await chaotic.fleet.describeSubscriptions()
-    for difference in differences { print("difference: \(difference)") }
-    print("subscriptions: \(subscriptions)")
-    print(
-        "chaos: writes=\(workload.writeCount) acknowledged=\(chaotic.outcomes.acknowledged) "
-            + "refused=\(chaotic.outcomes.codes.count - chaotic.outcomes.acknowledged) "
-            + "resends=\(chaotic.outcomes.resends) kills=\(chaotic.monkey?.kills ?? 0) "
-            + "events_replayed=\(chaotic.monkey?.eventsReplayed ?? 0) replayed_writes=\(chaotic.outcomes.acknowledged) "
-            + "seconds=\(String(format: "%.1f", chaotic.seconds)) differences=\(differences.count)")
-    exit(differences.isEmpty ? 0 : 1)
+    exit(try await compareRuns(workload, options))
 } catch {
     print("cx-chaos: \(error)")
     exit(1)

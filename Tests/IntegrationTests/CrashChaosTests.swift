@@ -3,7 +3,7 @@ import TestKit
 import Testing
 
 /// The short version of `make chaos`: cx-chaos runs its mixed workload on a quiet fleet and on one
-/// where a random service is SIGKILLed and restarted every ~2 s, and fails on any difference.
+/// where a random service is SIGKILLed and restarted every ~1.5 s for about 30 s, and fails on any difference.
 @Suite("the five services under kill -9")
 struct CrashChaosTests {
     @Test(
@@ -11,7 +11,10 @@ struct CrashChaosTests {
     )
     func killNineUnderLoad() async throws {
         let driver = try ServiceProcess(
-            "cx-chaos", arguments: ["--customers", "6", "--writes", "8", "--kill-every-ms", "2000", "--seed", "7"])
+            "cx-chaos",
+            arguments: [
+                "--customers", "12", "--writes", "40", "--seconds", "30", "--kill-every-ms", "1500", "--seed", "7",
+            ])
         let status = try await driver.waitForExit(limit: .seconds(240))
         let log = driver.log
         #expect(status == 0, "\(log)")
