@@ -33,6 +33,37 @@ struct RedialTests {
         }
         #expect(answered, "no answer within 15 s from the replier that came up after the half peer")
     }
+
+    @Test(
+        "a subscriber that re-dials after a silence hears a publisher that came up after a half peer",
+        arguments: [HalfPeer.Behaviour.closeAtOnce, .sendHeaderThenClose])
+    func subscriberOutlivesHalfPeer(behaviour: HalfPeer.Behaviour) async throws {
+        let endpoint = TestEndpoints.fresh(.ipc)
+        let subscriber = try Subscriber(dialing: [endpoint], prefixes: ["t."])
+        defer { subscriber.close() }
+        let half = try HalfPeer(
+            path: String(endpoint.url.dropFirst("ipc://".count)), behaviour: behaviour, protocolNumber: 0x20)  // pub0
+        try await Task.sleep(for: .seconds(1))
+        half.stop()
+        let publisher = try Publisher(listening: [endpoint])
+        defer { publisher.close() }
+        let publishing = Task {
+            while !Task.isCancelled {
+                try publisher.publish(Publication(topic: "t.beat", payload: [1]))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { publishing.cancel() }
+        var heard = false
+        for _ in 0..<10 where !heard {
+            do {
+                heard = try await subscriber.receive(timeout: .seconds(1.5)).topic == "t.beat"
+            } catch let error as MessagingError where error.code == .timedOut {
+                subscriber.redial()  // what a subscription does after a silence
+            }
+        }
+        #expect(heard, "nothing heard within 15 s from the publisher that came up after the half peer")
+    }
 }
 
 /// A unix socket listener that accepts connections and misbehaves in the SP handshake, as a peer
@@ -52,7 +83,8 @@ final class HalfPeer: Sendable {
         func withLock<T>(_ body: (inout [Int32]) -> T) -> T { connections.withLock { body(&$0) } }
     }
 
-    init(path: String, behaviour: Behaviour) throws {
+    /// - Parameter protocolNumber: the SP protocol it claims in `.sendHeaderThenClose` (rep0 by default).
+    init(path: String, behaviour: Behaviour, protocolNumber: UInt8 = 0x31) throws {
         self.path = path
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
@@ -76,7 +108,7 @@ final class HalfPeer: Sendable {
                 case .closeAtOnce:
                     close(connection)
                 case .sendHeaderThenClose:
-                    let header: [UInt8] = [0x00, 0x53, 0x50, 0x00, 0x00, 0x31, 0x00, 0x00]  // a rep0 peer
+                    let header: [UInt8] = [0x00, 0x53, 0x50, 0x00, 0x00, protocolNumber, 0x00, 0x00]
                     _ = header.withUnsafeBytes { send(connection, $0.baseAddress, 8, Int32(MSG_NOSIGNAL)) }
                     close(connection)
                 case .readHeaderThenClose:
