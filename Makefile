@@ -37,7 +37,7 @@ build: deps
 # Each test target runs on its own: the CPU-heavy decoder fuzzing and the process-spawning
 # integration tests would otherwise starve the timing-sensitive transport tests of the two cores.
 TEST_TARGETS := ModelsTests MessagingTests ServiceKitTests HealthTests FeedbackTests LoyaltyTests \
-	AdvocacyTests EscalationTests IntegrationTests
+	AdvocacyTests EscalationTests IntegrationTests ReliabilityTests
 
 test: deps
 	scripts/check-generated

@@ -101,6 +101,9 @@ let package = Package(
             dependencies: ["Health", "ServiceKit", "Models", "TestKit", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
+        // Kill -9, SIGSTOP, floods and abuse against real processes; on its own so it starves no other target.
+        .testTarget(
+            name: "ReliabilityTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
     ]
 )
 
