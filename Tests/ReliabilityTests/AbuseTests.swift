@@ -117,11 +117,15 @@ extension Reliability {
             stalled.send([0, 0, 0, 0, 0, 0, 0x03, 0xE8] + [UInt8](repeating: 0x41, count: 10))
             var idle: [RawConnection] = []
             defer { for connection in idle { connection.close() } }
-            for _ in 0..<3_000 { idle.append(try RawConnection(port: target.port)) }
-
-            for index in 0..<20 {
-                _ = try await target.upsert("acme-\(index)", as: target.writer)
+            let connecting = try await measure {
+                for _ in 0..<3_000 { idle.append(try RawConnection(port: target.port)) }
             }
+            let serving = try await measure {
+                for index in 0..<20 {
+                    _ = try await target.upsert("acme-\(index)", as: target.writer)
+                }
+            }
+            print("abuse: 3000 idle connections in \(connecting), then 20 writes from another client in \(serving)")
             #expect(try await target.accountExists("acme-19"))
             let ping = try await target.reader.ping(timeout: .seconds(5))
             #expect(ping.service == "health")
