@@ -32,7 +32,14 @@ bench: deps
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
 
-.PHONY: deps build run test bench generate check-generated format lint clean deploy-check
+# Crash chaos, the long run (several minutes): a mixed workload against the five services while a random
+# one is SIGKILLed and restarted every ~2 s for 4 minutes, compared with a fault-free run (README, "Reliability").
+CHAOS_ARGS ?= --customers 40 --writes 120 --seconds 240 --kill-every-ms 2000 --seed 1
+chaos: deps
+	$(SWIFT) build
+	.build/debug/cx-chaos $(CHAOS_ARGS)
+
+.PHONY: deps build run test bench chaos generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -46,7 +53,7 @@ build: deps
 # Each test target runs on its own: the CPU-heavy decoder fuzzing and the process-spawning
 # integration tests would otherwise starve the timing-sensitive transport tests of the two cores.
 TEST_TARGETS := ModelsTests MessagingTests ServiceKitTests HealthTests FeedbackTests LoyaltyTests \
-	AdvocacyTests EscalationTests GatewayTests IntegrationTests
+	AdvocacyTests EscalationTests GatewayTests IntegrationTests ReliabilityTests
 
 test: deps
 	scripts/check-generated

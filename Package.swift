@@ -77,6 +77,9 @@ let package = Package(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
         .executableTarget(
             name: "loyalty-bench", dependencies: ["Loyalty", "ServiceKit", "Models"], path: "Benchmarks/LoyaltyBench"),
+        // Kills services at random under a mixed workload and checks nothing was lost or doubled (make chaos).
+        .executableTarget(
+            name: "cx-chaos", dependencies: ["Client", "Messaging", "Models", "TestKit"], path: "Benchmarks/Chaos"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),
@@ -102,6 +105,9 @@ let package = Package(
             name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
         // cxctl's pure pieces (report charts, escaping, sparklines), through @testable import.
         .testTarget(name: "GatewayTests", dependencies: ["cxctl", "Models"]),
+        // Kill -9, SIGSTOP, floods and abuse against real processes; on its own so it starves no other target.
+        .testTarget(
+            name: "ReliabilityTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
     ]
 )
 

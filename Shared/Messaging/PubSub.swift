@@ -99,6 +99,10 @@ public final class Subscriber: Sendable {
         try socket.setBytes(NNG_OPT_SUB_SUBSCRIBE, Array(prefix.utf8))
     }
 
+    /// Dials the publishers anew: a subscriber that has heard nothing for a while (not even a
+    /// heartbeat) calls this in case its dialer gave up (see `Socket.redial()`).
+    public func redial() { socket.redial() }
+
     /// Stops receiving topics that begin with `prefix` (exactly as subscribed).
     public func unsubscribe(from prefix: String) throws(MessagingError) {
         try socket.setBytes(NNG_OPT_SUB_UNSUBSCRIBE, Array(prefix.utf8))

@@ -1,4 +1,5 @@
 internal import CNNG
+import Synchronization
 
 /// The calling side of request/reply: sends a request to one of the dialed peers and waits for its reply.
 ///
@@ -11,6 +12,11 @@ public final class Requester: Sendable {
     public let endpoints: [Endpoint]
     private let socket: Socket
     private let contexts: ContextPool<SocketContext>
+    /// When a reply last came, and when the socket last re-dialed (see ``redialIfSilent()``).
+    private let link = Mutex((lastReply: ContinuousClock.now, lastRedial: ContinuousClock.now))
+
+    /// A request that times out after this long without any reply on the socket re-dials its peers.
+    static let redialAfterSilence: Duration = .seconds(3)
 
     /// - Parameters:
     ///   - endpoints: peers to dial; requests are spread over the connected ones.
@@ -62,10 +68,28 @@ public final class Requester: Sendable {
         defer { contexts.release(context) }
         do {
             try await context.send(payload, timeout: try remaining())
-            return try await context.receive(timeout: try remaining())
+            let reply = try await context.receive(timeout: try remaining())
+            link.withLock { $0.lastReply = .now }
+            return reply
         } catch let error as MessagingError where contexts.isClosed && error.code == .cancelled {
             throw ContextPool<SocketContext>.closedError
+        } catch let error as MessagingError where error.code == .timedOut {
+            redialIfSilent()
+            throw error
         }
+    }
+
+    /// Re-dials when nothing has answered for ``redialAfterSilence`` (at most once per that period): the
+    /// peer may be down, or our dialer may have given up on it (``Socket/redial()`` says when).
+    private func redialIfSilent() {
+        let due = link.withLock { link in
+            let now = ContinuousClock.now
+            guard now - link.lastReply >= Self.redialAfterSilence, now - link.lastRedial >= Self.redialAfterSilence
+            else { return false }
+            link.lastRedial = now
+            return true
+        }
+        if due { socket.redial() }
     }
 
     /// Closes the requester: pending requests fail with `.closed`, then contexts and socket are closed

@@ -11,6 +11,8 @@ final class Socket {
     let handle: nng_socket
     let options: SocketOptions
     private let isClosed = Atomic<Bool>(false)
+    /// The dialers started by ``dial(_:)``, so that ``redial()`` can replace them.
+    private let dialers = Mutex<[(endpoint: Endpoint, dialer: nng_dialer)]>([])
 
     /// - Parameters:
     ///   - protocolName: for error messages, e.g. "req0".
@@ -102,6 +104,25 @@ final class Socket {
         } catch {
             nng_dialer_close(dialer)
             throw error
+        }
+        dialers.withLock { $0.append((endpoint, dialer)) }
+    }
+
+    /// Replaces every dialer with a new one dialing the same endpoint.
+    ///
+    /// libnng 1.5.2's dialer stops re-dialing for good when a peer closes the connection during the SP
+    /// handshake, which is what a peer killed (kill -9, a crash) while we were (re)connecting does:
+    /// the socket would then never reach the peer's next incarnation. Callers that hear nothing for a
+    /// while call this; a healthy connection is only re-made.
+    func redial() {
+        guard !isClosed.load(ordering: .acquiring) else { return }
+        let old = dialers.withLock { dialers in
+            defer { dialers = [] }
+            return dialers
+        }
+        for (endpoint, dialer) in old {
+            try? dial(endpoint)  // the endpoint was dialed before, so only a closed socket fails here
+            nng_dialer_close(dialer)
         }
     }
 

@@ -4,14 +4,6 @@ import Messaging
 import Models
 import TestKit
 
-/// The tokens every test ledger is configured with (as CX_TOKEN: role:name:secret, comma-separated).
-enum TestTokens {
-    static let admin = "admin-secret-0123456789abcdef"
-    static let writer = "writer-secret-0123456789abcdef"
-    static let reader = "reader-secret-0123456789abcdef"
-    static let setting = "admin:ops:\(admin),writer:app:\(writer),reader:report:\(reader)"
-}
-
 /// One cx-test-ledger process and its data directory, restartable on the same data.
 final class LedgerNode: @unchecked Sendable {  // used from one test task at a time
     let name: String
@@ -96,14 +88,4 @@ extension ServiceClient {
     func mirror() async throws(ClientError) -> LedgerMirrorResponse {
         try await call("Mirror", LedgerMirrorRequest())
     }
-}
-
-/// Polls `condition` until it holds or `limit` passes.
-func eventually(_ limit: Duration, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if (try? await condition()) == true { return true }
-        try await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
 }

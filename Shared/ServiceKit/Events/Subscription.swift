@@ -109,7 +109,10 @@ public final class SubscriptionRunner: Sendable {
             do {
                 publication = try await subscriber.receive(timeout: silenceLimit)
             } catch let error as MessagingError where error.code == .timedOut {
-                await catchUp()  // silence: the source may be down or our link dropped everything
+                // Silence: the source may be down, or our link dropped everything, or our dialer gave
+                // up on a source killed while we reconnected; re-dial, and replay what we missed.
+                subscriber.redial()
+                await catchUp()
                 continue
             } catch {
                 return  // cancelled or closed
