@@ -71,7 +71,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("nng"), .linkedLibrary("pthread")]),
         .executableTarget(
             name: "suite-bench",
-            dependencies: ["Client", "Messaging", "Models", "ServiceKit", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Client", "Messaging", "Models", "ServiceKit", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/SuiteBench"),
         .executableTarget(
             name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
