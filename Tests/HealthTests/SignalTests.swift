@@ -104,6 +104,14 @@ struct SignalTests {
             body: AdvocacyLevelChanged(customer: .init(value: "acme"), toLevel: "champion", levelRank: 3, levelCount: 4)
         )
 
+        // A second redemption, cancelled: a REVERSE naming its reward takes it back out of the count.
+        for (id, kind, points) in [("e2", LedgerEntryKind.redeem, Int64(-100)), ("e3", .reverse, 100)] {
+            try await health.deliver(
+                "points.posted", from: "loyalty",
+                body: PointsPosted(
+                    customer: .init(value: "acme"), entryId: id, kind: kind, points: points, rewardId: "t-shirt",
+                    postedAtMs: now))
+        }
         let loyalty = try await factor("loyalty_engagement", of: "acme", in: health)
         let expectedLoyalty = HealthFactor.loyaltyEngagement.value(
             for: HealthInputs(nowMs: now, loyaltyTierRank: 2, loyaltyTierCount: 4, redemptionsLast90Days: 1))

@@ -56,13 +56,18 @@ struct ValueReportTests {
         try await health.deliver(
             "sla.breached", from: "escalation",
             body: SlaBreached(caseId: "c2", customer: acme, target: .resolution, breachedAtMs: now - 19 * Self.dayMs))
-        for (id, kind, points) in [
-            ("e1", LedgerEntryKind.earn, Int64(500)), ("e2", .bonus, 100), ("e3", .redeem, -250),
-        ] {
+        // e4 is a redemption cancelled by e5 (a REVERSE naming its reward); e6 takes back points of a
+        // refunded purchase (a REVERSE without a reward): neither counts as redeemed.
+        let entries: [(String, LedgerEntryKind, Int64, String)] = [
+            ("e1", .earn, 500, ""), ("e2", .bonus, 100, ""), ("e3", .redeem, -250, "free-month"),
+            ("e4", .redeem, -100, "t-shirt"), ("e5", .reverse, 100, "t-shirt"), ("e6", .reverse, -50, ""),
+        ]
+        for (id, kind, points, reward) in entries {
             try await health.deliver(
                 "points.posted", from: "loyalty",
                 body: PointsPosted(
-                    customer: acme, entryId: id, kind: kind, points: points, postedAtMs: now - Self.dayMs))
+                    customer: acme, entryId: id, kind: kind, points: points, rewardId: reward,
+                    postedAtMs: now - Self.dayMs))
         }
         try await health.deliver(
             "tier.changed", from: "loyalty",

@@ -183,5 +183,10 @@ enum HealthSchema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         },
+        ServiceMigration("health 10: the reward of a ledger entry") { db in
+            // A REVERSE entry that names a reward is a cancelled redemption: it takes the redemption
+            // back out of the count.
+            try db.execute(sql: "ALTER TABLE signal_points ADD COLUMN reward_id TEXT NOT NULL DEFAULT ''")
+        },
     ]
 }

@@ -112,8 +112,10 @@ enum ValueReportMethods {
                 db,
                 sql: """
                     SELECT COALESCE(SUM(points), 0) FROM signal_points
-                    WHERE customer_id = ? AND posted_at_ms >= ? AND posted_at_ms < ? AND kind = ?
-                    """, arguments: inWindow + [LedgerEntryKind.redeem.rawValue]) ?? 0)
+                    WHERE customer_id = ? AND posted_at_ms >= ? AND posted_at_ms < ?
+                        AND (kind = ? OR (kind = ? AND reward_id != ''))
+                    """,
+                arguments: inWindow + [LedgerEntryKind.redeem.rawValue, LedgerEntryKind.reverse.rawValue]) ?? 0)
         report.loyaltyTier =
             try String.fetchOne(db, sql: "SELECT tier FROM signal_tiers WHERE customer_id = ?", arguments: [id]) ?? ""
         report.advocacyLevel =

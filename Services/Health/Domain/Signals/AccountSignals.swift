@@ -33,6 +33,7 @@ struct AccountSignals: Sendable, Hashable {
         {
             signals[row["customer_id"], default: .init()].latestNPS = row["score"]
         }
+        let redeem = LedgerEntryKind.redeem.rawValue
         let open = [CaseStatus.open, .pending, .escalated].map(\.rawValue)
         for row in try Row.fetchAll(
             db,
@@ -56,11 +57,14 @@ struct AccountSignals: Sendable, Hashable {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT customer_id, COUNT(*) AS n FROM signal_points
-                WHERE kind = ? AND posted_at_ms > ? AND posted_at_ms <= ? GROUP BY customer_id
-                """, arguments: [LedgerEntryKind.redeem.rawValue, window, nowMs])
+                SELECT customer_id, SUM(CASE WHEN kind = ? THEN 1 ELSE -1 END) AS n FROM signal_points
+                WHERE (kind = ? OR (kind = ? AND reward_id != '')) AND posted_at_ms > ? AND posted_at_ms <= ?
+                GROUP BY customer_id
+                """,
+            arguments: [redeem, redeem, LedgerEntryKind.reverse.rawValue, window, nowMs])
         {
-            signals[row["customer_id"], default: .init()].redemptionsLast90Days = row["n"]
+            // A cancelled redemption (a REVERSE naming its reward) takes its redemption back out.
+            signals[row["customer_id"], default: .init()].redemptionsLast90Days = max(0, row["n"] as Int)
         }
         for row in try Row.fetchAll(db, sql: "SELECT customer_id, rank, count FROM signal_advocacy WHERE rank >= 0") {
             signals[row["customer_id"], default: .init()].advocacyLevel = Rank(rank: row["rank"], count: row["count"])

@@ -76,11 +76,14 @@ enum SignalSubscriptions {
             else { return }
             try db.execute(
                 sql: """
-                    INSERT INTO signal_points (entry_id, customer_id, kind, points, posted_at_ms) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO signal_points (entry_id, customer_id, kind, points, posted_at_ms, reward_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (entry_id) DO NOTHING
                     """,
-                arguments: [entry.entryId, customer, entry.kind.rawValue, entry.points, entry.postedAtMs])
-            if entry.kind == .redeem { try HealthScorer.markDirty(customer, in: db) }
+                arguments: [
+                    entry.entryId, customer, entry.kind.rawValue, entry.points, entry.postedAtMs, entry.rewardId,
+                ])
+            if entry.kind == .redeem || !entry.rewardId.isEmpty { try HealthScorer.markDirty(customer, in: db) }
         default:
             return
         }
