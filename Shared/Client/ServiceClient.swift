@@ -48,6 +48,16 @@ public final class ServiceClient: Sendable {
         _ method: String, _ request: Request, returning: Reply.Type = Reply.self, idempotencyKey: String = "",
         timeout: Duration? = nil
     ) async throws(ClientError) -> Reply {
+        try await callReportingReplay(method, request, idempotencyKey: idempotencyKey, timeout: timeout).reply
+    }
+
+    /// Calls `<service>.<method>` and says whether the reply is the stored one of an earlier write with
+    /// the same idempotency key (or natural id): then the write was applied before, not by this call.
+    /// - Throws: ``ClientError``.
+    public func callReportingReplay<Request: ProtoMessage, Reply: ProtoMessage>(
+        _ method: String, _ request: Request, returning: Reply.Type = Reply.self, idempotencyKey: String = "",
+        timeout: Duration? = nil
+    ) async throws(ClientError) -> (reply: Reply, replayed: Bool) {
         let fullMethod = "\(service).\(method)"
         let budget = timeout ?? defaultTimeout
         let envelope = Models.Request(
@@ -75,7 +85,7 @@ public final class ServiceClient: Sendable {
             throw ClientError(code: response.code, message: response.message, field: response.field, method: fullMethod)
         }
         do {
-            return try Reply(serializedBytes: response.body)
+            return (try Reply(serializedBytes: response.body), response.replayed)
         } catch {
             throw ClientError(
                 code: .internal, message: "undecodable \(Reply.protoName): \(error.reason)", method: fullMethod)

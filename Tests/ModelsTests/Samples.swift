@@ -99,7 +99,8 @@ enum Samples {
         MessageSample(
             "Response/full",
             Response(
-                code: .invalidArgument, message: unicode, body: allBytes, requestId: "r-1", field: "amount.currency")),
+                code: .invalidArgument, message: unicode, body: allBytes, requestId: "r-1", field: "amount.currency",
+                replayed: true)),
         MessageSample("Response/unrecognized code", Response(code: .unrecognized(4711))),
         MessageSample("Response/negative unrecognized code", Response(code: .unrecognized(.min))),
         MessageSample("Event/default", Event()),

@@ -106,16 +106,18 @@ struct RouterTests {
         #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 0)
     }
 
-    @Test("a repeated write returns the first response and emits one event")
+    @Test("a repeated write returns the first response, marked replayed, and emits one event")
     func writesAreIdempotent() async throws {
         let (router, database) = try makeRouter()
         let first = try await call(router, "demo.Put", PingRequest(nonce: "k"))
         let second = try await call(router, "demo.Put", PingRequest(nonce: "k"))
         #expect(first.code == .ok)
         #expect(first.body == second.body)
+        #expect(!first.replayed && second.replayed, "the repeat says it was applied before, not now")
         let viaKey = try await call(router, "demo.Put", PingRequest(nonce: "other"), key: "envelope-key")
         let viaKeyAgain = try await call(router, "demo.Put", PingRequest(nonce: "another"), key: "envelope-key")
         #expect(viaKey.body == viaKeyAgain.body)
+        #expect(!viaKey.replayed && viaKeyAgain.replayed)
         #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 2)
     }
 

@@ -2,24 +2,14 @@ import Client
 import Foundation
 import Models
 
-/// Importers whose service keys the write by the row's own id (purchase id, case external id) and
-/// says in its reply whether the row was new. The router replays the first reply to a repeated
-/// idempotency key (which says "new"), so each call carries a key of its own — this run, this line —
-/// and the service's own check by the row's id decides, and says, whether it is a duplicate.
-struct RowKeys: Sendable {
-    private let run = UUID().uuidString
-
-    func key(_ row: ImportRow) -> String { "cxctl-import:\(run):\(row.line)" }
-}
-
-/// `cxctl import purchases`: one loyalty.RecordPurchase per row; a purchase id recorded before is a
-/// duplicate (the reply's `duplicate`), and changes nothing.
+/// `cxctl import purchases`: one loyalty.RecordPurchase per row, keyed by its purchase id; a purchase
+/// recorded before is a duplicate (the router replays its first reply, or the service says
+/// `duplicate` when it came under another key), and changes nothing.
 struct PurchaseImporter: Importer {
     let service = "loyalty"
     let fields = ["purchase_id", "customer_id", "amount", "currency", "occurred_at"]
     let required = ["purchase_id", "customer_id", "amount", "currency", "occurred_at"]
     let batchSize = 256
-    let keys = RowKeys()
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
         try await applyEach(rows) { row in
@@ -29,9 +19,9 @@ struct PurchaseImporter: Importer {
                     minorUnits: try ImportValues.minorUnits(row["amount"], field: "amount"),
                     currency: row["currency"].uppercased()),
                 purchasedAtMs: try ImportValues.time(row["occurred_at"], field: "occurred_at"))
-            let reply: RecordPurchaseResponse = try await client.call(
-                "RecordPurchase", request, idempotencyKey: keys.key(row))
-            return !reply.duplicate
+            let (reply, replayed): (RecordPurchaseResponse, Bool) = try await client.callReportingReplay(
+                "RecordPurchase", request)
+            return !replayed && !reply.duplicate
         }
     }
 }
@@ -60,15 +50,15 @@ struct ResponseImporter: Importer {
     }
 }
 
-/// `cxctl import cases`: one escalation.OpenCase per row; an external id opened before is a duplicate
-/// (the reply's `created` is false), and changes nothing. The case opens now: OpenCase takes no
+/// `cxctl import cases`: one escalation.OpenCase per row, keyed by its external id; a case opened
+/// before is a duplicate (the router replays its first reply, or the reply's `created` is false),
+/// and changes nothing. The case opens now: OpenCase takes no
 /// opening time, so its SLA clock starts with the import.
 struct CaseImporter: Importer {
     let service = "escalation"
     let fields = ["external_id", "customer_id", "severity", "title", "assignee", "details"]
     let required = ["external_id", "customer_id", "severity", "title"]
     let batchSize = 256
-    let keys = RowKeys()
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
         try await applyEach(rows) { row in
@@ -76,8 +66,8 @@ struct CaseImporter: Importer {
                 externalId: row["external_id"], customer: CustomerId(value: row["customer_id"]),
                 severity: try severity(row["severity"]), title: row["title"], assignee: row["assignee"],
                 details: row.values["details", default: ""])
-            let reply: OpenCaseResponse = try await client.call("OpenCase", request, idempotencyKey: keys.key(row))
-            return reply.created
+            let (reply, replayed): (OpenCaseResponse, Bool) = try await client.callReportingReplay("OpenCase", request)
+            return !replayed && reply.created
         }
     }
 

@@ -70,6 +70,10 @@ public struct Response: ProtoMessage {
     /// e.g. "amount.currency". Empty otherwise.
     public var field: String = ""
 
+    /// True when this is the stored reply of an earlier call with the same idempotency key (or the
+    /// request's own id): the write was applied then, and nothing was applied now.
+    public var replayed: Bool = false
+
     /// Creates a message with every field at its proto3 default.
     public init() {}
 
@@ -79,13 +83,15 @@ public struct Response: ProtoMessage {
         message: String = "",
         body: [UInt8] = [],
         requestId: String = "",
-        field: String = ""
+        field: String = "",
+        replayed: Bool = false
     ) {
         self.code = code
         self.message = message
         self.body = body
         self.requestId = requestId
         self.field = field
+        self.replayed = replayed
     }
 }
 
@@ -297,6 +303,7 @@ extension Response: CMessageConvertible {
         self.body = [UInt8](protobufCBinaryData: cMessage.body)
         self.requestId = String(protobufCString: cMessage.request_id)
         self.field = String(protobufCString: cMessage.field)
+        self.replayed = cMessage.replayed != 0
     }
 
     func makeCMessage(in arena: CArena) -> Cx__V1__Response {
@@ -306,6 +313,7 @@ extension Response: CMessageConvertible {
         cMessage.body = arena.binaryData(self.body)
         cMessage.request_id = arena.cString(self.requestId)
         cMessage.field = arena.cString(self.field)
+        cMessage.replayed = self.replayed ? 1 : 0
         return cMessage
     }
 }
@@ -318,6 +326,7 @@ extension Response: ProtoJSON {
         members.append(JSONMember("body", JSONValue(self.body)))
         members.append(JSONMember("request_id", JSONValue(self.requestId)))
         members.append(JSONMember("field", JSONValue(self.field)))
+        members.append(JSONMember("replayed", JSONValue(self.replayed)))
         return .object(members)
     }
 }

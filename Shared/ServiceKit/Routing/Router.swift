@@ -50,7 +50,7 @@ public final class Router: Sendable {
     ) {
         add(name, role: role) { body, context in
             let request = try Self.decode(Request.self, body)
-            return try await handler(request, context).serializedBytes()
+            return Reply(body: try await handler(request, context).serializedBytes())
         }
     }
 
@@ -76,18 +76,18 @@ public final class Router: Sendable {
             guard key.utf8.count <= 128 else { throw RPCError.invalidArgument("idempotency_key", "at most 128 bytes") }
             return try await database.write { db in
                 if !key.isEmpty, let first = try database.idempotency.response(method: method, key: key, in: db) {
-                    return first
+                    return Reply(body: first, replayed: true)
                 }
                 let write = WriteContext(db: db, request: context, eventLog: database.eventLog, clock: clock)
                 let reply = try handler(request, write).serializedBytes()
                 if !key.isEmpty { try database.idempotency.record(method: method, key: key, response: reply, in: db) }
-                return reply
+                return Reply(body: reply)
             }
         }
     }
 
     private func add(
-        _ name: String, role: Role, _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> [UInt8]
+        _ name: String, role: Role, _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> Reply
     ) {
         let method = "\(service).\(name)"
         routes.withLock { routes in
@@ -117,7 +117,7 @@ public final class Router: Sendable {
         let response: Response
         do {
             let reply = try await dispatch(request, requestID: requestID, logger: requestLogger)
-            response = Response(code: .ok, body: reply, requestId: requestID)
+            response = Response(code: .ok, body: reply.body, requestId: requestID, replayed: reply.replayed)
         } catch let error as RPCError {
             response = Response(code: error.code, message: error.message, requestId: requestID, field: error.field)
         } catch let error as ProtoDecodingError {
@@ -130,7 +130,7 @@ public final class Router: Sendable {
         return response.serializedBytes()
     }
 
-    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> [UInt8] {
+    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> Reply {
         guard let route = routes.withLock({ $0[request.method] }) else {
             throw RPCError(.notFound, unknownMethodMessage(request.method))
         }
@@ -185,7 +185,13 @@ public final class Router: Sendable {
 
     private struct Route: Sendable {
         let role: Role
-        let handle: @Sendable ([UInt8], RequestContext) async throws -> [UInt8]
+        let handle: @Sendable ([UInt8], RequestContext) async throws -> Reply
+    }
+
+    /// A method's encoded reply, and whether it is the stored reply of an earlier identical write.
+    private struct Reply: Sendable {
+        var body: [UInt8]
+        var replayed = false
     }
 }
 

@@ -290,7 +290,7 @@ const ProtobufCMessageDescriptor cx__v1__request__descriptor =
   (ProtobufCMessageInit) cx__v1__request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor cx__v1__response__field_descriptors[5] =
+static const ProtobufCFieldDescriptor cx__v1__response__field_descriptors[6] =
 {
   {
     "code",
@@ -352,18 +352,31 @@ static const ProtobufCFieldDescriptor cx__v1__response__field_descriptors[5] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "replayed",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__Response, replayed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cx__v1__response__field_indices_by_name[] = {
   2,   /* field[2] = body */
   0,   /* field[0] = code */
   4,   /* field[4] = field */
   1,   /* field[1] = message */
+  5,   /* field[5] = replayed */
   3,   /* field[3] = request_id */
 };
 static const ProtobufCIntRange cx__v1__response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor cx__v1__response__descriptor =
 {
@@ -373,7 +386,7 @@ const ProtobufCMessageDescriptor cx__v1__response__descriptor =
   "Cx__V1__Response",
   "cx.v1",
   sizeof(Cx__V1__Response),
-  5,
+  6,
   cx__v1__response__field_descriptors,
   cx__v1__response__field_indices_by_name,
   1,  cx__v1__response__number_ranges,

@@ -147,10 +147,15 @@ struct  Cx__V1__Response
    * e.g. "amount.currency". Empty otherwise.
    */
   char *field;
+  /*
+   * True when this is the stored reply of an earlier call with the same idempotency key (or the
+   * request's own id): the write was applied then, and nothing was applied now.
+   */
+  protobuf_c_boolean replayed;
 };
 #define CX__V1__RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__response__descriptor) \
-    , CX__V1__STATUS_CODE__STATUS_CODE_OK, (char *)protobuf_c_empty_string, {0,NULL}, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , CX__V1__STATUS_CODE__STATUS_CODE_OK, (char *)protobuf_c_empty_string, {0,NULL}, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
