@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["CNNG"], path: "Shared/Messaging"),
         .target(name: "Models", dependencies: ["CProto"], path: "Shared/Models"),
         .target(name: "Client", dependencies: ["Messaging", "Models"], path: "Shared/Client"),
+        // One seeded generator for synthetic histories, demo data, chaos schedules and fuzz inputs.
+        .target(name: "SeededRandom", path: "Shared/SeededRandom"),
         // What every service but health keeps of health's accounts, from health's events.
         .target(
             name: "Projections",
@@ -61,7 +63,8 @@ let package = Package(
         .executableTarget(
             name: "cxctl",
             dependencies: [
-                "Client", "Models", "Messaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Client", "Models", "Messaging", "SeededRandom",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway"),
         // Benchmarks print figures; they are never timed tests (make bench).
@@ -81,7 +84,8 @@ let package = Package(
             name: "loyalty-bench", dependencies: ["Loyalty", "ServiceKit", "Models"], path: "Benchmarks/LoyaltyBench"),
         // Kills services at random under a mixed workload and checks nothing was lost or doubled (make chaos).
         .executableTarget(
-            name: "cx-chaos", dependencies: ["Client", "Messaging", "Models", "TestKit"], path: "Benchmarks/Chaos"),
+            name: "cx-chaos", dependencies: ["Client", "Messaging", "Models", "SeededRandom", "TestKit"],
+            path: "Benchmarks/Chaos"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),
@@ -92,7 +96,7 @@ let package = Package(
             path: "Tests/Ledger"),
 
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestKit"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "CProto"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "CProto", "SeededRandom"]),
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
@@ -102,7 +106,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "HealthTests",
-            dependencies: ["Health", "ServiceKit", "Models", "TestKit", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Health", "ServiceKit", "Models", "SeededRandom", "TestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "IntegrationTests", dependencies: ["Client", "Messaging", "Models", "TestKit"]),
         // cxctl's pure pieces (report charts, escaping, sparklines), through @testable import.
@@ -117,7 +124,9 @@ for name in suiteServices {
     package.targets += [
         .target(
             name: name,
-            dependencies: ["ServiceKit", "Models", "Projections", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ServiceKit", "Models", "Projections", "SeededRandom", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Services/\(name)/Domain"),
         .executableTarget(
             name: "cx-\(name.lowercased())", dependencies: [.byName(name: name), "ServiceKit"],

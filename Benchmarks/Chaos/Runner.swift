@@ -1,3 +1,4 @@
+import SeededRandom
 import Client
 import Foundation
 import Models

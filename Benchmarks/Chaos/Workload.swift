@@ -1,3 +1,4 @@
+import SeededRandom
 import Client
 import Foundation
 import Models
@@ -136,17 +137,4 @@ struct Workload: Sendable {
     }
 
     var writeCount: Int { catalog.count + accounts.map(\.count).reduce(0, +) + activity.map(\.count).reduce(0, +) }
-}
-
-/// A small seeded generator (SplitMix64), so a seed names one workload and one kill schedule.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

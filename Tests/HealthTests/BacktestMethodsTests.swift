@@ -1,4 +1,5 @@
 import Health
+import SeededRandom
 import Models
 import ServiceKit
 import TestKit

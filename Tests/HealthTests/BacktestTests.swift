@@ -1,4 +1,5 @@
 import Health
+import SeededRandom
 import Testing
 
 @Suite("Backtest: AUC and worst-decile lift of a risk ranking")

@@ -1,4 +1,5 @@
 import Health
+import SeededRandom
 import Testing
 
 /// The value `factor` gives `inputs`.

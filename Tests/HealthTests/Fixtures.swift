@@ -1,4 +1,5 @@
 import Health
+import SeededRandom
 
 /// The scoring tests' injected clock: every score is taken at ``now`` unless a test moves it.
 enum ScoringTime {

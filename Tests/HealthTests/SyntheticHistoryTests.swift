@@ -1,4 +1,5 @@
 import Health
+import SeededRandom
 import Testing
 
 @Suite("Synthetic history")

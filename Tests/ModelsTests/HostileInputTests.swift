@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import SeededRandom
 import Testing
 
 /// The seed for this run's random inputs: $MODELS_FUZZ_SEED if set, else a fresh one. Written to
@@ -25,13 +26,13 @@ private func expectDecodesOrFails<Message: ProtoMessage>(
 }
 
 /// Random bytes of a random length below 96, biased to small lengths.
-private func randomBytes(using generator: inout SeededGenerator) -> [UInt8] {
+private func randomBytes(using generator: inout SplitMix64) -> [UInt8] {
     let count = Int.random(in: 0..<96, using: &generator) >> Int.random(in: 0...2, using: &generator)
     return (0..<count).map { _ in UInt8.random(in: 0 ... .max, using: &generator) }
 }
 
 /// `bytes` damaged once: a bit flipped, a byte replaced, inserted or removed, or a slice doubled.
-private func mutated(_ bytes: [UInt8], using generator: inout SeededGenerator) -> [UInt8] {
+private func mutated(_ bytes: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
     var bytes = bytes
     guard !bytes.isEmpty else { return [UInt8.random(in: 0 ... .max, using: &generator)] }
     let index = Int.random(in: bytes.indices, using: &generator)
@@ -50,7 +51,7 @@ struct HostileInputTests {
     @Test("10,000 random byte strings either decode or throw ProtoDecodingError, for every message type")
     func randomByteStrings() {
         let seed = fuzzSeed(for: "randomByteStrings")
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         for _ in 0..<10_000 {
             let bytes = randomBytes(using: &generator)
             for type in Samples.allMessageTypes {
@@ -77,7 +78,7 @@ struct HostileInputTests {
     @Test("Randomly damaged encodings either decode or throw, for every message type")
     func damagedEncodings() {
         let seed = fuzzSeed(for: "damagedEncodings")
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let encodings = Samples.roundTrip.map { $0.message.serializedBytes() }.filter { $0.count < 4_096 }
         for _ in 0..<5_000 {
             var bytes = encodings.randomElement(using: &generator)!
@@ -93,7 +94,7 @@ struct HostileInputTests {
     @Test("Allocation failures at random points inside protobuf-c are cleaned up and reported")
     func allocationFailuresAtRandomPoints() {
         let seed = fuzzSeed(for: "allocationFailuresAtRandomPoints")
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let encodings = Samples.roundTrip.map { $0.message.serializedBytes() }.filter { $0.count < 4_096 }
         for _ in 0..<5_000 {
             let bytes = encodings.randomElement(using: &generator)!

@@ -1,21 +1,16 @@
-/// The demo's seeded generator: SplitMix64, as in the health service's synthetic histories. Copied
-/// rather than imported because cxctl speaks only the protocol and must not link a service.
+import SeededRandom
+
+/// The demo's seeded choices, over the suite's SplitMix64 (the same generator as the health
+/// service's synthetic histories), so a seed names one history.
 struct DemoRandom {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
-    /// Uniform in 0..<1 from the top 53 bits, written out so that a history never changes with the
-    /// toolchain (the standard library does not promise `Double.random(in:using:)`'s algorithm).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    /// Uniform in 0..<1.
+    mutating func unit() -> Double { generator.nextUnit() }
 
     /// Uniform in `range`.
     mutating func int(_ range: ClosedRange<Int>) -> Int {
