@@ -11,53 +11,8 @@ import Testing
 struct CrossServiceTests {
     static let dayMs: Int64 = 86_400_000
 
-    /// The four services of these flows, up and answering.
-    private struct Suite {
-        let dataDirectory: String
-        let processes: [ServiceProcess]
-        let clients: [String: ServiceClient]
-
-        init(_ services: [String]) async throws {
-            dataDirectory = try makeTemporaryDirectory("cx-cross")
-            var processes: [ServiceProcess] = []
-            var clients: [String: ServiceClient] = [:]
-            for service in services {
-                processes.append(
-                    try ServiceProcess(
-                        "cx-\(service)", environment: ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting]))
-                clients[service] = try ServiceClient(
-                    service: service,
-                    endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
-                    token: TestTokens.admin)
-            }
-            self.processes = processes
-            self.clients = clients
-            for (service, client) in clients {
-                let up = try await eventually(.seconds(30)) {
-                    (try? await client.ping(timeout: .milliseconds(500))) != nil
-                }
-                try #require(up, "cx-\(service) did not come up")
-            }
-        }
-
-        func stop() {
-            for process in processes { process.send(SIGKILL) }
-            for client in clients.values { client.close() }
-        }
-
-        /// Waits until `follower` has applied every event `source` has published so far.
-        func caughtUp(_ follower: String, with source: String) async throws {
-            let latest = try await clients[source]!.status().latestSeq
-            let done = try await eventually(.seconds(30)) {
-                let status = try? await clients[follower]!.status()
-                return (status?.subscriptions.first { $0.source == source }?.appliedSeq ?? 0) >= latest
-            }
-            try #require(done, "\(follower) did not catch up with \(source)'s seq \(latest)")
-        }
-    }
-
     /// An account that has used three features every day for four weeks: its band is good.
-    private func healthyAccount(_ id: String, in suite: Suite) async throws {
+    private func healthyAccount(_ id: String, in suite: SuiteHarness) async throws {
         let health = suite.clients["health"]!
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let account = Account(
@@ -75,7 +30,7 @@ struct CrossServiceTests {
             "RescoreAccounts", RescoreAccountsRequest(customers: [.init(value: id)]))
     }
 
-    private func answer(_ id: String, _ customer: String, score: Int32, in suite: Suite) async throws {
+    private func answer(_ id: String, _ customer: String, score: Int32, in suite: SuiteHarness) async throws {
         let _: RecordResponseResponse = try await suite.clients["feedback"]!.call(
             "RecordResponse",
             RecordResponseRequest(
@@ -87,11 +42,11 @@ struct CrossServiceTests {
         "a detractor opens one follow-up case (a second within 30 days none), a promoter becomes a candidate, health hears both"
     )
     func feedbackDrivesEscalationAndAdvocacy() async throws {
-        let suite = try await Suite(["health", "feedback", "escalation", "advocacy"])
+        let suite = try await SuiteHarness(["health", "feedback", "escalation", "advocacy"], separate: true)
         defer { suite.stop() }
         try await healthyAccount("acme", in: suite)
         try await healthyAccount("globex", in: suite)
-        for follower in ["feedback", "escalation", "advocacy"] { try await suite.caughtUp(follower, with: "health") }
+        try await suite.caughtUp(with: "health")
         let _: DefineSurveyResponse = try await suite.clients["feedback"]!.call(
             "DefineSurvey",
             DefineSurveyRequest(
@@ -101,8 +56,7 @@ struct CrossServiceTests {
 
         try await answer("r-1", "acme", score: 2, in: suite)
         try await answer("r-2", "globex", score: 10, in: suite)
-        try await suite.caughtUp("escalation", with: "feedback")
-        try await suite.caughtUp("advocacy", with: "feedback")
+        try await suite.caughtUp(with: "feedback")
         let cases: ListCasesResponse = try await suite.clients["escalation"]!.call(
             "ListCases", ListCasesRequest(customer: .init(value: "acme")))
         #expect(cases.cases.map(\.origin) == [.detractorFollowUp])
@@ -111,7 +65,7 @@ struct CrossServiceTests {
         #expect(candidate.advocate?.status == .candidate, "\(candidate)")
 
         try await answer("r-3", "acme", score: 1, in: suite)
-        try await suite.caughtUp("escalation", with: "feedback")
+        try await suite.caughtUp(with: "feedback")
         let still: ListCasesResponse = try await suite.clients["escalation"]!.call(
             "ListCases", ListCasesRequest(customer: .init(value: "acme")))
         #expect(still.cases.count == 1, "a second detractor within 30 days opens no second case")
@@ -122,8 +76,8 @@ struct CrossServiceTests {
         #expect(noCandidate?.code == .notFound)
 
         // Health heard both: the answers and the case are in the account's value report.
-        try await suite.caughtUp("health", with: "feedback")
-        try await suite.caughtUp("health", with: "escalation")
+        try await suite.caughtUp(with: "feedback")
+        try await suite.caughtUp(with: "escalation")
         let report: GetValueReportResponse = try await suite.clients["health"]!.call(
             "GetValueReport", GetValueReportRequest(customer: .init(value: "acme")))
         #expect(report.report?.npsAnswers == 2 && report.report?.latestNps == 1 && report.report?.casesOpened == 1)

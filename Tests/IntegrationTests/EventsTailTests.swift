@@ -9,17 +9,10 @@ import Testing
 struct EventsTailTests {
     @Test("tail prints each event once as JSON with its body decoded, filtered by source and type")
     func tailsDecodedEvents() async throws {
-        let dataDirectory = try makeTemporaryDirectory("cx-tail")
-        let environment = ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting]
-        let health = try ServiceProcess("cx-health", environment: environment)
-        defer { health.send(SIGKILL) }
-        let client = try ServiceClient(
-            service: "health",
-            endpoints: [Endpoint(LocalSuite.requestURL(service: "health", dataDirectory: dataDirectory))],
-            token: TestTokens.admin)
-        defer { client.close() }
-        let up = try await eventually(.seconds(30)) { (try? await client.ping(timeout: .milliseconds(500))) != nil }
-        try #require(up, "cx-health did not come up:\n\(health.log)")
+        let suite = try await SuiteHarness(["health"], separate: true)
+        defer { suite.stop() }
+        let dataDirectory = suite.dataDirectory
+        let client = suite.clients["health"]!
 
         let tail = try ServiceProcess(
             "cxctl",

@@ -7,32 +7,11 @@ import Testing
 
 @Suite("cxctl import against a real service")
 struct ImportTests {
-    private func startHealth() async throws -> (ServiceProcess, String) {
-        let dataDirectory = try makeTemporaryDirectory("cx-import")
-        let health = try ServiceProcess(
-            "cx-health", environment: ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting])
-        let client = try ServiceClient(
-            service: "health",
-            endpoints: [Endpoint(LocalSuite.requestURL(service: "health", dataDirectory: dataDirectory))],
-            token: TestTokens.admin)
-        defer { client.close() }
-        let up = try await eventually(.seconds(30)) { (try? await client.ping(timeout: .milliseconds(500))) != nil }
-        try #require(up, "cx-health did not come up:\n\(health.log)")
-        return (health, dataDirectory)
-    }
-
-    private func cxctl(_ arguments: [String], dataDirectory: String) async throws -> (Int32, String) {
-        let process = try ServiceProcess(
-            "cxctl", arguments: arguments,
-            environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
-        let status = try await process.waitForExit(limit: .seconds(60))
-        return (status, process.log)
-    }
-
     @Test("accounts: good, duplicate and broken rows are counted exactly, rejects say why, a re-run applies nothing")
     func importAccounts() async throws {
-        let (health, dataDirectory) = try await startHealth()
-        defer { health.send(SIGKILL) }
+        let health = try await SuiteHarness(["health"], separate: true)
+        defer { health.stop() }
+        let dataDirectory = health.dataDirectory
         let file = dataDirectory + "/accounts.csv"
         let csv = """
             Customer ID,name,segment,plan,mrr,currency,signup
@@ -47,8 +26,8 @@ struct ImportTests {
 
             """
         try csv.write(toFile: file, atomically: true, encoding: .utf8)
-        let (status, output) = try await cxctl(
-            ["import", "accounts", file, "--map", "Customer ID=customer_id"], dataDirectory: dataDirectory)
+        let (status, output) = try await health.cxctl(
+            ["import", "accounts", file, "--map", "Customer ID=customer_id"])
         #expect(status == 4, "\(output)")
         #expect(output.contains("7 rows: 2 applied, 1 duplicates, 4 rejected"), "\(output)")
         let rejects = try String(contentsOfFile: file + ".rejects.csv", encoding: .utf8)
@@ -65,12 +44,12 @@ struct ImportTests {
             ),
             "\(rejects)")
 
-        let (again, rerun) = try await cxctl(
-            ["import", "accounts", file, "--map", "Customer ID=customer_id"], dataDirectory: dataDirectory)
+        let (again, rerun) = try await health.cxctl(
+            ["import", "accounts", file, "--map", "Customer ID=customer_id"])
         #expect(again == 4 && rerun.contains("7 rows: 0 applied, 3 duplicates, 4 rejected"), "\(rerun)")
 
-        let (_, shown) = try await cxctl(
-            ["health", "accounts", "show", "acme", "--json"], dataDirectory: dataDirectory)
+        let (_, shown) = try await health.cxctl(
+            ["health", "accounts", "show", "acme", "--json"])
         let account = try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any]
         #expect(account?["name"] as? String == "ACME, Inc.")
         #expect((account?["mrr"] as? [String: Any])?["minor_units"] as? Int == 49_900)
@@ -78,12 +57,13 @@ struct ImportTests {
 
     @Test("usage: the service's refusals reject only their rows; re-running counts every event as a duplicate")
     func importUsage() async throws {
-        let (health, dataDirectory) = try await startHealth()
-        defer { health.send(SIGKILL) }
+        let health = try await SuiteHarness(["health"], separate: true)
+        defer { health.stop() }
+        let dataDirectory = health.dataDirectory
         let accounts = dataDirectory + "/accounts.csv"
         try "customer_id,name,segment,signup\nacme,ACME,key,2025-01-15\n".write(
             toFile: accounts, atomically: true, encoding: .utf8)
-        _ = try await cxctl(["import", "accounts", accounts], dataDirectory: dataDirectory)
+        _ = try await health.cxctl(["import", "accounts", accounts])
 
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var lines = ["usage_id,customer_id,feature,count,occurred_at"]
@@ -95,7 +75,7 @@ struct ImportTests {
         let file = dataDirectory + "/usage.csv"
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
 
-        let (status, output) = try await cxctl(["import", "usage", file], dataDirectory: dataDirectory)
+        let (status, output) = try await health.cxctl(["import", "usage", file])
         #expect(status == 4, "\(output)")
         #expect(output.contains("2504 rows: 2500 applied, 1 duplicates, 3 rejected"), "\(output)")
         let rejects = try String(contentsOfFile: file + ".rejects.csv", encoding: .utf8).split(separator: "\n")
@@ -104,7 +84,7 @@ struct ImportTests {
         #expect(rejects[2].hasPrefix("2504,\"customer: unknown customer"), "\(rejects)")
         #expect(rejects[3].hasPrefix("2505,\"occurred_at: \"\"soon\"\" is not a date"), "\(rejects)")
 
-        let (again, rerun) = try await cxctl(["import", "usage", file], dataDirectory: dataDirectory)
+        let (again, rerun) = try await health.cxctl(["import", "usage", file])
         #expect(again == 4 && rerun.contains("2504 rows: 0 applied, 2501 duplicates, 3 rejected"), "\(rerun)")
     }
 }

@@ -5,26 +5,29 @@ import Models
 import TestKit
 import Testing
 
-/// The five services up on one data directory — as one cx-suite or as five cx-<service> processes
-/// (so that one can be killed) — with admin clients, and cxctl run as a process against them.
+/// Services up on one data directory — as one cx-suite or as separate cx-<service> processes (so
+/// that one can be killed, or only some run) — with admin clients, and cxctl run as a process
+/// against them.
 final class SuiteHarness: @unchecked Sendable {  // used from one test task at a time
     let dataDirectory: String
     private(set) var processes: [String: ServiceProcess] = [:]
     let clients: [String: ServiceClient]
 
-    /// - Parameter separate: five processes instead of one cx-suite.
-    init(separate: Bool) async throws {
-        dataDirectory = try makeTemporaryDirectory("cx-360")
+    /// - Parameters:
+    ///   - services: the services to run and talk to (all five unless given; with cx-suite all five run).
+    ///   - separate: one process per service instead of one cx-suite.
+    init(_ services: [String] = suiteServices, separate: Bool) async throws {
+        dataDirectory = try makeTemporaryDirectory("cx-harness")
         let environment = ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting]
         if separate {
-            for service in suiteServices {
+            for service in services {
                 processes[service] = try ServiceProcess("cx-\(service)", environment: environment)
             }
         } else {
             processes["suite"] = try ServiceProcess("cx-suite", environment: environment)
         }
         var clients: [String: ServiceClient] = [:]
-        for service in suiteServices {
+        for service in services {
             clients[service] = try ServiceClient(
                 service: service,
                 endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
