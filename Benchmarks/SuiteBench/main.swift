@@ -8,11 +8,17 @@ import Models
 // from this process, and prints one table: every figure beside its baseline and the issue's target.
 //   swift build -c release && .build/release/suite-bench [seconds-per-measure] [--scale=10000,100000]
 // --scale lists the account counts rescored (each a health-bench run; 1000000 takes minutes).
+// --only=echo,reads,writes,ingestion,propagation,scale,footprint runs just those parts (while working on one).
 
 let options = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") }
 let seconds = Double(CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") } ?? "3") ?? 3
 let scaleSizes = (options.first { $0.hasPrefix("--scale=") }?.dropFirst("--scale=".count) ?? "10000,100000")
     .split(separator: ",").compactMap { Int($0) }
+let parts = Set(
+    (options.first { $0.hasPrefix("--only=") }?.dropFirst("--only=".count) ?? "").split(separator: ",").map(String.init)
+)
+/// Whether to run this part of the benchmark (all of them unless --only names some).
+func runs(_ part: String) -> Bool { parts.isEmpty || parts.contains(part) }
 let duration = Duration.milliseconds(Int(seconds * 1000))
 let token = "bench-admin-secret-0123456789"
 var report = Report()
@@ -30,20 +36,23 @@ FileHandle.standardError.write(Data("suite-bench: \(seconds) s per measure, \(pa
 var echo: [String: RoundTrips] = [:]
 let scratch = try Bench.temporaryDirectory("suite-bench")
 defer { try? FileManager.default.removeItem(atPath: scratch) }
-for (transport, url) in [
-    ("ipc", "ipc://\(scratch)/echo.sock"), ("tcp", "tcp://127.0.0.1:\(Int.random(in: 20_000...40_000))"),
-] {
-    let server = try Child("nng-echo", ["serve", url])
-    _ = server.firstLine()
-    for inFlight in [1, 16, 64] {
-        let client = try Child("nng-echo", ["run", url, "\(payloadBytes)", "\(inFlight)", "\(seconds)"])
-        let trips = RoundTrips(echoLine: client.waitForOutput())
-        echo["\(transport)/\(inFlight)"] = trips
-        report.add(
-            "raw NNG echo, \(transport), \(inFlight) in flight",
-            "\(format(trips.rate))/s, p50 \(format(trips.p50Microseconds)) µs, p99 \(format(trips.p99Microseconds)) µs")
+if runs("echo") || runs("reads") {
+    for (transport, url) in [
+        ("ipc", "ipc://\(scratch)/echo.sock"), ("tcp", "tcp://127.0.0.1:\(Int.random(in: 20_000...40_000))"),
+    ] {
+        let server = try Child("nng-echo", ["serve", url])
+        _ = server.firstLine()
+        for inFlight in [1, 16, 64] {
+            let client = try Child("nng-echo", ["run", url, "\(payloadBytes)", "\(inFlight)", "\(seconds)"])
+            let trips = RoundTrips(echoLine: client.waitForOutput())
+            echo["\(transport)/\(inFlight)"] = trips
+            report.add(
+                "raw NNG echo, \(transport), \(inFlight) in flight",
+                "\(format(trips.rate))/s, p50 \(format(trips.p50Microseconds)) µs, p99 \(format(trips.p99Microseconds)) µs"
+            )
+        }
+        server.stop()
     }
-    server.stop()
 }
 
 // 2–4. A real service in its own process: reads, acknowledged writes, ingestion.
@@ -67,65 +76,74 @@ let account = {
 let customer = account.customer
 let _: UpsertAccountResponse = try await client.call("UpsertAccount", UpsertAccountRequest(account: account))
 
-let readRequest = GetAccountRequest(customer: account.customer)
-var reads: [Int: RoundTrips] = [:]
-for inFlight in [1, 16, 64] {
-    reads[inFlight] = try await RoundTrips.measure(inFlight: inFlight, for: duration) { _ in
-        let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
+if runs("reads") {
+    let readRequest = GetAccountRequest(customer: account.customer)
+    var reads: [Int: RoundTrips] = [:]
+    for inFlight in [1, 16, 64] {
+        reads[inFlight] = try await RoundTrips.measure(inFlight: inFlight, for: duration) { _ in
+            let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
+        }
     }
-}
-let echoSequential = echo["ipc/1"]!
-report.add(
-    "read health.GetAccount, sequential, p50", "\(format(reads[1]!.p50Microseconds)) µs",
-    baseline: "\(format(echoSequential.p50Microseconds)) µs",
-    ratio: format(reads[1]!.p50Microseconds / echoSequential.p50Microseconds, 2) + "×", target: "≤ 1.3×")
-for inFlight in [16, 64] {
-    let baseline = echo["ipc/\(inFlight)"]!
+    let echoSequential = echo["ipc/1"]!
     report.add(
-        "read health.GetAccount, \(inFlight) in flight", "\(format(reads[inFlight]!.rate))/s",
-        baseline: "\(format(baseline.rate))/s", ratio: format(reads[inFlight]!.rate / baseline.rate, 2) + "×",
-        target: inFlight == 64 ? "≥ 0.5×" : "")
+        "read health.GetAccount, sequential, p50", "\(format(reads[1]!.p50Microseconds)) µs",
+        baseline: "\(format(echoSequential.p50Microseconds)) µs",
+        ratio: format(reads[1]!.p50Microseconds / echoSequential.p50Microseconds, 2) + "×", target: "≤ 1.3×")
+    for inFlight in [16, 64] {
+        let baseline = echo["ipc/\(inFlight)"]!
+        report.add(
+            "read health.GetAccount, \(inFlight) in flight", "\(format(reads[inFlight]!.rate))/s",
+            baseline: "\(format(baseline.rate))/s", ratio: format(reads[inFlight]!.rate / baseline.rate, 2) + "×",
+            target: inFlight == 64 ? "≥ 0.5×" : "")
+    }
 }
 
 let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-let writes = try await RoundTrips.measure(inFlight: 64, for: duration) { sequence in
-    let event = UsageEvent(
-        usageId: "w-\(sequence)", customer: customer, feature: "dns", count: 1, occurredAtMs: nowMs)
-    let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: [event]))
-}
-report.add(
-    "write health.RecordUsage (1 event), 64 in flight, durable",
-    "\(format(writes.rate))/s, p99 \(format(writes.p99Microseconds / 1000, 1)) ms", target: "≥ 20,000/s")
-
-let batch = 1000
-let ingestion = try await RoundTrips.measure(inFlight: 4, for: duration) { sequence in
-    let events = (0..<batch).map { index in
-        UsageEvent(
-            usageId: "i-\(sequence)-\(index)", customer: customer, feature: "feature-\(index % 20)", count: 1,
-            occurredAtMs: nowMs - Int64(index) * 1000)
+if runs("writes") {
+    let writes = try await RoundTrips.measure(inFlight: 64, for: duration) { sequence in
+        let event = UsageEvent(
+            usageId: "w-\(sequence)", customer: customer, feature: "dns", count: 1, occurredAtMs: nowMs)
+        let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: [event]))
     }
-    let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: events))
+    report.add(
+        "write health.RecordUsage (1 event), 64 in flight, durable",
+        "\(format(writes.rate))/s, p99 \(format(writes.p99Microseconds / 1000, 1)) ms", target: "≥ 20,000/s")
 }
-report.add(
-    "ingest health.RecordUsage, batches of \(batch), 4 in flight", "\(format(ingestion.rate * Double(batch))) events/s",
-    target: "≥ 200,000/s")
+
+if runs("ingestion") {
+    let batch = 1000
+    let ingestion = try await RoundTrips.measure(inFlight: 4, for: duration) { sequence in
+        let events = (0..<batch).map { index in
+            UsageEvent(
+                usageId: "i-\(sequence)-\(index)", customer: customer, feature: "feature-\(index % 20)", count: 1,
+                occurredAtMs: nowMs - Int64(index) * 1000)
+        }
+        let _: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: events))
+    }
+    report.add(
+        "ingest health.RecordUsage, batches of \(batch), 4 in flight",
+        "\(format(ingestion.rate * Double(batch))) events/s",
+        target: "≥ 200,000/s")
+}
 
 // 5. Event propagation: writes at a steady rate, applied by a follower in this process.
-let propagationRate = 20_000.0
-let propagation = try await Propagation.measure(
-    client: client, token: token, dataDirectory: healthData, rate: propagationRate, duration: duration,
-    signupMs: account.signupMs)
-report.add(
-    "propagation at \(format(propagationRate))/s writes: reached, apply lag p50/p99",
-    "\(format(propagation.achievedRate))/s, p50 \(format(propagation.lagP50Milliseconds, 1)) ms, "
-        + "p99 \(format(propagation.lagP99Milliseconds, 1)) ms", target: "p99 < 50 ms")
-report.add(
-    "propagation: lost live / after ReplayEvents catch-up",
-    "\(propagation.missedLive) / \(propagation.lostAfterCatchUp) of \(propagation.published)", target: "after: 0")
+if runs("propagation") {
+    let propagationRate = 20_000.0
+    let propagation = try await Propagation.measure(
+        client: client, token: token, dataDirectory: healthData, rate: propagationRate, duration: duration,
+        signupMs: account.signupMs)
+    report.add(
+        "propagation at \(format(propagationRate))/s writes: reached, apply lag p50/p99",
+        "\(format(propagation.achievedRate))/s, p50 \(format(propagation.lagP50Milliseconds, 1)) ms, "
+            + "p99 \(format(propagation.lagP99Milliseconds, 1)) ms", target: "p99 < 50 ms")
+    report.add(
+        "propagation: lost live / after ReplayEvents catch-up",
+        "\(propagation.missedLive) / \(propagation.lostAfterCatchUp) of \(propagation.published)", target: "after: 0")
+}
 health.stop()
 
 // 6. Scale: rescoring every account (health-bench, its own process, so its peak memory is its own).
-for accounts in scaleSizes {
+for accounts in scaleSizes where runs("scale") {
     let run = try Child("health-bench", ["\(accounts)", "\(accounts)"])
     let line = run.waitForOutput().split(separator: "\n").first { $0.hasPrefix("rescore accounts=") } ?? ""
     var values: [String: Double] = [:]
@@ -140,7 +158,7 @@ for accounts in scaleSizes {
 }
 
 // 7. Footprint: each service from start to its first answer, and its resident memory idle.
-for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] {
+for service in ["feedback", "loyalty", "advocacy", "escalation", "health"] where runs("footprint") {
     let data = try Bench.temporaryDirectory("suite-bench-\(service)")
     defer { try? FileManager.default.removeItem(atPath: data) }
     let started = ContinuousClock.now

@@ -34,32 +34,52 @@ final class AsyncIO {
         nng_aio_free(aio)
     }
 
-    /// Starts one operation and waits for it.
+    /// Starts one operation and waits for it, or for the chain of operations it starts.
     /// - Parameters:
     ///   - shouldAbort: read after the operation is registered and before it starts, so that a concurrent
     ///     ``cancel()`` that set the state it reads cannot be missed.
     ///   - submit: starts the operation on the aio (`nng_ctx_recv(ctx, aio)`, …). Called at most once.
+    ///   - chain: when given, called by the completion callback on nng's thread each time an operation
+    ///     succeeded; it may start the next one on the aio (e.g. the receive after a send) and this call
+    ///     then waits for that too. The waiting task is resumed once for the whole chain: each resumption
+    ///     is a hand-over between threads, which costs more than a small operation itself.
     /// - Throws: ``MessagingError`` with the aio's result when it is not zero; `.cancelled` when the task
-    ///   was cancelled or `shouldAbort` said so before the start.
-    func perform(abortIf shouldAbort: () -> Bool = { false }, _ submit: (OpaquePointer) -> Void) async throws {
+    ///   was cancelled, `shouldAbort` said so before the start, or `chain` said `.stopped`.
+    func perform(
+        abortIf shouldAbort: () -> Bool = { false }, _ submit: (OpaquePointer) -> Void, chain: Chain? = nil
+    ) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                guard completion.register(continuation) else {
+                guard let generation = completion.register(continuation, chain: chain) else {
                     continuation.resume(throwing: MessagingError(.closed, operation: "nng_aio", reason: "closed"))
                     return
                 }
                 if Task.isCancelled || shouldAbort() {
                     completion.abandon()
-                    continuation.resume(throwing: MessagingError(.cancelled, operation: "nng_aio", reason: "cancelled"))
+                    continuation.resume(throwing: MessagingError.cancelled)
                     return
                 }
                 submit(aio)
-                if completion.markSubmitted() { nng_aio_cancel(aio) }
+                if completion.markSubmitted(generation) { nng_aio_cancel(aio) }
             }
         } onCancel: {
             cancel()
         }
     }
+
+    /// What a ``Chain`` did after an operation succeeded.
+    enum ChainStep {
+        /// It started another operation on the aio; the task keeps waiting.
+        case started
+        /// The chain is complete; the task resumes with success.
+        case done
+        /// It started nothing because its owner is stopping; the task resumes with `.cancelled`.
+        case stopped
+    }
+
+    /// The next step of a chain of operations (see ``perform(abortIf:_:chain:)``). It runs on one of
+    /// nng's task threads, so it must not block for long nor wait for another aio.
+    typealias Chain = @Sendable (OpaquePointer) -> ChainStep
 
     /// Aborts the operation in progress, if any (it then fails with `.cancelled` or `.timedOut`); does
     /// nothing between operations.
@@ -84,12 +104,17 @@ extension AsyncIO: @unchecked Sendable {}  // The aio pointer is immutable; all 
 private final class Completion: Sendable {
     private struct Operation {
         var continuation: CheckedContinuation<Void, any Error>
+        /// Called by the callback after each operation that succeeded.
+        var chain: AsyncIO.Chain?
         var submitted = false
         var cancelRequested = false
     }
 
     private struct State {
         var operation: Operation?
+        /// Counts registered operations, so that the callback, which marks a chained operation submitted
+        /// after starting it, never touches a later operation that the resumed task registered meanwhile.
+        var generation: UInt64 = 0
         var isShutDown = false
     }
 
@@ -97,12 +122,13 @@ private final class Completion: Sendable {
     // Set once in AsyncIO.init, before any operation can start.
     nonisolated(unsafe) var aio: OpaquePointer?
 
-    /// Returns false, registering nothing, once shut down.
-    func register(_ continuation: CheckedContinuation<Void, any Error>) -> Bool {
+    /// Returns the operation's generation, or nil (registering nothing) once shut down.
+    func register(_ continuation: CheckedContinuation<Void, any Error>, chain: AsyncIO.Chain?) -> UInt64? {
         state.withLock { state in
-            guard !state.isShutDown else { return false }
-            state.operation = Operation(continuation: continuation)
-            return true
+            guard !state.isShutDown else { return nil }
+            state.generation &+= 1
+            state.operation = Operation(continuation: continuation, chain: chain)
+            return state.generation
         }
     }
 
@@ -110,10 +136,10 @@ private final class Completion: Sendable {
         state.withLock { $0.operation = nil }
     }
 
-    /// Returns whether a cancel arrived while the operation was being submitted.
-    func markSubmitted() -> Bool {
+    /// Returns whether a cancel arrived while the operation of `generation` was being submitted.
+    func markSubmitted(_ generation: UInt64) -> Bool {
         state.withLock { state in
-            guard state.operation != nil else { return false }  // already completed
+            guard state.generation == generation, state.operation != nil else { return false }  // completed
             state.operation!.submitted = true
             return state.operation!.cancelRequested
         }
@@ -134,17 +160,61 @@ private final class Completion: Sendable {
         return requestCancel()
     }
 
+    private enum Next {
+        case resume(CheckedContinuation<Void, any Error>, (any Error)?)
+        case chain(generation: UInt64)
+        case none
+    }
+
     func complete() {
         let result = nng_aio_result(aio)
-        let continuation = state.withLock { state in
+        let next = state.withLock { state -> Next in
+            guard var operation = state.operation else { return .none }
+            if result == 0, operation.chain != nil, !operation.cancelRequested {
+                operation.submitted = false
+                state.operation = operation
+                return .chain(generation: state.generation)
+            }
+            state.operation = nil
+            if result != 0 { return .resume(operation.continuation, MessagingError(nng: result, operation: "nng_aio")) }
+            // A cancel that came between two operations of a chain stops it there.
+            return .resume(operation.continuation, operation.chain == nil ? nil : MessagingError.cancelled)
+        }
+        switch next {
+        case .none:
+            return
+        case .resume(let continuation, let error):
+            if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+        case .chain(let generation):
+            switch runChain(generation) {
+            case .started: if markSubmitted(generation) { nng_aio_cancel(aio) }
+            case .done: resume(generation, throwing: nil)
+            case .stopped: resume(generation, throwing: MessagingError.cancelled)
+            case nil: return
+            }
+        }
+    }
+
+    /// Runs the chain of the operation of `generation`, holding it only as long as it runs.
+    ///
+    /// Why that matters: the chain may capture its owner (a replier, through its stop flag), and the
+    /// task resumed next may drop every other reference at once. If this thread still held the chain
+    /// then, the owner's deinit would run here, on nng's task thread, and wait in `nng_aio_stop` for
+    /// the very callbacks this thread should be running: a deadlock of all of nng's task threads.
+    private func runChain(_ generation: UInt64) -> AsyncIO.ChainStep? {
+        let chain = state.withLock { state in state.generation == generation ? state.operation?.chain : nil }
+        return chain?(aio!)
+    }
+
+    /// Resumes the operation of `generation`, if it is still pending, after dropping its chain (see
+    /// ``runChain(_:)``).
+    private func resume(_ generation: UInt64, throwing error: (any Error)?) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            guard state.generation == generation else { return nil }
             defer { state.operation = nil }
             return state.operation?.continuation
         }
-        if result == 0 {
-            continuation?.resume()
-        } else {
-            continuation?.resume(throwing: MessagingError(nng: result, operation: "nng_aio"))
-        }
+        if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
     }
 }
 
@@ -159,4 +229,9 @@ func nngMilliseconds(_ duration: Duration) -> nng_duration {
     let (seconds, attoseconds) = duration.components
     let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
     return nng_duration(clamping: max(0, milliseconds))
+}
+
+extension MessagingError {
+    /// An operation aborted before it completed: its task was cancelled, or its owner stopped it.
+    static var cancelled: MessagingError { MessagingError(.cancelled, operation: "nng_aio", reason: "cancelled") }
 }

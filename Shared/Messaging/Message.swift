@@ -16,6 +16,11 @@ enum Message {
     /// Copies the body of `message` out and frees it (the caller owned it).
     static func consume(_ message: OpaquePointer) -> [UInt8] {
         defer { nng_msg_free(message) }
+        return bytes(of: message)
+    }
+
+    /// A copy of the body of `message`, which stays the caller's.
+    static func bytes(of message: OpaquePointer) -> [UInt8] {
         let count = nng_msg_len(message)
         guard count > 0, let body = nng_msg_body(message) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: body, count: count))

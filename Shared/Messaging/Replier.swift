@@ -38,10 +38,13 @@ public final class Replier: Sendable {
     /// requests in flight, sends their replies and closes the socket.
     /// - Parameters:
     ///   - handler: turns a request into its reply. Called concurrently from up to `maxInFlight` tasks.
+    ///   - answerInline: answers, on nng's thread, the requests it can answer quickly without awaiting
+    ///     (see ``InlineAnswer``); those it returns nil for go to `handler`.
     ///   - replyToFailure: the reply sent when `handler` throws, so that the caller gets an answer
     ///     instead of waiting for its deadline.
     public func serve(
         _ handler: @escaping @Sendable ([UInt8]) async throws -> [UInt8],
+        answerInline: InlineAnswer? = nil,
         replyToFailure: @escaping @Sendable (any Error) -> [UInt8]
     ) async {
         let sendTimeout = socket.options.sendTimeout
@@ -49,8 +52,8 @@ public final class Replier: Sendable {
             for worker in workers {
                 group.addTask {
                     await worker.serveRequests(
-                        handler: handler, replyToFailure: replyToFailure, sendTimeout: sendTimeout,
-                        isStopping: { self.isStopping.load(ordering: .acquiring) })
+                        handler: handler, answerInline: answerInline, replyToFailure: replyToFailure,
+                        sendTimeout: sendTimeout, isStopping: { self.isStopping.load(ordering: .acquiring) })
                 }
             }
         }
@@ -69,30 +72,35 @@ public final class Replier: Sendable {
 }
 
 extension SocketContext {
-    /// Loops on one REP context: receive, handle, reply, until stopped.
+    /// Loops on one REP context: receive, handle, reply, until stopped. Each reply and the receives after
+    /// it are one turn (``serve(reply:answerInline:sendTimeout:stopIf:)``): a request costs this task at
+    /// most one hand-over from nng's threads, and none when answered inline.
     fileprivate func serveRequests(
         handler: @Sendable ([UInt8]) async throws -> [UInt8],
+        answerInline: InlineAnswer?,
         replyToFailure: @Sendable (any Error) -> [UInt8],
         sendTimeout: Duration,
-        isStopping: () -> Bool
+        isStopping: @escaping @Sendable () -> Bool
     ) async {
-        while !isStopping() {
+        var reply: [UInt8]? = nil
+        // A reply still to send is sent even when stopping: its request was taken in.
+        while reply != nil || !isStopping() {
             let request: [UInt8]
             do {
-                request = try await receive(timeout: nil, abortIf: isStopping)
-            } catch let error as MessagingError where error.code == .timedOut {
-                continue
+                request = try await serve(
+                    reply: reply, answerInline: answerInline, sendTimeout: sendTimeout, stopIf: isStopping)
             } catch {
-                return  // cancelled, stopped or closed
+                reply = nil
+                // A failed send means the caller went away (REQ resends if it still wants the answer);
+                // a receive that failed otherwise than by a timeout means stopped, cancelled or closed.
+                guard error.step == .send || (error.error as? MessagingError)?.code == .timedOut else { return }
+                continue
             }
-            let reply: [UInt8]
             do {
                 reply = try await handler(request)
             } catch {
                 reply = replyToFailure(error)
             }
-            // A failed send means the caller went away; REQ resends if it still wants the answer.
-            try? await send(reply, timeout: sendTimeout)
         }
     }
 }

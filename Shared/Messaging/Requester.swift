@@ -57,18 +57,13 @@ public final class Requester: Sendable {
                 reason: "\(payload.count) bytes exceed the \(socket.options.maxMessageBytes)-byte cap")
         }
         let deadline = ContinuousClock.now + timeout
-        func remaining() throws -> Duration {
-            let left = deadline - .now
-            guard left > .zero else {
-                throw MessagingError(.timedOut, operation: "request", reason: "deadline of \(timeout) exceeded")
-            }
-            return left
-        }
         let context = try await contexts.acquire()
         defer { contexts.release(context) }
         do {
-            try await context.send(payload, timeout: try remaining())
-            let reply = try await context.receive(timeout: try remaining())
+            guard deadline > .now else {
+                throw MessagingError(.timedOut, operation: "request", reason: "deadline of \(timeout) exceeded")
+            }
+            let reply = try await context.request(payload, deadline: deadline)
             link.withLock { $0.lastReply = .now }
             return reply
         } catch let error as MessagingError where contexts.isClosed && error.code == .cancelled {

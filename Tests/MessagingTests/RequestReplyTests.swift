@@ -32,6 +32,32 @@ struct RequestReplyTests {
         }
     }
 
+    @Test("requests answered inline and by the handler each reach their own caller", arguments: [1, 64])
+    func inlineAndTaskAnswersMatchTheirCallers(maxInFlight: Int) async throws {
+        let handled = Atomic<Int>(0)
+        let byTask: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
+            handled.add(1, ordering: .relaxed)
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...200)))
+            return Array("task:".utf8) + request
+        }
+        // Even-numbered requests are answered on nng's thread, odd ones by the handler's task.
+        let inline: InlineAnswer = { request in request.last! % 2 == 0 ? Array("inline:".utf8) + request : nil }
+        try await withConnectedPair(.ipc, maxInFlight: maxInFlight, handler: byTask, answerInline: inline) {
+            requester, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<1000 {
+                    group.addTask {
+                        let payload = Array("request-\(index)".utf8) + [UInt8(index % 256)]
+                        let reply = try await requester.request(payload, timeout: .seconds(30))
+                        #expect(reply == Array((index % 2 == 0 ? "inline:" : "task:").utf8) + payload)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(handled.load(ordering: .relaxed) == 500)
+    }
+
     @Test("a handler that throws gives the caller the failure reply, not a hang")
     func throwingHandlerAnswers() async throws {
         struct Refused: Error, CustomStringConvertible { var description: String { "refused" } }
@@ -173,10 +199,13 @@ struct RequestReplyTests {
                         { request in
                             try await Task.sleep(for: .milliseconds(Int.random(in: 0...5)))
                             return request
-                        }, replyToFailure: failureReply)
+                        }, answerInline: { $0 == [2] ? $0 : nil }, replyToFailure: failureReply)
                 }
                 let requester = try Requester(dialing: replier.endpoints, maxInFlight: 8)
-                let calls = (0..<16).map { _ in Task { try? await requester.request([1], timeout: .seconds(5)) } }
+                // Half the requests are answered inline, on nng's threads, half by the handler's tasks.
+                let calls = (0..<16).map { index in
+                    Task { try? await requester.request([UInt8(1 + index % 2)], timeout: .seconds(5)) }
+                }
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...2000)))
                 if round.isMultiple(of: 2) {
                     requester.close()

@@ -26,6 +26,11 @@ struct RouterTests {
         router.read("Echo", role: .reader) { (request: PingRequest, _) in
             PingResponse(nonce: request.nonce, service: "demo")
         }
+        router.lookup("Count", role: .reader) { (request: PingRequest, _, db) in
+            guard let n = try Int64.fetchOne(db, sql: "SELECT n FROM things WHERE id = ?", arguments: [request.nonce])
+            else { throw RPCError.notFound("no thing \"\(request.nonce)\"") }
+            return PingResponse(nonce: request.nonce, service: "demo", nowMs: n)
+        }
         router.write(
             "Put", naturalKey: { (request: PingRequest) in request.nonce },
             validate: { request, _ in
@@ -47,6 +52,35 @@ struct RouterTests {
         let request = Request(
             method: method, requestId: "r-1", idempotencyKey: key, authToken: token, body: body.serializedBytes())
         return try Response(serializedBytes: await router.handle(request.serializedBytes()))
+    }
+
+    @Test("a lookup is answered inline exactly as through handle; other methods are left to handle")
+    func lookupsAnswerInline() async throws {
+        let (router, _) = try makeRouter()
+        _ = try await call(router, "demo.Put", PingRequest(nonce: "a"))
+        func envelope(_ method: String, _ nonce: String, token: String = Self.reader.secret) -> [UInt8] {
+            Request(
+                method: method, requestId: "r-2", authToken: token, body: PingRequest(nonce: nonce).serializedBytes()
+            )
+            .serializedBytes()
+        }
+        for (method, nonce, token) in [
+            ("demo.Count", "a", Self.reader.secret), ("demo.Count", "missing", Self.reader.secret),
+            ("demo.Count", "a", "not-a-token"),
+        ] {
+            let inline = try #require(router.answerInline(envelope(method, nonce, token: token)))
+            let handled = await router.handle(envelope(method, nonce, token: token))
+            let response = try Response(serializedBytes: inline)
+            #expect(try Response(serializedBytes: handled) == response)
+            #expect(response.requestId == "r-2")
+        }
+        let found = try Response(serializedBytes: try #require(router.answerInline(envelope("demo.Count", "a"))))
+        #expect(found.code == .ok)
+        #expect(try PingResponse(serializedBytes: found.body).nowMs == 1)
+        #expect(router.answerInline(envelope("demo.Echo", "x")) == nil, "a read that may await goes to handle")
+        #expect(router.answerInline(envelope("demo.Put", "x")) == nil, "writes go to the group commit")
+        #expect(router.answerInline(envelope("demo.Nope", "x")) == nil, "unknown methods get handle's NOT_FOUND")
+        #expect(router.answerInline([0xFF, 0xFF]) == nil, "a broken envelope gets handle's error")
     }
 
     @Test("a read is answered with its reply and the request id")

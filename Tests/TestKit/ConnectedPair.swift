@@ -10,10 +10,11 @@ public func withConnectedPair<T: Sendable>(
     replierOptions: SocketOptions = SocketOptions(),
     maxInFlight: Int = 64,
     handler: @escaping @Sendable ([UInt8]) async throws -> [UInt8] = { $0 },
+    answerInline: InlineAnswer? = nil,
     _ body: (Requester, Replier) async throws -> T
 ) async throws -> T {
     let replier = try Replier(listening: [TestEndpoints.fresh(transport)], options: replierOptions)
-    let serving = Task { await replier.serve(handler, replyToFailure: failureReply) }
+    let serving = Task { await replier.serve(handler, answerInline: answerInline, replyToFailure: failureReply) }
     let requester = try Requester(dialing: replier.endpoints, options: requesterOptions, maxInFlight: maxInFlight)
     defer {
         requester.close()

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+public import GRDB
 public import Logging
 import Metrics
 public import Models
@@ -54,6 +54,22 @@ public final class Router: Sendable {
         }
     }
 
+    /// Registers a quick read by key (an account, a member, a case): `handler` runs in a read snapshot on
+    /// the transport's own thread, with no task hand-over, which is most of what such a read costs.
+    /// - Important: Only bounded point reads belong here: the thread is one of libnng's few task threads,
+    ///   so a handler that scans, sorts or aggregates (lists, reports) must be a ``read(_:role:_:)``.
+    public func lookup<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String, role: Role,
+        _ handler: @escaping @Sendable (Request, RequestContext, Database) throws -> Response
+    ) {
+        let database = self.database
+        let answer: @Sendable ([UInt8], RequestContext) throws -> Reply = { body, context in
+            let request = try Self.decode(Request.self, body)
+            return Reply(body: try database.readNow { db in try handler(request, context, db) }.serializedBytes())
+        }
+        add(name, role: role, inline: answer) { body, context in try answer(body, context) }
+    }
+
     /// Registers a write: `handler` runs inside one group-commit transaction with the idempotency
     /// check and record, so it must be synchronous and quick; check what you can in `validate` first
     /// (it runs before, outside the transaction, and may await).
@@ -87,12 +103,13 @@ public final class Router: Sendable {
     }
 
     private func add(
-        _ name: String, role: Role, _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> Reply
+        _ name: String, role: Role, inline: (@Sendable ([UInt8], RequestContext) throws -> Reply)? = nil,
+        _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> Reply
     ) {
         let method = "\(service).\(name)"
         routes.withLock { routes in
             precondition(routes[method] == nil, "\(method) registered twice")
-            routes[method] = Route(role: role, handle: handle)
+            routes[method] = Route(role: role, inline: inline, handle: handle)
         }
     }
 
@@ -101,39 +118,64 @@ public final class Router: Sendable {
 
     /// Answers one request envelope with one response envelope; never throws.
     public func handle(_ envelopeBytes: [UInt8]) async -> [UInt8] {
+        let call: Call
+        switch begin(envelopeBytes) {
+        case .success(let started): call = started
+        case .failure(let refusal): return refusal.reply
+        }
+        let outcome: Result<Reply, any Error>
+        do {
+            guard let route = call.route else { throw RPCError(.notFound, unknownMethodMessage(call.request.method)) }
+            outcome = .success(try await route.handle(call.request.body, try context(for: call, route: route)))
+        } catch {
+            outcome = .failure(error)
+        }
+        return finish(call, outcome)
+    }
+
+    /// Answers a request for a ``lookup(_:role:_:)`` method at once, on the calling thread; nil for any
+    /// other request (``handle(_:)`` answers those).
+    public func answerInline(_ envelopeBytes: [UInt8]) -> [UInt8]? {
+        guard case .success(let call) = begin(envelopeBytes), let route = call.route, let inline = route.inline
+        else { return nil }
+        let outcome = Result { try inline(call.request.body, try context(for: call, route: route)) }
+        return finish(call, outcome)
+    }
+
+    /// A request being answered: its envelope, route and log context.
+    private struct Call {
+        let request: Request
+        let requestID: String
+        let route: Route?
+        let logger: Logger
+        let started: ContinuousClock.Instant
+    }
+
+    /// An envelope that could not be decoded, and the reply that says so.
+    private struct Refusal: Error { let reply: [UInt8] }
+
+    private func begin(_ envelopeBytes: [UInt8]) -> Result<Call, Refusal> {
         let started = ContinuousClock.now
         let request: Request
         do {
             request = try Request(serializedBytes: envelopeBytes)
         } catch {
             served.add(1, ordering: .relaxed)
-            return Response(code: .invalidArgument, message: "request envelope: \(error.reason)").serializedBytes()
+            let response = Response(code: .invalidArgument, message: "request envelope: \(error.reason)")
+            return .failure(Refusal(reply: response.serializedBytes()))
         }
         let requestID = request.requestId.isEmpty ? Self.makeRequestID() : request.requestId
         var requestLogger = logger
         requestLogger[metadataKey: "request"] = "\(requestID)"
         requestLogger[metadataKey: "method"] = "\(request.method)"
-
-        let response: Response
-        do {
-            let reply = try await dispatch(request, requestID: requestID, logger: requestLogger)
-            response = Response(code: .ok, body: reply.body, requestId: requestID, replayed: reply.replayed)
-        } catch let error as RPCError {
-            response = Response(code: error.code, message: error.message, requestId: requestID, field: error.field)
-        } catch let error as ProtoDecodingError {
-            response = Response(code: .invalidArgument, message: "request body: \(error.reason)", requestId: requestID)
-        } catch {
-            response = Response(code: .internal, message: "internal error: \(error)", requestId: requestID)
-        }
-        served.add(1, ordering: .relaxed)
-        record(response, for: request.method, started: started, logger: requestLogger)
-        return response.serializedBytes()
+        let route = routes.withLock { $0[request.method] }
+        return .success(
+            Call(request: request, requestID: requestID, route: route, logger: requestLogger, started: started))
     }
 
-    private func dispatch(_ request: Request, requestID: String, logger: Logger) async throws -> Reply {
-        guard let route = routes.withLock({ $0[request.method] }) else {
-            throw RPCError(.notFound, unknownMethodMessage(request.method))
-        }
+    /// Authenticates and authorizes the caller and checks the envelope's own fields.
+    private func context(for call: Call, route: Route) throws -> RequestContext {
+        let request = call.request
         let caller: AccessToken
         switch authenticator.authorize(request.authToken, required: route.role) {
         case .allowed(let token): caller = token
@@ -144,10 +186,30 @@ public final class Router: Sendable {
             throw RPCError.invalidArgument("idempotency_key", "at most 128 bytes")
         }
         let budget = request.deadlineMs > 0 ? Duration.milliseconds(request.deadlineMs) : Self.defaultDeadline
-        let context = RequestContext(
-            method: request.method, requestID: requestID, idempotencyKey: request.idempotencyKey, caller: caller,
-            deadline: .now + budget, logger: logger, nowMs: clock.nowMs)
-        return try await route.handle(request.body, context)
+        return RequestContext(
+            method: request.method, requestID: call.requestID, idempotencyKey: request.idempotencyKey, caller: caller,
+            deadline: .now + budget, logger: call.logger, nowMs: clock.nowMs)
+    }
+
+    /// Encodes the outcome as the response envelope, counts and logs it.
+    private func finish(_ call: Call, _ outcome: Result<Reply, any Error>) -> [UInt8] {
+        let requestID = call.requestID
+        let response: Response
+        switch outcome {
+        case .success(let reply):
+            response = Response(code: .ok, body: reply.body, requestId: requestID, replayed: reply.replayed)
+        case .failure(let error as RPCError):
+            response = Response(code: error.code, message: error.message, requestId: requestID, field: error.field)
+        case .failure(let error as ProtoDecodingError):
+            response = Response(code: .invalidArgument, message: "request body: \(error.reason)", requestId: requestID)
+        case .failure(let error):
+            response = Response(code: .internal, message: "internal error: \(error)", requestId: requestID)
+        }
+        served.add(1, ordering: .relaxed)
+        record(
+            response, for: call.route == nil ? "unknown" : call.request.method, started: call.started,
+            logger: call.logger)
+        return response.serializedBytes()
     }
 
     private func unknownMethodMessage(_ method: String) -> String {
@@ -158,10 +220,10 @@ public final class Router: Sendable {
         return "unknown method \"\(method)\" (methods: \(known))"
     }
 
+    /// - Parameter method: a registered method, or "unknown" (never a caller's made-up name: a label each).
     private func record(_ response: Response, for method: String, started: ContinuousClock.Instant, logger: Logger) {
         let elapsed = ContinuousClock.now - started
-        let known = routes.withLock { $0[method] != nil } ? method : "unknown"
-        metrics.record(method: known, code: response.code, elapsed: elapsed)
+        metrics.record(method: method, code: response.code, elapsed: elapsed)
         if response.code == .ok {
             logger.debug("answered", metadata: ["latency": "\(elapsed)"])
         } else {
@@ -185,6 +247,8 @@ public final class Router: Sendable {
 
     private struct Route: Sendable {
         let role: Role
+        /// Set for a ``lookup(_:role:_:)``: the same work as `handle`, without awaiting.
+        let inline: (@Sendable ([UInt8], RequestContext) throws -> Reply)?
         let handle: @Sendable ([UInt8], RequestContext) async throws -> Reply
     }
 

@@ -85,7 +85,9 @@ public final class ServiceRuntime: Service, Sendable {
             let replier = self.replier
             let router = self.router
             await withGracefulShutdownHandler {
-                await replier.serve({ await router.handle($0) }, replyToFailure: Self.internalFailure)
+                await replier.serve(
+                    { await router.handle($0) }, answerInline: { router.answerInline($0) },
+                    replyToFailure: Self.internalFailure)
             } onGracefulShutdown: {
                 replier.stopAccepting()
             }

@@ -103,13 +103,14 @@ public final class ServiceDatabase: Sendable {
     /// no longer than `body` runs: a body cannot await, and the pool has more readers
     /// (`maximumReaderCount`) than the cooperative pool has threads, so none waits for a reader.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
-        return try Self.readOnThisThread(pool, body)
+        try readNow(body)
     }
 
-    /// GRDB's blocking `read` (in an async function the async overload would be picked).
-    private static func readOnThisThread<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+    /// ``read(_:)`` for code that cannot await: the router's inline lookups, which run on the transport's
+    /// thread.
+    public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
+        return try pool.read(body)
     }
 
     /// Calls `observer` after every commit that carried at least one write.

@@ -32,10 +32,9 @@ enum AccountMethods {
             return UpsertAccountResponse(account: account, created: existing == nil, changed: true)
         }
 
-        router.read("GetAccount", role: .reader) { (request: GetAccountRequest, _) in
+        router.lookup("GetAccount", role: .reader) { (request: GetAccountRequest, _, db) in
             let id = try Check.customer(request.customer, field: "customer")
-            let database = router.database
-            guard let account = try await database.read({ try AccountStore.fetch(id, in: $0) }) else {
+            guard let account = try AccountStore.fetch(id, in: db) else {
                 throw RPCError.notFound("no account \"\(id)\"")
             }
             return GetAccountResponse(account: account)
@@ -145,7 +144,9 @@ enum AccountMethods {
         let countArguments = arguments
         return try await database.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM accounts WHERE \(pageFilter) AND customer_id > ? ORDER BY customer_id LIMIT ?",
+                db,
+                sql:
+                    "SELECT \(AccountStore.columns) FROM accounts WHERE \(pageFilter) AND customer_id > ? ORDER BY customer_id LIMIT ?",
                 arguments: pageArguments)
             let total =
                 try Int.fetchOne(

@@ -2,14 +2,24 @@ import GRDB
 import Models
 
 /// Reads and writes account rows; the only place that knows the `accounts` table's columns.
+///
+/// Hot paths (every GetAccount, every UpsertAccount) use cached statements, so SQLite compiles each
+/// once per connection, and read a row's columns by position in ``columns``' order rather than by
+/// name: a by-name lookup lower-cases and hashes the name, per column, per row.
 enum AccountStore {
+    /// The columns ``account(from:)`` reads, in its order; select exactly these.
+    static let columns = """
+        customer_id, name, segment, plan, mrr_minor_units, mrr_currency, signup_ms, account_manager, referral_code,
+        stage, cancelled_at_ms, cancellation_reason, reactivations, last_seen_ms, updated_at_ms
+        """
+
     static func fetch(_ customerID: String, in db: Database) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE customer_id = ?", arguments: [customerID])
-            .map(account(from:))
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM accounts WHERE customer_id = ?")
+        return try Row.fetchOne(statement, arguments: [customerID]).map(account(from:))
     }
 
     static func save(_ account: Account, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO accounts (customer_id, name, segment, plan, mrr_minor_units, mrr_currency, signup_ms,
                     account_manager, referral_code, stage, cancelled_at_ms, cancellation_reason, reactivations,
@@ -22,25 +32,24 @@ enum AccountStore {
                     stage = excluded.stage, cancelled_at_ms = excluded.cancelled_at_ms,
                     cancellation_reason = excluded.cancellation_reason, reactivations = excluded.reactivations,
                     last_seen_ms = excluded.last_seen_ms, updated_at_ms = excluded.updated_at_ms
-                """,
-            arguments: [
-                account.customer?.value ?? "", account.name, account.segment.rawValue, account.plan,
-                account.mrr?.minorUnits ?? 0, account.mrr?.currency ?? "", account.signupMs, account.accountManager,
-                account.referralCode, account.stage.rawValue, account.cancelledAtMs, account.cancellationReason,
-                Int64(account.reactivations), account.lastSeenMs, account.updatedAtMs,
-            ])
+                """
+        ).execute(arguments: [
+            account.customer?.value ?? "", account.name, account.segment.rawValue, account.plan,
+            account.mrr?.minorUnits ?? 0, account.mrr?.currency ?? "", account.signupMs, account.accountManager,
+            account.referralCode, account.stage.rawValue, account.cancelledAtMs, account.cancellationReason,
+            Int64(account.reactivations), account.lastSeenMs, account.updatedAtMs,
+        ])
     }
 
+    /// The account in a row of ``columns``.
     static func account(from row: Row) -> Account {
-        let currency: String = row["mrr_currency"]
-        let minorUnits: Int64 = row["mrr_minor_units"]
+        let minorUnits: Int64 = row[4]
+        let currency: String = row[5]
         return Account(
-            customer: CustomerId(value: row["customer_id"]), name: row["name"],
-            segment: Segment(rawValue: row["segment"]), plan: row["plan"],
+            customer: CustomerId(value: row[0]), name: row[1], segment: Segment(rawValue: row[2]), plan: row[3],
             mrr: currency.isEmpty && minorUnits == 0 ? nil : Money(minorUnits: minorUnits, currency: currency),
-            signupMs: row["signup_ms"], accountManager: row["account_manager"], referralCode: row["referral_code"],
-            stage: LifecycleStage(rawValue: row["stage"]), cancelledAtMs: row["cancelled_at_ms"],
-            cancellationReason: row["cancellation_reason"], reactivations: UInt32(row["reactivations"] as Int64),
-            lastSeenMs: row["last_seen_ms"], updatedAtMs: row["updated_at_ms"])
+            signupMs: row[6], accountManager: row[7], referralCode: row[8], stage: LifecycleStage(rawValue: row[9]),
+            cancelledAtMs: row[10], cancellationReason: row[11], reactivations: UInt32(row[12] as Int64),
+            lastSeenMs: row[13], updatedAtMs: row[14])
     }
 }

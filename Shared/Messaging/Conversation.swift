@@ -1,0 +1,111 @@
+internal import CNNG
+import Synchronization
+
+/// Answers a request on one of nng's threads, or returns nil to hand it to the serving task.
+///
+/// Answering there costs no hand-over between threads at all (the request never wakes a task), which is
+/// most of what a small read costs; but the thread is one of libnng's few task threads, so only quick,
+/// non-blocking work belongs here (a point read of a local database, not a report).
+public typealias InlineAnswer = @Sendable ([UInt8]) -> [UInt8]?
+
+/// A REQ or REP context's turn (send, receive, and for REP, answering on nng's thread what can be answered
+/// there) as one chain of operations on the context's aio: the waiting task is handed one result per turn
+/// instead of one per operation (see ``AsyncIO/perform(abortIf:_:chain:)``).
+extension SocketContext {
+    /// Sends `request` and receives its reply, all before `deadline` (a REQ context's round trip).
+    func request(_ request: [UInt8], deadline: ContinuousClock.Instant) async throws -> [UInt8] {
+        let handle = self.handle
+        let stage = TurnStage(sending: true)
+        do {
+            return try await turn(first: request, sendTimeout: deadline - .now, stage: stage) { aio in
+                guard stage.isSending else { return .done }  // the reply came
+                stage.isSending = false
+                nng_aio_set_msg(aio, nil)  // the sent request now belongs to nng
+                nng_aio_set_timeout(aio, nngMilliseconds(max(deadline - .now, .zero)))
+                nng_ctx_recv(handle, aio)
+                return .started
+            }
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// A REP context's turn: sends `reply` (the answer to the previous request, if any), then receives
+    /// requests, answering on nng's thread those `answerInline` answers, until one needs the calling task,
+    /// which it returns. Stops, with `.cancelled`, when `shouldStop()` says so after a reply is sent.
+    func serve(
+        reply: [UInt8]?, answerInline: InlineAnswer?, sendTimeout: Duration,
+        stopIf shouldStop: @escaping @Sendable () -> Bool
+    ) async throws(ExchangeError) -> [UInt8] {
+        let handle = self.handle
+        let stage = TurnStage(sending: reply != nil)
+        return try await turn(first: reply, sendTimeout: sendTimeout, stage: stage, abortReceiveIf: shouldStop) { aio in
+            if stage.isSending {
+                nng_aio_set_msg(aio, nil)  // the sent reply now belongs to nng
+                guard !shouldStop() else { return .stopped }
+                stage.isSending = false
+                nng_aio_set_timeout(aio, nng_duration(NNG_DURATION_INFINITE))
+                nng_ctx_recv(handle, aio)
+                return .started
+            }
+            guard let answerInline, let request = nng_aio_get_msg(aio),
+                let answer = answerInline(Message.bytes(of: request)),
+                let answerMessage = try? Message.make(answer, operation: "nng_msg_alloc")
+            else { return .done }  // the request stays on the aio, for the task
+            nng_msg_free(request)
+            nng_aio_set_msg(aio, answerMessage)
+            stage.isSending = true
+            nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
+            nng_ctx_send(handle, aio)
+            return .started
+        }
+    }
+
+    /// Runs a turn whose first operation sends `first`, or receives when it is nil (unless
+    /// `shouldAbortReceive()` says stop, read once the receive is registered), and whose next ones `chain`
+    /// starts; returns the message received last.
+    private func turn(
+        first: [UInt8]?, sendTimeout: Duration, stage: TurnStage,
+        abortReceiveIf shouldAbortReceive: () -> Bool = {
+            false
+        }, chain: @escaping AsyncIO.Chain
+    ) async throws(ExchangeError) -> [UInt8] {
+        let handle = self.handle
+        let aio = io.aio
+        do {
+            if let first {
+                nng_aio_set_msg(aio, try Message.make(first, operation: "nng_msg_alloc"))
+                io.setTimeout(sendTimeout)
+                try await io.perform({ nng_ctx_send(handle, $0) }, chain: chain)
+            } else {
+                io.setTimeout(nil)
+                try await io.perform(abortIf: shouldAbortReceive, { nng_ctx_recv(handle, $0) }, chain: chain)
+            }
+        } catch {
+            // A failed send hands its message back on the aio; a failed receive leaves none.
+            if let unsent = nng_aio_get_msg(aio) { nng_msg_free(unsent) }
+            nng_aio_set_msg(aio, nil)
+            throw ExchangeError(step: stage.isSending ? .send : .receive, error: error)
+        }
+        guard let received = nng_aio_get_msg(aio) else { return [] }
+        nng_aio_set_msg(aio, nil)
+        return Message.consume(received)
+    }
+}
+
+/// Whether a turn's operation on the aio is a send or a receive. Written only by the turn's start and
+/// its chain's steps, which run one after another (each after the previous operation completed), and
+/// read by the task after the chain resumed it: the completion's lock orders all of these.
+private final class TurnStage: @unchecked Sendable {
+    var isSending: Bool
+    init(sending: Bool) { isSending = sending }
+}
+
+/// A failed turn (``SocketContext/request(_:deadline:)``, ``SocketContext/serve(reply:answerInline:sendTimeout:stopIf:)``):
+/// which operation failed, and why.
+struct ExchangeError: Error {
+    enum Step { case send, receive }
+    let step: Step
+    /// A ``MessagingError``, as thrown by ``AsyncIO/perform(abortIf:_:chain:)``.
+    let error: any Error
+}
