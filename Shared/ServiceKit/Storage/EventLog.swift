@@ -70,26 +70,33 @@ public struct EventLog: Sendable {
     /// throws (rolling back its savepoint) leaves no gap.
     /// - Returns: The event as stored.
     public func append(_ event: NewEvent, in db: Database) throws -> StoredEvent {
-        let stored = StoredEvent(
-            seq: try latestSeq(in: db) + 1,
-            eventID: Self.randomEventID(),
-            type: event.type,
-            customerID: event.customerID,
-            occurredAtMs: event.occurredAtMs,
-            body: event.body
-        )
-        try db.cachedStatement(
+        try append(contentsOf: [event], in: db)[0]
+    }
+
+    /// Appends `events` in order, numbered from the highest `seq` plus one, read once: for a job that
+    /// emits an event per account, that read was a tenth of its work.
+    /// - Returns: The events as stored.
+    @discardableResult
+    public func append(contentsOf events: [NewEvent], in db: Database) throws -> [StoredEvent] {
+        guard !events.isEmpty else { return [] }
+        let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO kit_events (seq, event_id, type, customer_id, occurred_at_ms, body)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                Int64(stored.seq), stored.eventID, stored.type, stored.customerID, stored.occurredAtMs,
-                Data(stored.body),
-            ]
-        )
-        return stored
+                """)
+        var seq = try latestSeq(in: db)
+        return try events.map { event in
+            seq += 1
+            let stored = StoredEvent(
+                seq: seq, eventID: Self.randomEventID(), type: event.type, customerID: event.customerID,
+                occurredAtMs: event.occurredAtMs, body: event.body)
+            try insert.execute(
+                arguments: [
+                    Int64(stored.seq), stored.eventID, stored.type, stored.customerID, stored.occurredAtMs,
+                    Data(stored.body),
+                ])
+            return stored
+        }
     }
 
     /// Up to `limit` events with a `seq` greater than `seq`, in ascending order.
@@ -125,18 +132,34 @@ public struct EventLog: Sendable {
 
     /// A random (version 4) UUID in lower case.
     ///
-    /// Built from the standard library's generator (`getrandom`) because Foundation's `UUID()`
-    /// opens `/dev/urandom` on every call on Linux, which was a tenth of the cost of an append.
+    /// Sixteen bytes from the standard library's generator (`getrandom`), written out as hex
+    /// directly: Foundation's `UUID()`
+    /// opens `/dev/urandom` on every call on Linux, and `uuidString.lowercased()` formats through
+    /// `snprintf` and then copies; together they were a tenth of the cost of an append, paid by
+    /// every write that emits an event and by every rescored account.
     static func randomEventID() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
         withUnsafeMutableBytes(of: &bytes) { buffer in
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
             buffer[6] = buffer[6] & 0x0F | 0x40  // version 4
             buffer[8] = buffer[8] & 0x3F | 0x80  // RFC 4122 variant
         }
-        return UUID(uuid: bytes).uuidString.lowercased()
+        return withUnsafeBytes(of: &bytes) { uuid in
+            String(unsafeUninitializedCapacity: 36) { text in
+                let digits = Array("0123456789abcdef".utf8)
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = digits[Int(uuid[index] >> 4)]
+                    text[position + 1] = digits[Int(uuid[index] & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
     }
 
     /// The `seq` of the newest event; 0 when the log is empty.

@@ -77,6 +77,7 @@ public struct HealthScorer: Sendable {
             sql: "INSERT OR REPLACE INTO health_latest (customer_id, computed_at_ms, score, band) VALUES (?, ?, ?, ?)")
         let latest = try latestScores(in: db)
         var outcome = Outcome()
+        var changes: [NewEvent] = []
         for (customer, lastSeenMs) in customers {
             let facts = usage[customer] ?? AccountUsage()
             let signal = signals[customer] ?? AccountSignals()
@@ -99,13 +100,13 @@ public struct HealthScorer: Sendable {
             if bandChanged { outcome.bandChanges += 1 }
             if bandChanged || abs(record.score - previousScore) >= notableChange {
                 let change = ScoreChanged(score: record, previousBand: previousBand, previousScore: previousScore)
-                _ = try database.eventLog.append(
+                changes.append(
                     NewEvent(
                         type: "score.changed", customerID: customer, occurredAtMs: nowMs, body: change.serializedBytes()
-                    ),
-                    in: db)
+                    ))
             }
         }
+        try database.eventLog.append(contentsOf: changes, in: db)
         if case .only = selection {
             for (customer, _) in customers {
                 try db.execute(sql: "DELETE FROM health_dirty WHERE customer_id = ?", arguments: [customer])
