@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), fed in pieces: the digest a backup carries, so that the service that takes
 /// a copy and the client that reassembles it agree on every byte, and an operator can check a file
 /// with `sha256sum`.
@@ -26,6 +28,23 @@ public struct SHA256: Sendable {
         var digest = SHA256()
         digest.update(bytes)
         return digest.finalize()
+    }
+
+    /// The size and hex digest of the file at `path`, read in 1 MiB pieces.
+    /// - Throws: when the file cannot be opened or read.
+    /// - Important: Blocks the calling thread while it reads.
+    public static func file(_ path: String) throws -> (bytes: Int64, hex: String) {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? file.close() }
+        var digest = SHA256()
+        var size: Int64 = 0
+        while let piece = try file.read(upToCount: 1 << 20), !piece.isEmpty {
+            digest.update(piece)
+            size += Int64(piece.count)
+        }
+        return (size, digest.finalize())
     }
 
     /// Adds `bytes` to the message.

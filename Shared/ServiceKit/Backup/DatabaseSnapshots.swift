@@ -178,25 +178,10 @@ final class DatabaseSnapshots: Sendable {
         return [UInt8](try file.read(upToCount: count) ?? Data())
     }
 
-    /// The file's size and SHA-256, read in 1 MiB pieces off the cooperative pool.
-    private static func digest(of path: String) async throws -> (Int64, String) {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int64, String), any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        guard let file = FileHandle(forReadingAtPath: path) else {
-                            throw RPCError.internalError("the backup copy \(path) cannot be read")
-                        }
-                        defer { try? file.close() }
-                        var digest = SHA256()
-                        var size: Int64 = 0
-                        while let piece = try file.read(upToCount: 1 << 20), !piece.isEmpty {
-                            digest.update(piece)
-                            size += Int64(piece.count)
-                        }
-                        return (size, digest.finalize())
-                    })
-            }
+    /// The file's size and SHA-256, read off the cooperative pool.
+    private static func digest(of path: String) async throws -> (bytes: Int64, hex: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try SHA256.file(path) }) }
         }
     }
 }

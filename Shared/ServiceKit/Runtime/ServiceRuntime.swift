@@ -43,7 +43,8 @@ public final class ServiceRuntime: Service, Sendable {
         self.clock = clock
         self.startedAtMs = clock.nowMs
         let database = try ServiceDatabase(
-            path: "\(dataDirectory)/\(definition.name).sqlite", durability: durability,
+            path: LocalSuite.databasePath(service: definition.name, dataDirectory: dataDirectory),
+            durability: durability,
             migrations: definition.migrations)
         self.database = database
         router = Router(
