@@ -5,10 +5,53 @@ import Models
 import TestKit
 import Testing
 
-/// Why `cxctl backup` pauses event delivery: two cx-test-ledger processes, a source and a mirror
-/// that follows it, over real sockets.
-@Suite("PauseSubscriptions keeps a follower's copy from getting ahead of its source's")
+/// Backup and PauseSubscriptions of cx-test-ledger processes over real sockets: a copy in many
+/// chunks, and why `cxctl backup` pauses event delivery (a source and a mirror that follows it).
+@Suite("Backup of a running service over its socket")
 struct BackupPauseTests {
+    @Test("a copy of several megabytes taken while appends go on arrives in chunks that match its SHA-256")
+    func largeCopyInChunks() async throws {
+        let ledger = try LedgerNode()
+        try await ledger.start()
+        let client = try ledger.client(timeout: .seconds(60))
+        defer { client.close() }
+        for batch in 0..<4 { _ = try await client.append("bulk-\(batch)", account: "a", amount: 1, copies: 5_000) }
+        let appending = Task {
+            var appended = 0
+            while !Task.isCancelled {
+                do {
+                    _ = try await client.append("during-\(appended)", account: "b", amount: 1)
+                } catch  where Task.isCancelled {
+                    break  // stopped while an append was under way
+                }
+                appended += 1
+            }
+            return appended
+        }
+        let started = ContinuousClock.now
+        let first = try await client.startBackup()
+        let directory = try makeTemporaryDirectory("cx-large")
+        let copy = try await client.finishBackup(first, into: "\(directory)/ledger.sqlite")
+        let took = ContinuousClock.now - started
+        appending.cancel()
+        let appended = try await appending.value
+
+        #expect(copy.totalBytes > 4 * (256 << 10), "several chunks: \(copy.totalBytes) bytes")
+        #expect(try SHA256.file("\(directory)/ledger.sqlite").hex == copy.sha256)
+        #expect(try Self.sha256sum("\(directory)/ledger.sqlite") == copy.sha256)
+        #expect(copy.latestSeq >= 20_000 && copy.latestSeq <= 20_000 + UInt64(appended))
+        print(
+            "backup of \(copy.totalBytes / 1024) KiB (\(copy.totalBytes / Int64(256 << 10) + 1) chunks) took \(took) "
+                + "while \(appended) appends were acknowledged")
+    }
+
+    /// What the coreutils tool says about the file.
+    static func sha256sum(_ path: String) throws -> String {
+        let process = try ServiceProcess(executable: URL(fileURLWithPath: "/usr/bin/sha256sum"), arguments: [path])
+        process.process.waitUntilExit()
+        return String(process.log.prefix(64))
+    }
+
     @Test(
         "a paused follower hears the source's new events but applies none, so its copy, taken after the source's, is not ahead of it; resumed, it catches up once"
     )
