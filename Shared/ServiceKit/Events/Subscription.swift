@@ -152,7 +152,8 @@ public final class SubscriptionRunner: Sendable {
 
     /// Replays from the cursor until caught up with what the source has.
     private func catchUp() async {
-        while !Task.isCancelled {
+        // While paused nothing could be applied: replaying would only fetch events to drop them.
+        while !Task.isCancelled && !pause.isPaused(atMs: clock.nowMs) {
             let applied = state.withLock { $0.applied }
             let reply: ReplayEventsResponse
             do {
