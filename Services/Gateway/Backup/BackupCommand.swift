@@ -63,7 +63,8 @@ struct BackupCommand: AsyncParsableCommand {
             let problems = BackupManifest.inconsistencies(firsts.map { BackupManifest.entry($0, file: "") })
             guard problems.isEmpty else {
                 throw CommandError(
-                    "the copies disagree (was delivery resumed by someone else?): \(problems.joined(separator: "; "))")
+                    "the copies disagree (they took longer than the \(Self.pauseMs / 1000) s pause, or someone resumed "
+                        + "delivery meanwhile): \(problems.joined(separator: "; "))")
             }
             return Dictionary(uniqueKeysWithValues: firsts.map { ($0.service, $0) })
         } catch {
