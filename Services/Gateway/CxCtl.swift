@@ -11,5 +11,6 @@ struct CxCtl: AsyncParsableCommand {
             StatusCommand.self, CustomerCommand.self, HealthCommand.self, FeedbackCommand.self, LoyaltyCommand.self,
             AdvocacyCommand.self, EscalationCommand.self, AccountCommand.self, ReportCommand.self, EventsCommand.self,
             ImportCommand.self, DemoCommand.self, ConfigCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ])
 }

@@ -22,6 +22,12 @@ public enum LocalSuite {
         "ipc://\(dataDirectory)/run/\(service).pub"
     }
 
+    /// Where `service` keeps its database: `<dataDirectory>/<service>.sqlite` (SQLite puts its
+    /// `-wal` and `-shm` files beside it); what `cxctl restore` writes.
+    public static func databasePath(service: String, dataDirectory: String) -> String {
+        "\(dataDirectory)/\(service).sqlite"
+    }
+
     /// The admin token a service creates on first start when no token is configured.
     public static func adminTokenPath(dataDirectory: String) -> String {
         dataDirectory.hasSuffix("/") ? dataDirectory + "admin.token" : dataDirectory + "/admin.token"

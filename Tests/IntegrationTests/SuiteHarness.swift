@@ -16,8 +16,10 @@ final class SuiteHarness: @unchecked Sendable {  // used from one test task at a
     /// - Parameters:
     ///   - services: the services to run and talk to (all five unless given; with cx-suite all five run).
     ///   - separate: one process per service instead of one cx-suite.
-    init(_ services: [String] = suiteServices, separate: Bool) async throws {
-        dataDirectory = try makeTemporaryDirectory("cx-harness")
+    ///   - dataDirectory: where their data is (a restored backup); a new empty directory unless given.
+    init(_ services: [String] = suiteServices, separate: Bool, dataDirectory given: String? = nil) async throws {
+        let dataDirectory = try given ?? makeTemporaryDirectory("cx-harness")
+        self.dataDirectory = dataDirectory
         let environment = ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": TestTokens.setting]
         if separate {
             for service in services {

@@ -38,7 +38,9 @@ enum Samples {
             TimeRange.self, PageRequest.self, PageInfo.self, OptionalInt64.self, OptionalString.self,
             OptionalBool.self, ConformanceSample.self, ConformanceSample.Inner.self, PingRequest.self,
             PingResponse.self, StatusRequest.self, SubscriptionStatus.self, StatusResponse.self,
-            ReplayEventsRequest.self, ReplayEventsResponse.self, LedgerAppendRequest.self, LedgerAppendResponse.self,
+            ReplayEventsRequest.self, ReplayEventsResponse.self, BackupRequest.self, SubscriptionCursor.self,
+            BackupResponse.self, PauseSubscriptionsRequest.self, PauseSubscriptionsResponse.self,
+            LedgerAppendRequest.self, LedgerAppendResponse.self,
             LedgerBalanceRequest.self, LedgerBalanceResponse.self, LedgerEntryAppended.self, LedgerMirrorRequest.self,
             LedgerMirrorResponse.self, Account.self, UpsertAccountRequest.self, UpsertAccountResponse.self,
             GetAccountRequest.self, GetAccountResponse.self, ListAccountsRequest.self, ListAccountsResponse.self,
@@ -167,6 +169,20 @@ enum Samples {
             ReplayEventsResponse(
                 events: [Event(source: "loyalty", seq: 1, type: "tier.changed", body: allBytes), Event()], latestSeq: 2)
         ),
+        MessageSample("BackupRequest/default", BackupRequest()),
+        MessageSample(
+            "BackupRequest/full", BackupRequest(snapshotId: unicode, offset: .min, maxChunkBytes: .max)),
+        MessageSample("SubscriptionCursor/full", SubscriptionCursor(source: "health", appliedSeq: .max)),
+        MessageSample(
+            "BackupResponse/full",
+            BackupResponse(
+                snapshotId: "9f2c", service: "loyalty", totalBytes: .max, sha256: String(repeating: "ab", count: 32),
+                takenAtMs: .min, latestSeq: .max, cursors: [.init(source: "health", appliedSeq: 7), .init()],
+                offset: .max, chunk: allBytes, last: true)),
+        MessageSample("PauseSubscriptionsRequest/full", PauseSubscriptionsRequest(pauseMs: .min)),
+        MessageSample(
+            "PauseSubscriptionsResponse/full",
+            PauseSubscriptionsResponse(pausedUntilMs: .max, cursors: [.init(source: unicode, appliedSeq: 0)])),
         MessageSample(
             "LedgerAppendRequest/full",
             LedgerAppendRequest(entryId: unicode, account: "a", amount: .min, holdMs: .max, copies: .max)),

@@ -205,6 +205,173 @@ public struct ReplayEventsResponse: ProtoMessage {
     }
 }
 
+/// Body of "<service>.Backup" (role admin): a consistent copy of the service's database, taken with
+/// SQLite's online backup API while writes go on, read in chunks because one reply cannot hold a
+/// whole database. The first call (no snapshot_id) takes the copy and returns its first chunk;
+/// later calls name the copy and where the next chunk starts. The service deletes the copy once
+/// its last chunk was read, or when no call read it for 10 minutes. A copy taken while event
+/// delivery runs may be ahead of the other services' copies; see PauseSubscriptionsRequest.
+public struct BackupRequest: ProtoMessage {
+    public static let protoName = "cx.v1.BackupRequest"
+
+    /// Empty to take a new copy; else the snapshot_id of the first reply.
+    public var snapshotId: String = ""
+
+    /// Where the chunk starts, in bytes from the start of the copy: from 0 to below total_bytes; 0
+    /// when snapshot_id is empty.
+    public var offset: Int64 = 0
+
+    /// The most bytes one chunk holds; 0 means 256 KiB; capped at 1 MiB.
+    public var maxChunkBytes: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        snapshotId: String = "",
+        offset: Int64 = 0,
+        maxChunkBytes: UInt32 = 0
+    ) {
+        self.snapshotId = snapshotId
+        self.offset = offset
+        self.maxChunkBytes = maxChunkBytes
+    }
+}
+
+/// How far a service had applied one source's events, as a copy of its database holds it.
+public struct SubscriptionCursor: ProtoMessage {
+    public static let protoName = "cx.v1.SubscriptionCursor"
+
+    /// The service whose events these are, e.g. "health".
+    public var source: String = ""
+
+    /// The last seq of that source applied in the copy; 0 when none was.
+    public var appliedSeq: UInt64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        source: String = "",
+        appliedSeq: UInt64 = 0
+    ) {
+        self.source = source
+        self.appliedSeq = appliedSeq
+    }
+}
+
+/// Reply to "<service>.Backup": one chunk of the copy, with what describes the whole copy (the same
+/// in every reply of one copy).
+public struct BackupResponse: ProtoMessage {
+    public static let protoName = "cx.v1.BackupResponse"
+
+    /// Names the copy in the calls that read its other chunks.
+    public var snapshotId: String = ""
+
+    /// The service's name, e.g. "loyalty".
+    public var service: String = ""
+
+    /// The size of the copy, in bytes.
+    public var totalBytes: Int64 = 0
+
+    /// SHA-256 of the whole copy, 64 lowercase hex digits (what sha256sum prints).
+    public var sha256: String = ""
+
+    /// When the copy was taken, on the service's clock, Unix epoch milliseconds (UTC).
+    public var takenAtMs: Int64 = 0
+
+    /// The highest seq in the copy's event log; 0 when it has no events.
+    public var latestSeq: UInt64 = 0
+
+    /// The copy's subscription cursors, sorted by source.
+    public var cursors: [SubscriptionCursor] = []
+
+    /// Where this chunk starts in the copy: the request's offset.
+    public var offset: Int64 = 0
+
+    /// The copy's bytes from offset on, at most max_chunk_bytes of them.
+    public var chunk: [UInt8] = []
+
+    /// Whether this chunk ends the copy; the service has then deleted it.
+    public var last: Bool = false
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        snapshotId: String = "",
+        service: String = "",
+        totalBytes: Int64 = 0,
+        sha256: String = "",
+        takenAtMs: Int64 = 0,
+        latestSeq: UInt64 = 0,
+        cursors: [SubscriptionCursor] = [],
+        offset: Int64 = 0,
+        chunk: [UInt8] = [],
+        last: Bool = false
+    ) {
+        self.snapshotId = snapshotId
+        self.service = service
+        self.totalBytes = totalBytes
+        self.sha256 = sha256
+        self.takenAtMs = takenAtMs
+        self.latestSeq = latestSeq
+        self.cursors = cursors
+        self.offset = offset
+        self.chunk = chunk
+        self.last = last
+    }
+}
+
+/// Body of "<service>.PauseSubscriptions" (role admin): stops applying other services' events for
+/// a while, and answers once no more will be applied; the service's own writes go on. Taking each
+/// service's Backup while all of them are paused makes the copies agree: no copy has applied an
+/// event its source's copy does not hold, so after a restore every subscriber resumes from its
+/// cursor and none skips an event. Pausing again extends or shortens the pause.
+public struct PauseSubscriptionsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.PauseSubscriptionsRequest"
+
+    /// How long to pause, in milliseconds, at most 600000 (10 minutes) so that a backup that dies
+    /// midway cannot stop delivery for long; 0 resumes now.
+    public var pauseMs: Int64 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        pauseMs: Int64 = 0
+    ) {
+        self.pauseMs = pauseMs
+    }
+}
+
+/// Reply to "<service>.PauseSubscriptions".
+public struct PauseSubscriptionsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.PauseSubscriptionsResponse"
+
+    /// When delivery resumes by itself, on the service's clock, Unix epoch ms; 0 when it runs.
+    public var pausedUntilMs: Int64 = 0
+
+    /// Each subscription's last applied seq, where it stays while paused, sorted by source.
+    public var cursors: [SubscriptionCursor] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        pausedUntilMs: Int64 = 0,
+        cursors: [SubscriptionCursor] = []
+    ) {
+        self.pausedUntilMs = pausedUntilMs
+        self.cursors = cursors
+    }
+}
+
 // MARK: - Conversion to and from protobuf-c
 
 extension PingRequest: CMessageConvertible {
@@ -444,6 +611,186 @@ extension ReplayEventsResponse: ProtoJSON {
         var members: [JSONMember] = []
         members.append(JSONMember("events", .array(self.events.map { JSONValue($0) })))
         members.append(JSONMember("latest_seq", JSONValue(self.latestSeq)))
+        return .object(members)
+    }
+}
+
+extension BackupRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__BackupRequest {
+        var cMessage = Cx__V1__BackupRequest()
+        cx__v1__backup_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__BackupRequest) {
+        self.init()
+        self.snapshotId = String(protobufCString: cMessage.snapshot_id)
+        self.offset = cMessage.offset
+        self.maxChunkBytes = cMessage.max_chunk_bytes
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__BackupRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.snapshot_id = arena.cString(self.snapshotId)
+        cMessage.offset = self.offset
+        cMessage.max_chunk_bytes = self.maxChunkBytes
+        return cMessage
+    }
+}
+
+extension BackupRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("snapshot_id", JSONValue(self.snapshotId)))
+        members.append(JSONMember("offset", JSONValue(self.offset)))
+        members.append(JSONMember("max_chunk_bytes", JSONValue(self.maxChunkBytes)))
+        return .object(members)
+    }
+}
+
+extension SubscriptionCursor: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__SubscriptionCursor {
+        var cMessage = Cx__V1__SubscriptionCursor()
+        cx__v1__subscription_cursor__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__SubscriptionCursor) {
+        self.init()
+        self.source = String(protobufCString: cMessage.source)
+        self.appliedSeq = cMessage.applied_seq
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__SubscriptionCursor {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.source = arena.cString(self.source)
+        cMessage.applied_seq = self.appliedSeq
+        return cMessage
+    }
+}
+
+extension SubscriptionCursor: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("source", JSONValue(self.source)))
+        members.append(JSONMember("applied_seq", JSONValue(self.appliedSeq)))
+        return .object(members)
+    }
+}
+
+extension BackupResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__BackupResponse {
+        var cMessage = Cx__V1__BackupResponse()
+        cx__v1__backup_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__BackupResponse) {
+        self.init()
+        self.snapshotId = String(protobufCString: cMessage.snapshot_id)
+        self.service = String(protobufCString: cMessage.service)
+        self.totalBytes = cMessage.total_bytes
+        self.sha256 = String(protobufCString: cMessage.sha256)
+        self.takenAtMs = cMessage.taken_at_ms
+        self.latestSeq = cMessage.latest_seq
+        self.cursors = Array(cElements: cMessage.cursors, count: cMessage.n_cursors) {
+            SubscriptionCursor(cMessageAt: $0)
+        }
+        self.offset = cMessage.offset
+        self.chunk = [UInt8](protobufCBinaryData: cMessage.chunk)
+        self.last = cMessage.last != 0
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__BackupResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.snapshot_id = arena.cString(self.snapshotId)
+        cMessage.service = arena.cString(self.service)
+        cMessage.total_bytes = self.totalBytes
+        cMessage.sha256 = arena.cString(self.sha256)
+        cMessage.taken_at_ms = self.takenAtMs
+        cMessage.latest_seq = self.latestSeq
+        cMessage.n_cursors = self.cursors.count
+        cMessage.cursors = arena.array(self.cursors) { arena.message($0) }
+        cMessage.offset = self.offset
+        cMessage.chunk = arena.binaryData(self.chunk)
+        cMessage.last = self.last ? 1 : 0
+        return cMessage
+    }
+}
+
+extension BackupResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("snapshot_id", JSONValue(self.snapshotId)))
+        members.append(JSONMember("service", JSONValue(self.service)))
+        members.append(JSONMember("total_bytes", JSONValue(self.totalBytes)))
+        members.append(JSONMember("sha256", JSONValue(self.sha256)))
+        members.append(JSONMember("taken_at_ms", JSONValue(self.takenAtMs)))
+        members.append(JSONMember("latest_seq", JSONValue(self.latestSeq)))
+        members.append(JSONMember("cursors", .array(self.cursors.map { JSONValue($0) })))
+        members.append(JSONMember("offset", JSONValue(self.offset)))
+        members.append(JSONMember("chunk", JSONValue(self.chunk)))
+        members.append(JSONMember("last", JSONValue(self.last)))
+        return .object(members)
+    }
+}
+
+extension PauseSubscriptionsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__PauseSubscriptionsRequest {
+        var cMessage = Cx__V1__PauseSubscriptionsRequest()
+        cx__v1__pause_subscriptions_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__PauseSubscriptionsRequest) {
+        self.init()
+        self.pauseMs = cMessage.pause_ms
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__PauseSubscriptionsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.pause_ms = self.pauseMs
+        return cMessage
+    }
+}
+
+extension PauseSubscriptionsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("pause_ms", JSONValue(self.pauseMs)))
+        return .object(members)
+    }
+}
+
+extension PauseSubscriptionsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__PauseSubscriptionsResponse {
+        var cMessage = Cx__V1__PauseSubscriptionsResponse()
+        cx__v1__pause_subscriptions_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__PauseSubscriptionsResponse) {
+        self.init()
+        self.pausedUntilMs = cMessage.paused_until_ms
+        self.cursors = Array(cElements: cMessage.cursors, count: cMessage.n_cursors) {
+            SubscriptionCursor(cMessageAt: $0)
+        }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__PauseSubscriptionsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.paused_until_ms = self.pausedUntilMs
+        cMessage.n_cursors = self.cursors.count
+        cMessage.cursors = arena.array(self.cursors) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension PauseSubscriptionsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("paused_until_ms", JSONValue(self.pausedUntilMs)))
+        members.append(JSONMember("cursors", .array(self.cursors.map { JSONValue($0) })))
         return .object(members)
     }
 }

@@ -37,6 +37,7 @@ public final class SubscriptionRunner: Sendable {
     private let clock: any ServiceClock
     private let logger: Logger
     private let silenceLimit: Duration
+    private let pause: SubscriptionPause
     private let state = Mutex(Progress())
 
     struct Progress {
@@ -47,7 +48,8 @@ public final class SubscriptionRunner: Sendable {
 
     public init(
         definition: SubscriptionDefinition, peer: PeerEndpoints, token: String, database: ServiceDatabase,
-        clock: any ServiceClock, silenceLimit: Duration = .seconds(3), tls: TLSConfiguration? = nil, logger: Logger
+        clock: any ServiceClock, silenceLimit: Duration = .seconds(3), tls: TLSConfiguration? = nil,
+        pause: SubscriptionPause = SubscriptionPause(), logger: Logger
     ) throws(MessagingError) {
         self.definition = definition
         self.events = peer.events
@@ -61,6 +63,7 @@ public final class SubscriptionRunner: Sendable {
         self.database = database
         self.clock = clock
         self.silenceLimit = silenceLimit
+        self.pause = pause
         var logger = logger
         logger[metadataKey: "subscription"] = "\(definition.source)"
         self.logger = logger
@@ -149,7 +152,8 @@ public final class SubscriptionRunner: Sendable {
 
     /// Replays from the cursor until caught up with what the source has.
     private func catchUp() async {
-        while !Task.isCancelled {
+        // While paused nothing could be applied: replaying would only fetch events to drop them.
+        while !Task.isCancelled && !pause.isPaused(atMs: clock.nowMs) {
             let applied = state.withLock { $0.applied }
             let reply: ReplayEventsResponse
             do {
@@ -169,14 +173,19 @@ public final class SubscriptionRunner: Sendable {
     }
 
     /// Applies consecutive events with their cursor in one transaction.
-    /// - Returns: whether they were applied.
+    /// - Returns: whether they were applied; not while paused (the next heartbeat after the pause
+    ///   replays them).
     @discardableResult
     private func apply(_ events: [Event]) async -> Bool {
         let source = definition.source
         let apply = definition.apply
         let database = self.database
+        let pause = self.pause
+        let clock = self.clock
         do {
-            let newApplied: UInt64 = try await database.write { db in
+            let newApplied: UInt64? = try await database.write { db in
+                // Checked in the transaction, so that PauseSubscriptions' barrier write holds.
+                guard !pause.isPaused(atMs: clock.nowMs) else { return nil }
                 var applied = try database.cursors.appliedSeq(source: source, in: db)
                 for event in events where event.seq == applied + 1 {
                     try apply(event, db)
@@ -185,6 +194,7 @@ public final class SubscriptionRunner: Sendable {
                 try database.cursors.setAppliedSeq(applied, source: source, in: db)
                 return applied
             }
+            guard let newApplied else { return false }
             let count = state.withLock { progress in
                 defer { progress.applied = newApplied }
                 return newApplied - progress.applied

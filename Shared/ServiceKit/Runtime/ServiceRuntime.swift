@@ -20,6 +20,8 @@ public final class ServiceRuntime: Service, Sendable {
     private let publisher: Publisher
     private let eventPublisher: EventPublisher
     private let subscriptions: [SubscriptionRunner]
+    /// Held by PauseSubscriptions while a backup copies the suite's databases.
+    let subscriptionPause: SubscriptionPause
     private let logger: Logger
     private let startedAtMs: Int64
     private let ready = Atomic<Bool>(false)
@@ -41,7 +43,8 @@ public final class ServiceRuntime: Service, Sendable {
         self.clock = clock
         self.startedAtMs = clock.nowMs
         let database = try ServiceDatabase(
-            path: "\(dataDirectory)/\(definition.name).sqlite", durability: durability,
+            path: LocalSuite.databasePath(service: definition.name, dataDirectory: dataDirectory),
+            durability: durability,
             migrations: definition.migrations)
         self.database = database
         router = Router(
@@ -52,6 +55,8 @@ public final class ServiceRuntime: Service, Sendable {
         self.endpoints = ServiceEndpoints(listen: replier.endpoints, publish: publisher.endpoints)
         eventPublisher = EventPublisher(
             source: definition.name, publisher: publisher, database: database, clock: clock, logger: logger)
+        let subscriptionPause = SubscriptionPause()
+        self.subscriptionPause = subscriptionPause
         subscriptions = try definition.subscriptions.map { subscription in
             guard let peer = peers[subscription.source] else {
                 throw RuntimeError(
@@ -60,9 +65,9 @@ public final class ServiceRuntime: Service, Sendable {
             }
             return try SubscriptionRunner(
                 definition: subscription, peer: peer, token: peerToken, database: database, clock: clock,
-                tls: socketOptions.tls, logger: logger)
+                tls: socketOptions.tls, pause: subscriptionPause, logger: logger)
         }
-        StandardMethods.register(on: router, runtime: self)
+        StandardMethods.register(on: router, runtime: self, logger: logger)
         definition.registerMethods(router)
     }
 

@@ -1,8 +1,10 @@
+import Logging
 import Models
 
-/// The methods every service answers: Ping, Status and ReplayEvents.
+/// The methods every service answers: Ping, Status and ReplayEvents, and Backup and
+/// PauseSubscriptions for `cxctl backup`.
 enum StandardMethods {
-    static func register(on router: Router, runtime: ServiceRuntime) {
+    static func register(on router: Router, runtime: ServiceRuntime, logger: Logger) {
         let service = router.service
         let clock = runtime.clock
         router.read("Ping", role: .reader) { (request: PingRequest, _) in
@@ -22,5 +24,9 @@ enum StandardMethods {
                     latestSeq: try database.eventLog.latestSeq(in: db))
             }
         }
+        BackupMethods.register(
+            on: router,
+            snapshots: DatabaseSnapshots(service: service, database: database, clock: clock, logger: logger),
+            pause: runtime.subscriptionPause)
     }
 }

@@ -113,6 +113,41 @@ public final class ServiceDatabase: Sendable {
         return try pool.read(body)
     }
 
+    /// Copies the database as of one committed moment into a new file at `path` with SQLite's online
+    /// backup API, and returns what `inspect` reads from the copy.
+    ///
+    /// The copy runs on a reader connection inside one read transaction (one WAL snapshot), every
+    /// page in one step: writes commit meanwhile and are not in the copy, and the copy never starts
+    /// over (a backup in several steps restarts whenever another connection writes between them).
+    /// - Parameters:
+    ///   - path: A file that does not exist yet, in an existing directory.
+    ///   - inspect: Reads the copy (its latest seq, its cursors) before it is closed.
+    /// - Throws: `StorageError` `.closed` after `close()`, or SQLite's error.
+    /// - Important: The copy blocks a thread for as long as it takes, so it runs off the
+    ///   cooperative pool.
+    public func backup<T: Sendable>(
+        to path: String, inspect: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        guard !writer.isClosed else { throw StorageError(.closed, "the database at \(self.path) is closed") }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            DispatchQueue.global().async { [pool] in
+                continuation.resume(
+                    with: Result {
+                        let copy = try DatabaseQueue(path: path)
+                        do {
+                            try pool.backup(to: copy)
+                            let inspected = try copy.read(inspect)
+                            try copy.close()
+                            return inspected
+                        } catch {
+                            try? copy.close()
+                            throw error
+                        }
+                    })
+            }
+        }
+    }
+
     /// Calls `observer` after every commit that carried at least one write.
     ///
     /// - Important: Called on the writer task, after the callers are resumed: it must return at

@@ -322,6 +322,231 @@ void   cx__v1__replay_events_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__replay_events_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__backup_request__init
+                     (Cx__V1__BackupRequest         *message)
+{
+  static const Cx__V1__BackupRequest init_value = CX__V1__BACKUP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__backup_request__get_packed_size
+                     (const Cx__V1__BackupRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__backup_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__backup_request__pack
+                     (const Cx__V1__BackupRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__backup_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__backup_request__pack_to_buffer
+                     (const Cx__V1__BackupRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__backup_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__BackupRequest *
+       cx__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__BackupRequest *)
+     protobuf_c_message_unpack (&cx__v1__backup_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__backup_request__free_unpacked
+                     (Cx__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__backup_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__subscription_cursor__init
+                     (Cx__V1__SubscriptionCursor         *message)
+{
+  static const Cx__V1__SubscriptionCursor init_value = CX__V1__SUBSCRIPTION_CURSOR__INIT;
+  *message = init_value;
+}
+size_t cx__v1__subscription_cursor__get_packed_size
+                     (const Cx__V1__SubscriptionCursor *message)
+{
+  assert(message->base.descriptor == &cx__v1__subscription_cursor__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__subscription_cursor__pack
+                     (const Cx__V1__SubscriptionCursor *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__subscription_cursor__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__subscription_cursor__pack_to_buffer
+                     (const Cx__V1__SubscriptionCursor *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__subscription_cursor__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__SubscriptionCursor *
+       cx__v1__subscription_cursor__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__SubscriptionCursor *)
+     protobuf_c_message_unpack (&cx__v1__subscription_cursor__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__subscription_cursor__free_unpacked
+                     (Cx__V1__SubscriptionCursor *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__subscription_cursor__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__backup_response__init
+                     (Cx__V1__BackupResponse         *message)
+{
+  static const Cx__V1__BackupResponse init_value = CX__V1__BACKUP_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__backup_response__get_packed_size
+                     (const Cx__V1__BackupResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__backup_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__backup_response__pack
+                     (const Cx__V1__BackupResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__backup_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__backup_response__pack_to_buffer
+                     (const Cx__V1__BackupResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__backup_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__BackupResponse *
+       cx__v1__backup_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__BackupResponse *)
+     protobuf_c_message_unpack (&cx__v1__backup_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__backup_response__free_unpacked
+                     (Cx__V1__BackupResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__backup_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__pause_subscriptions_request__init
+                     (Cx__V1__PauseSubscriptionsRequest         *message)
+{
+  static const Cx__V1__PauseSubscriptionsRequest init_value = CX__V1__PAUSE_SUBSCRIPTIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__pause_subscriptions_request__get_packed_size
+                     (const Cx__V1__PauseSubscriptionsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__pause_subscriptions_request__pack
+                     (const Cx__V1__PauseSubscriptionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__pause_subscriptions_request__pack_to_buffer
+                     (const Cx__V1__PauseSubscriptionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__PauseSubscriptionsRequest *
+       cx__v1__pause_subscriptions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__PauseSubscriptionsRequest *)
+     protobuf_c_message_unpack (&cx__v1__pause_subscriptions_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__pause_subscriptions_request__free_unpacked
+                     (Cx__V1__PauseSubscriptionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__pause_subscriptions_response__init
+                     (Cx__V1__PauseSubscriptionsResponse         *message)
+{
+  static const Cx__V1__PauseSubscriptionsResponse init_value = CX__V1__PAUSE_SUBSCRIPTIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__pause_subscriptions_response__get_packed_size
+                     (const Cx__V1__PauseSubscriptionsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__pause_subscriptions_response__pack
+                     (const Cx__V1__PauseSubscriptionsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__pause_subscriptions_response__pack_to_buffer
+                     (const Cx__V1__PauseSubscriptionsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__PauseSubscriptionsResponse *
+       cx__v1__pause_subscriptions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__PauseSubscriptionsResponse *)
+     protobuf_c_message_unpack (&cx__v1__pause_subscriptions_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__pause_subscriptions_response__free_unpacked
+                     (Cx__V1__PauseSubscriptionsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__pause_subscriptions_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cx__v1__ping_request__field_descriptors[1] =
 {
   {
@@ -787,5 +1012,364 @@ const ProtobufCMessageDescriptor cx__v1__replay_events_response__descriptor =
   cx__v1__replay_events_response__field_indices_by_name,
   1,  cx__v1__replay_events_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__replay_events_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__backup_request__field_descriptors[3] =
+{
+  {
+    "snapshot_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupRequest, snapshot_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupRequest, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_chunk_bytes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupRequest, max_chunk_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__backup_request__field_indices_by_name[] = {
+  2,   /* field[2] = max_chunk_bytes */
+  1,   /* field[1] = offset */
+  0,   /* field[0] = snapshot_id */
+};
+static const ProtobufCIntRange cx__v1__backup_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__backup_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.BackupRequest",
+  "BackupRequest",
+  "Cx__V1__BackupRequest",
+  "cx.v1",
+  sizeof(Cx__V1__BackupRequest),
+  3,
+  cx__v1__backup_request__field_descriptors,
+  cx__v1__backup_request__field_indices_by_name,
+  1,  cx__v1__backup_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__backup_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__subscription_cursor__field_descriptors[2] =
+{
+  {
+    "source",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SubscriptionCursor, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applied_seq",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__SubscriptionCursor, applied_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__subscription_cursor__field_indices_by_name[] = {
+  1,   /* field[1] = applied_seq */
+  0,   /* field[0] = source */
+};
+static const ProtobufCIntRange cx__v1__subscription_cursor__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__subscription_cursor__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.SubscriptionCursor",
+  "SubscriptionCursor",
+  "Cx__V1__SubscriptionCursor",
+  "cx.v1",
+  sizeof(Cx__V1__SubscriptionCursor),
+  2,
+  cx__v1__subscription_cursor__field_descriptors,
+  cx__v1__subscription_cursor__field_indices_by_name,
+  1,  cx__v1__subscription_cursor__number_ranges,
+  (ProtobufCMessageInit) cx__v1__subscription_cursor__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__backup_response__field_descriptors[10] =
+{
+  {
+    "snapshot_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, snapshot_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, service),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_bytes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, total_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "taken_at_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, taken_at_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latest_seq",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, latest_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursors",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__BackupResponse, n_cursors),
+    offsetof(Cx__V1__BackupResponse, cursors),
+    &cx__v1__subscription_cursor__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offset",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "chunk",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, chunk),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__BackupResponse, last),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__backup_response__field_indices_by_name[] = {
+  8,   /* field[8] = chunk */
+  6,   /* field[6] = cursors */
+  9,   /* field[9] = last */
+  5,   /* field[5] = latest_seq */
+  7,   /* field[7] = offset */
+  1,   /* field[1] = service */
+  3,   /* field[3] = sha256 */
+  0,   /* field[0] = snapshot_id */
+  4,   /* field[4] = taken_at_ms */
+  2,   /* field[2] = total_bytes */
+};
+static const ProtobufCIntRange cx__v1__backup_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor cx__v1__backup_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.BackupResponse",
+  "BackupResponse",
+  "Cx__V1__BackupResponse",
+  "cx.v1",
+  sizeof(Cx__V1__BackupResponse),
+  10,
+  cx__v1__backup_response__field_descriptors,
+  cx__v1__backup_response__field_indices_by_name,
+  1,  cx__v1__backup_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__backup_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__pause_subscriptions_request__field_descriptors[1] =
+{
+  {
+    "pause_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PauseSubscriptionsRequest, pause_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__pause_subscriptions_request__field_indices_by_name[] = {
+  0,   /* field[0] = pause_ms */
+};
+static const ProtobufCIntRange cx__v1__pause_subscriptions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__pause_subscriptions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.PauseSubscriptionsRequest",
+  "PauseSubscriptionsRequest",
+  "Cx__V1__PauseSubscriptionsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__PauseSubscriptionsRequest),
+  1,
+  cx__v1__pause_subscriptions_request__field_descriptors,
+  cx__v1__pause_subscriptions_request__field_indices_by_name,
+  1,  cx__v1__pause_subscriptions_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__pause_subscriptions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__pause_subscriptions_response__field_descriptors[2] =
+{
+  {
+    "paused_until_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__PauseSubscriptionsResponse, paused_until_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursors",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__PauseSubscriptionsResponse, n_cursors),
+    offsetof(Cx__V1__PauseSubscriptionsResponse, cursors),
+    &cx__v1__subscription_cursor__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__pause_subscriptions_response__field_indices_by_name[] = {
+  1,   /* field[1] = cursors */
+  0,   /* field[0] = paused_until_ms */
+};
+static const ProtobufCIntRange cx__v1__pause_subscriptions_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cx__v1__pause_subscriptions_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.PauseSubscriptionsResponse",
+  "PauseSubscriptionsResponse",
+  "Cx__V1__PauseSubscriptionsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__PauseSubscriptionsResponse),
+  2,
+  cx__v1__pause_subscriptions_response__field_descriptors,
+  cx__v1__pause_subscriptions_response__field_indices_by_name,
+  1,  cx__v1__pause_subscriptions_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__pause_subscriptions_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };

@@ -23,6 +23,11 @@ typedef struct Cx__V1__SubscriptionStatus Cx__V1__SubscriptionStatus;
 typedef struct Cx__V1__StatusResponse Cx__V1__StatusResponse;
 typedef struct Cx__V1__ReplayEventsRequest Cx__V1__ReplayEventsRequest;
 typedef struct Cx__V1__ReplayEventsResponse Cx__V1__ReplayEventsResponse;
+typedef struct Cx__V1__BackupRequest Cx__V1__BackupRequest;
+typedef struct Cx__V1__SubscriptionCursor Cx__V1__SubscriptionCursor;
+typedef struct Cx__V1__BackupResponse Cx__V1__BackupResponse;
+typedef struct Cx__V1__PauseSubscriptionsRequest Cx__V1__PauseSubscriptionsRequest;
+typedef struct Cx__V1__PauseSubscriptionsResponse Cx__V1__PauseSubscriptionsResponse;
 
 
 /* --- enums --- */
@@ -212,6 +217,152 @@ struct  Cx__V1__ReplayEventsResponse
     , 0,NULL, 0 }
 
 
+/*
+ * Body of "<service>.Backup" (role admin): a consistent copy of the service's database, taken with
+ * SQLite's online backup API while writes go on, read in chunks because one reply cannot hold a
+ * whole database. The first call (no snapshot_id) takes the copy and returns its first chunk;
+ * later calls name the copy and where the next chunk starts. The service deletes the copy once
+ * its last chunk was read, or when no call read it for 10 minutes. A copy taken while event
+ * delivery runs may be ahead of the other services' copies; see PauseSubscriptionsRequest.
+ */
+struct  Cx__V1__BackupRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty to take a new copy; else the snapshot_id of the first reply.
+   */
+  char *snapshot_id;
+  /*
+   * Where the chunk starts, in bytes from the start of the copy: from 0 to below total_bytes; 0
+   * when snapshot_id is empty.
+   */
+  int64_t offset;
+  /*
+   * The most bytes one chunk holds; 0 means 256 KiB; capped at 1 MiB.
+   */
+  uint32_t max_chunk_bytes;
+};
+#define CX__V1__BACKUP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__backup_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * How far a service had applied one source's events, as a copy of its database holds it.
+ */
+struct  Cx__V1__SubscriptionCursor
+{
+  ProtobufCMessage base;
+  /*
+   * The service whose events these are, e.g. "health".
+   */
+  char *source;
+  /*
+   * The last seq of that source applied in the copy; 0 when none was.
+   */
+  uint64_t applied_seq;
+};
+#define CX__V1__SUBSCRIPTION_CURSOR__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__subscription_cursor__descriptor) \
+    , (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Reply to "<service>.Backup": one chunk of the copy, with what describes the whole copy (the same
+ * in every reply of one copy).
+ */
+struct  Cx__V1__BackupResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Names the copy in the calls that read its other chunks.
+   */
+  char *snapshot_id;
+  /*
+   * The service's name, e.g. "loyalty".
+   */
+  char *service;
+  /*
+   * The size of the copy, in bytes.
+   */
+  int64_t total_bytes;
+  /*
+   * SHA-256 of the whole copy, 64 lowercase hex digits (what sha256sum prints).
+   */
+  char *sha256;
+  /*
+   * When the copy was taken, on the service's clock, Unix epoch milliseconds (UTC).
+   */
+  int64_t taken_at_ms;
+  /*
+   * The highest seq in the copy's event log; 0 when it has no events.
+   */
+  uint64_t latest_seq;
+  /*
+   * The copy's subscription cursors, sorted by source.
+   */
+  size_t n_cursors;
+  Cx__V1__SubscriptionCursor **cursors;
+  /*
+   * Where this chunk starts in the copy: the request's offset.
+   */
+  int64_t offset;
+  /*
+   * The copy's bytes from offset on, at most max_chunk_bytes of them.
+   */
+  ProtobufCBinaryData chunk;
+  /*
+   * Whether this chunk ends the copy; the service has then deleted it.
+   */
+  protobuf_c_boolean last;
+};
+#define CX__V1__BACKUP_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__backup_response__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, 0,NULL, 0, {0,NULL}, 0 }
+
+
+/*
+ * Body of "<service>.PauseSubscriptions" (role admin): stops applying other services' events for
+ * a while, and answers once no more will be applied; the service's own writes go on. Taking each
+ * service's Backup while all of them are paused makes the copies agree: no copy has applied an
+ * event its source's copy does not hold, so after a restore every subscriber resumes from its
+ * cursor and none skips an event. Pausing again extends or shortens the pause.
+ */
+struct  Cx__V1__PauseSubscriptionsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * How long to pause, in milliseconds, at most 600000 (10 minutes) so that a backup that dies
+   * midway cannot stop delivery for long; 0 resumes now.
+   */
+  int64_t pause_ms;
+};
+#define CX__V1__PAUSE_SUBSCRIPTIONS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__pause_subscriptions_request__descriptor) \
+    , 0 }
+
+
+/*
+ * Reply to "<service>.PauseSubscriptions".
+ */
+struct  Cx__V1__PauseSubscriptionsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * When delivery resumes by itself, on the service's clock, Unix epoch ms; 0 when it runs.
+   */
+  int64_t paused_until_ms;
+  /*
+   * Each subscription's last applied seq, where it stays while paused, sorted by source.
+   */
+  size_t n_cursors;
+  Cx__V1__SubscriptionCursor **cursors;
+};
+#define CX__V1__PAUSE_SUBSCRIPTIONS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__pause_subscriptions_response__descriptor) \
+    , 0, 0,NULL }
+
+
 /* Cx__V1__PingRequest methods */
 void   cx__v1__ping_request__init
                      (Cx__V1__PingRequest         *message);
@@ -345,6 +496,101 @@ Cx__V1__ReplayEventsResponse *
 void   cx__v1__replay_events_response__free_unpacked
                      (Cx__V1__ReplayEventsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__BackupRequest methods */
+void   cx__v1__backup_request__init
+                     (Cx__V1__BackupRequest         *message);
+size_t cx__v1__backup_request__get_packed_size
+                     (const Cx__V1__BackupRequest   *message);
+size_t cx__v1__backup_request__pack
+                     (const Cx__V1__BackupRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__backup_request__pack_to_buffer
+                     (const Cx__V1__BackupRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__BackupRequest *
+       cx__v1__backup_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__backup_request__free_unpacked
+                     (Cx__V1__BackupRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__SubscriptionCursor methods */
+void   cx__v1__subscription_cursor__init
+                     (Cx__V1__SubscriptionCursor         *message);
+size_t cx__v1__subscription_cursor__get_packed_size
+                     (const Cx__V1__SubscriptionCursor   *message);
+size_t cx__v1__subscription_cursor__pack
+                     (const Cx__V1__SubscriptionCursor   *message,
+                      uint8_t             *out);
+size_t cx__v1__subscription_cursor__pack_to_buffer
+                     (const Cx__V1__SubscriptionCursor   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__SubscriptionCursor *
+       cx__v1__subscription_cursor__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__subscription_cursor__free_unpacked
+                     (Cx__V1__SubscriptionCursor *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__BackupResponse methods */
+void   cx__v1__backup_response__init
+                     (Cx__V1__BackupResponse         *message);
+size_t cx__v1__backup_response__get_packed_size
+                     (const Cx__V1__BackupResponse   *message);
+size_t cx__v1__backup_response__pack
+                     (const Cx__V1__BackupResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__backup_response__pack_to_buffer
+                     (const Cx__V1__BackupResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__BackupResponse *
+       cx__v1__backup_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__backup_response__free_unpacked
+                     (Cx__V1__BackupResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__PauseSubscriptionsRequest methods */
+void   cx__v1__pause_subscriptions_request__init
+                     (Cx__V1__PauseSubscriptionsRequest         *message);
+size_t cx__v1__pause_subscriptions_request__get_packed_size
+                     (const Cx__V1__PauseSubscriptionsRequest   *message);
+size_t cx__v1__pause_subscriptions_request__pack
+                     (const Cx__V1__PauseSubscriptionsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__pause_subscriptions_request__pack_to_buffer
+                     (const Cx__V1__PauseSubscriptionsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__PauseSubscriptionsRequest *
+       cx__v1__pause_subscriptions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__pause_subscriptions_request__free_unpacked
+                     (Cx__V1__PauseSubscriptionsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__PauseSubscriptionsResponse methods */
+void   cx__v1__pause_subscriptions_response__init
+                     (Cx__V1__PauseSubscriptionsResponse         *message);
+size_t cx__v1__pause_subscriptions_response__get_packed_size
+                     (const Cx__V1__PauseSubscriptionsResponse   *message);
+size_t cx__v1__pause_subscriptions_response__pack
+                     (const Cx__V1__PauseSubscriptionsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__pause_subscriptions_response__pack_to_buffer
+                     (const Cx__V1__PauseSubscriptionsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__PauseSubscriptionsResponse *
+       cx__v1__pause_subscriptions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__pause_subscriptions_response__free_unpacked
+                     (Cx__V1__PauseSubscriptionsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cx__V1__PingRequest_Closure)
@@ -368,6 +614,21 @@ typedef void (*Cx__V1__ReplayEventsRequest_Closure)
 typedef void (*Cx__V1__ReplayEventsResponse_Closure)
                  (const Cx__V1__ReplayEventsResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__BackupRequest_Closure)
+                 (const Cx__V1__BackupRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__SubscriptionCursor_Closure)
+                 (const Cx__V1__SubscriptionCursor *message,
+                  void *closure_data);
+typedef void (*Cx__V1__BackupResponse_Closure)
+                 (const Cx__V1__BackupResponse *message,
+                  void *closure_data);
+typedef void (*Cx__V1__PauseSubscriptionsRequest_Closure)
+                 (const Cx__V1__PauseSubscriptionsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__PauseSubscriptionsResponse_Closure)
+                 (const Cx__V1__PauseSubscriptionsResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -381,6 +642,11 @@ extern const ProtobufCMessageDescriptor cx__v1__subscription_status__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__status_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__replay_events_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__replay_events_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__backup_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__subscription_cursor__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__backup_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__pause_subscriptions_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__pause_subscriptions_response__descriptor;
 
 PROTOBUF_C__END_DECLS
 
