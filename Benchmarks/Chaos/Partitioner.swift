@@ -1,0 +1,190 @@
+import Models
+import SeededRandom
+import Synchronization
+import TestKit
+
+/// One way of cutting the network between the fleet's hosts.
+enum Cut: Sendable, CustomStringConvertible {
+    /// The host reaches no one and no one reaches it, the driver included (its cable pulled).
+    case isolate(String)
+    /// The two hosts cannot reach each other; everyone else is fine.
+    case pair(String, String)
+    /// What the first host sends the second is lost; the other way works.
+    case oneWay(from: String, to: String)
+
+    var description: String {
+        switch self {
+        case .isolate(let host): "\(host) isolated"
+        case .pair(let one, let other): "\(one)<->\(other) cut"
+        case .oneWay(let from, let to): "\(from)->\(to) cut"
+        }
+    }
+
+    /// The summary line's name for this kind of cut.
+    var kind: String {
+        switch self {
+        case .isolate: "isolated"
+        case .pair: "pairs"
+        case .oneWay: "one_way"
+        }
+    }
+
+    func apply(on network: VirtualNetwork) throws {
+        switch self {
+        case .isolate(let host): try network.setConnected(host, false)
+        case .pair(let one, let other):
+            try network.drop(from: one, to: other)
+            try network.drop(from: other, to: one)
+        case .oneWay(let from, let to): try network.drop(from: from, to: to)
+        }
+    }
+
+    func heal(on network: VirtualNetwork) throws {
+        switch self {
+        case .isolate(let host): try network.setConnected(host, true)
+        case .pair, .oneWay: try network.allowAll()
+        }
+    }
+}
+
+/// A subscription of the fleet: `subscriber` applies `source`'s events.
+struct Link: Hashable, Sendable {
+    let subscriber: String
+    let source: String
+}
+
+/// Cuts the links between a fleet's hosts, one cut at a time, for a few seconds each, until stopped. After
+/// each heal it waits until every subscriber has applied every event its source had when the link came
+/// back, and keeps how long that took: the convergence time.
+final class Partitioner: Faults {
+    private let fleet: Fleet
+    private let network: VirtualNetwork
+    private let interval: Duration
+    private let longestCut: Duration
+    /// How long after a heal the subscribers may take to catch up before the run fails.
+    private let convergenceLimit: Duration = .seconds(120)
+    private let state: Mutex<State>
+
+    private struct State {
+        var random: SplitMix64
+        var stopped = false
+        var cutsByKind: [String: Int] = [:]
+        var longestCutMs: Int64 = 0
+        var convergenceMs: [Int64] = []
+        var eventsMissed: UInt64 = 0
+    }
+
+    /// - Parameters:
+    ///   - interval: the mean pause between one heal's convergence and the next cut.
+    ///   - longestCut: each cut lasts between a quarter of this and all of it.
+    init(fleet: Fleet, network: VirtualNetwork, interval: Duration, longestCut: Duration, seed: UInt64) {
+        self.fleet = fleet
+        self.network = network
+        self.interval = interval
+        self.longestCut = longestCut
+        state = Mutex(State(random: SplitMix64(seed: seed ^ 0x9A27_1710)))
+    }
+
+    func stop() { state.withLock { $0.stopped = true } }
+
+    var cuts: Int { state.withLock { $0.cutsByKind.values.reduce(0, +) } }
+
+    var figures: String {
+        state.withLock { state in
+            let sorted = state.convergenceMs.sorted()
+            let kinds = ["isolated", "pairs", "one_way"].map { "\($0)=\(state.cutsByKind[$0, default: 0])" }
+            return "partitions=\(state.cutsByKind.values.reduce(0, +)) \(kinds.joined(separator: " ")) "
+                + "longest_cut_ms=\(state.longestCutMs) events_missed=\(state.eventsMissed) "
+                + "convergence_ms=\(sorted.last ?? 0) median_convergence_ms=\(sorted.isEmpty ? 0 : sorted[sorted.count / 2])"
+        }
+    }
+
+    /// Cuts, heals and measures until ``stop()``; the network is whole when it returns or throws.
+    func run() async throws {
+        let links = try await subscriptionLinks()
+        while !state.withLock({ $0.stopped }) {
+            let (cut, pauseMs, cutMs) = state.withLock { state in
+                let base = interval.milliseconds
+                let longest = longestCut.milliseconds
+                return (
+                    Self.choose(links, &state.random), base / 2 + Int64(state.random.next() % UInt64(max(1, base))),
+                    longest / 4 + Int64(state.random.next() % UInt64(max(1, longest - longest / 4)))
+                )
+            }
+            try await Task.sleep(for: .milliseconds(pauseMs))
+            guard !state.withLock({ $0.stopped }) else { return }
+            try cut.apply(on: network)
+            let cutAt = ContinuousClock.now
+            do {
+                try await Task.sleep(for: .milliseconds(cutMs))
+            } catch {
+                try? cut.heal(on: network)
+                throw error
+            }
+            try cut.heal(on: network)
+            let healedAt = ContinuousClock.now
+            let (took, missed) = try await convergence(after: healedAt, of: links, cut: cut)
+            state.withLock {
+                $0.cutsByKind[cut.kind, default: 0] += 1
+                $0.longestCutMs = max($0.longestCutMs, (healedAt - cutAt).milliseconds)
+                $0.convergenceMs.append(took.milliseconds)
+                $0.eventsMissed += missed
+            }
+        }
+    }
+
+    /// Every service's subscriptions, from their Status: the links worth cutting.
+    private func subscriptionLinks() async throws -> [Link] {
+        guard let statuses = await fleet.statuses() else { throw ChaosError("a service does not answer Status") }
+        return Fleet.services.flatMap { service in
+            statuses[service]!.subscriptions.map { Link(subscriber: service, source: $0.source) }
+        }
+    }
+
+    /// A host isolated, a subscriber and its source cut from each other, or one direction between them
+    /// lost, each as likely.
+    private static func choose(_ links: [Link], _ random: inout SplitMix64) -> Cut {
+        let link = links[Int(random.next() % UInt64(links.count))]
+        switch random.next() % 4 {
+        case 0: return .isolate(Fleet.services[Int(random.next() % UInt64(Fleet.services.count))])
+        case 1: return .pair(link.subscriber, link.source)
+        case 2: return .oneWay(from: link.source, to: link.subscriber)
+        default: return .oneWay(from: link.subscriber, to: link.source)
+        }
+    }
+
+    /// Waits until every subscriber has applied every event its source had published when first seen
+    /// after the heal.
+    /// - Returns: how long that took from `healed`, and how many events the subscribers were behind then.
+    /// - Throws: ``ChaosError`` when they have not caught up within ``convergenceLimit``.
+    private func convergence(after healed: ContinuousClock.Instant, of links: [Link], cut: Cut) async throws
+        -> (Duration, UInt64)
+    {
+        var targets: [Link: UInt64]?
+        var behind: UInt64 = 0
+        while true {
+            if let statuses = await fleet.statuses() {
+                let applied = Dictionary(
+                    uniqueKeysWithValues: links.map { link in
+                        (
+                            link,
+                            statuses[link.subscriber]!.subscriptions.first { $0.source == link.source }?.appliedSeq
+                                ?? 0
+                        )
+                    })
+                if targets == nil {
+                    targets = Dictionary(uniqueKeysWithValues: links.map { ($0, statuses[$0.source]!.latestSeq) })
+                    behind = links.map { targets![$0]! > applied[$0]! ? targets![$0]! - applied[$0]! : 0 }
+                        .reduce(0, +)
+                }
+                if links.allSatisfy({ applied[$0]! >= targets![$0]! }) { return (.now - healed, behind) }
+            }
+            guard ContinuousClock.now - healed < convergenceLimit else {
+                throw ChaosError(
+                    "\(cut) was healed \(convergenceLimit) ago and the subscribers have not caught up: "
+                        + "\(await fleet.describeSubscriptions())")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
