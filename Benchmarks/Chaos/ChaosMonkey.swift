@@ -19,6 +19,8 @@ final class ChaosMonkey: Faults {
 
     func stop() { state.withLock { $0.stopped = true } }
 
+    var count: Int { kills }
+
     var figures: String { "kills=\(kills) events_replayed=\(eventsReplayed)" }
 
     /// Kills and restarts until ``stop()``; each victim answers again before the next pause.

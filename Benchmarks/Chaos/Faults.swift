@@ -5,6 +5,8 @@ protocol Faults: Sendable {
     /// restored.
     func run() async throws
     func stop()
+    /// How many faults were injected so far (kills, cuts).
+    var count: Int { get }
     /// This run's figures for the summary line, e.g. "kills=12 events_replayed=40".
     var figures: String { get }
 }

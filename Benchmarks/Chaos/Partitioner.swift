@@ -72,11 +72,12 @@ final class Partitioner: Faults {
         var longestCutMs: Int64 = 0
         var convergenceMs: [Int64] = []
         var eventsMissed: UInt64 = 0
+        var packetsDropped = 0
     }
 
     /// - Parameters:
     ///   - interval: the mean pause between one heal's convergence and the next cut.
-    ///   - longestCut: each cut lasts between a quarter of this and all of it.
+    ///   - longestCut: each cut lasts between half of this and all of it.
     init(fleet: Fleet, network: VirtualNetwork, interval: Duration, longestCut: Duration, seed: UInt64) {
         self.fleet = fleet
         self.network = network
@@ -87,14 +88,15 @@ final class Partitioner: Faults {
 
     func stop() { state.withLock { $0.stopped = true } }
 
-    var cuts: Int { state.withLock { $0.cutsByKind.values.reduce(0, +) } }
+    var count: Int { state.withLock { $0.cutsByKind.values.reduce(0, +) } }
 
     var figures: String {
         state.withLock { state in
             let sorted = state.convergenceMs.sorted()
             let kinds = ["isolated", "pairs", "one_way"].map { "\($0)=\(state.cutsByKind[$0, default: 0])" }
             return "partitions=\(state.cutsByKind.values.reduce(0, +)) \(kinds.joined(separator: " ")) "
-                + "longest_cut_ms=\(state.longestCutMs) events_missed=\(state.eventsMissed) "
+                + "longest_cut_ms=\(state.longestCutMs) packets_dropped=\(state.packetsDropped) "
+                + "events_missed=\(state.eventsMissed) "
                 + "convergence_ms=\(sorted.last ?? 0) median_convergence_ms=\(sorted.isEmpty ? 0 : sorted[sorted.count / 2])"
         }
     }
@@ -108,28 +110,49 @@ final class Partitioner: Faults {
                 let longest = longestCut.milliseconds
                 return (
                     Self.choose(links, &state.random), base / 2 + Int64(state.random.next() % UInt64(max(1, base))),
-                    longest / 4 + Int64(state.random.next() % UInt64(max(1, longest - longest / 4)))
+                    longest / 2 + Int64(state.random.next() % UInt64(max(1, longest - longest / 2)))
                 )
             }
             try await Task.sleep(for: .milliseconds(pauseMs))
             guard !state.withLock({ $0.stopped }) else { return }
-            try cut.apply(on: network)
-            let cutAt = ContinuousClock.now
-            do {
-                try await Task.sleep(for: .milliseconds(cutMs))
-            } catch {
-                try? cut.heal(on: network)
-                throw error
-            }
-            try cut.heal(on: network)
+            let (cutFor, dropped) = try await hold(cut, for: .milliseconds(cutMs))
             let healedAt = ContinuousClock.now
             let (took, missed) = try await convergence(after: healedAt, of: links, cut: cut)
             state.withLock {
                 $0.cutsByKind[cut.kind, default: 0] += 1
-                $0.longestCutMs = max($0.longestCutMs, (healedAt - cutAt).milliseconds)
+                $0.longestCutMs = max($0.longestCutMs, cutFor.milliseconds)
+                $0.packetsDropped += dropped
                 $0.convergenceMs.append(took.milliseconds)
                 $0.eventsMissed += missed
             }
+        }
+    }
+
+    /// Cuts, checks that the cut cuts, waits `length`, heals.
+    /// - Returns: how long the cut lasted, and how many packets its drop rules dropped.
+    /// - Throws: ``ChaosError`` when the cut did not cut: an isolated host still answered the driver, or drop
+    ///   rules between a subscriber and its source (which exchange a heartbeat every second) dropped nothing.
+    private func hold(_ cut: Cut, for length: Duration) async throws -> (Duration, Int) {
+        try cut.apply(on: network)
+        let cutAt = ContinuousClock.now
+        do {
+            var dropped = 0
+            switch cut {
+            case .isolate(let host):
+                if (try? await fleet.clients[host]!.ping(timeout: .seconds(1))) != nil {
+                    throw ChaosError("\(cut), yet it still answers the driver")
+                }
+                try await Task.sleep(until: cutAt + length)
+            case .pair, .oneWay:
+                try await Task.sleep(until: cutAt + length)
+                dropped = try network.droppedPackets()
+                guard dropped > 0 else { throw ChaosError("\(cut) for \(length), yet its drop rules dropped nothing") }
+            }
+            try cut.heal(on: network)
+            return (.now - cutAt, dropped)
+        } catch {
+            try? cut.heal(on: network)
+            throw error
         }
     }
 

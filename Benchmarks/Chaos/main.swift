@@ -6,12 +6,13 @@ import TestKit
 // figures. Exits 1 on any difference.
 //
 //   cx-chaos [--faults kill|partitions] [--customers N] [--writes N] [--seconds N] [--seed N]
-//            [--kill-every-ms N] [--cut-every-ms N] [--longest-cut-ms N]
+//            [--kill-every-ms N] [--cut-every-ms N] [--longest-cut-ms N] [--min-faults N]
 //
 // --faults kill (the default) SIGKILLs a random service and restarts it every --kill-every-ms or so.
 // --faults partitions runs each service on a host of its own (a network namespace; needs root, `ip netns`
 // and `nft`) and cuts the links between them for up to --longest-cut-ms every --cut-every-ms or so; run it
 // through deploy/tests/partitions.sh, which removes the namespaces even if this process dies.
+// --min-faults fails a run that injected fewer faults (kills or cuts) than that.
 // --seconds spreads each customer's writes over about that long in the faulty run, so that it spans
 // many faults (the fault-free run sends them as fast as it can).
 
@@ -22,7 +23,7 @@ enum FaultKind: String {
 struct Options {
     static let usage =
         "usage: cx-chaos [--faults kill|partitions] [--customers N] [--writes N] [--seconds N] [--seed N] "
-        + "[--kill-every-ms N] [--cut-every-ms N] [--longest-cut-ms N]"
+        + "[--kill-every-ms N] [--cut-every-ms N] [--longest-cut-ms N] [--min-faults N]"
 
     var faults = FaultKind.kill
     var customers = 12
@@ -32,6 +33,7 @@ struct Options {
     var longestCut: Duration = .seconds(6)
     var seed: UInt64 = 1
     var seconds: UInt64 = 0
+    var minimumFaults = 0
 
     init(_ arguments: [String]) throws {
         var rest = arguments[...]
@@ -51,6 +53,7 @@ struct Options {
             case "--longest-cut-ms": longestCut = .milliseconds(Int64(value))
             case "--seed": seed = value
             case "--seconds": seconds = value
+            case "--min-faults": minimumFaults = Int(value)
             default: throw ChaosError("unknown option \(flag) (\(Self.usage))")
             }
         }
@@ -120,6 +123,10 @@ func faultyRun(
     let replays = try await Runner(fleet: fleet).replay(workload, acknowledged: chaotic.outcomes)
     differences += replays.map { "\($0): a replay with the same idempotency key did not return the first reply" }
     for difference in differences { print("difference: \(difference)") }
+    let tooFew = faults.count < options.minimumFaults
+    if tooFew {
+        print("\(name): only \(faults.count) faults injected, fewer than --min-faults \(options.minimumFaults)")
+    }
     print("subscriptions: \(await fleet.describeSubscriptions())")
     print(
         "\(name): writes=\(workload.writeCount) acknowledged=\(chaotic.outcomes.acknowledged) "
@@ -127,7 +134,7 @@ func faultyRun(
             + "resends=\(chaotic.outcomes.resends) \(faults.figures) "
             + "replayed_writes=\(chaotic.outcomes.acknowledged) seconds=\(String(format: "%.1f", chaotic.seconds)) "
             + "differences=\(differences.count)")
-    return differences.isEmpty ? 0 : 1
+    return differences.isEmpty && !tooFew ? 0 : 1
 }
 
 /// Each service's host on the partitions run's LAN (the last byte of its address).

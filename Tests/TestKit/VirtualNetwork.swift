@@ -108,8 +108,21 @@ public final class VirtualNetwork: Sendable {
         }
         try Self.run([
             "ip", "netns", "exec", lan, "nft", "add", "rule", "bridge", "cuts", "forward", "ip", "saddr",
-            address(of: source), "ip", "daddr", address(of: destination), "drop",
+            address(of: source), "ip", "daddr", address(of: destination), "counter", "drop",
         ])
+    }
+
+    /// How many packets the rules of ``drop(from:to:)`` dropped since they were added: a cut that dropped
+    /// nothing cut nothing.
+    public func droppedPackets() throws -> Int {
+        guard made.withLock({ $0.dropTable }) else { return 0 }
+        let listing = try Self.run([
+            "ip", "netns", "exec", lan, "nft", "-j", "list", "chain", "bridge", "cuts", "forward",
+        ])
+        let object = try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any]
+        let rules = (object?["nftables"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? [String: Any] }
+        return rules.flatMap { $0["expr"] as? [[String: Any]] ?? [] }
+            .compactMap { ($0["counter"] as? [String: Any])?["packets"] as? Int }.reduce(0, +)
     }
 
     /// Removes every rule ``drop(from:to:)`` added.
@@ -138,9 +151,12 @@ public final class VirtualNetwork: Sendable {
         return nil
     }
 
-    private static func run(_ arguments: [String]) throws {
+    /// Runs a command that must succeed. - Returns: its output.
+    @discardableResult
+    private static func run(_ arguments: [String]) throws -> String {
         let (status, output) = try shell(arguments)
         guard status == 0 else { throw TestProcessError("\(arguments.joined(separator: " ")): \(output)") }
+        return output
     }
 
     /// Runs a command (found on PATH) to completion.
