@@ -80,11 +80,24 @@ final class Fleet: Sendable {
         return "\(running), a fresh client \(answered ? "gets an answer" : "gets no answer either")"
     }
 
-    /// Every service's status, or nil while one does not answer.
-    func statuses() async -> [String: StatusResponse]? {
+    /// A client of each service on new connections, with few contexts: to look at the services just after
+    /// a link came back without waiting for the long-lived clients' connections to recover. Close them.
+    func makeProbeClients() throws -> [String: ServiceClient] {
+        var probes: [String: ServiceClient] = [:]
+        for service in Self.services {
+            probes[service] = try ServiceClient(
+                service: service, endpoints: [Endpoint(placement.requestURL(service))], token: token, maxInFlight: 2)
+        }
+        return probes
+    }
+
+    /// Every service's status, through `probes` if given, or nil while one does not answer.
+    func statuses(using probes: [String: ServiceClient]? = nil) async -> [String: StatusResponse]? {
         var statuses: [String: StatusResponse] = [:]
         for service in Self.services {
-            guard let status = try? await clients[service]!.status(timeout: .seconds(2)) else { return nil }
+            guard let status = try? await (probes ?? clients)[service]!.status(timeout: .seconds(2)) else {
+                return nil
+            }
             statuses[service] = status
         }
         return statuses

@@ -1,51 +1,6 @@
-import Models
 import SeededRandom
 import Synchronization
 import TestKit
-
-/// One way of cutting the network between the fleet's hosts.
-enum Cut: Sendable, CustomStringConvertible {
-    /// The host reaches no one and no one reaches it, the driver included (its cable pulled).
-    case isolate(String)
-    /// The two hosts cannot reach each other; everyone else is fine.
-    case pair(String, String)
-    /// What the first host sends the second is lost; the other way works.
-    case oneWay(from: String, to: String)
-
-    var description: String {
-        switch self {
-        case .isolate(let host): "\(host) isolated"
-        case .pair(let one, let other): "\(one)<->\(other) cut"
-        case .oneWay(let from, let to): "\(from)->\(to) cut"
-        }
-    }
-
-    /// The summary line's name for this kind of cut.
-    var kind: String {
-        switch self {
-        case .isolate: "isolated"
-        case .pair: "pairs"
-        case .oneWay: "one_way"
-        }
-    }
-
-    func apply(on network: VirtualNetwork) throws {
-        switch self {
-        case .isolate(let host): try network.setConnected(host, false)
-        case .pair(let one, let other):
-            try network.drop(from: one, to: other)
-            try network.drop(from: other, to: one)
-        case .oneWay(let from, let to): try network.drop(from: from, to: to)
-        }
-    }
-
-    func heal(on network: VirtualNetwork) throws {
-        switch self {
-        case .isolate(let host): try network.setConnected(host, true)
-        case .pair, .oneWay: try network.allowAll()
-        }
-    }
-}
 
 /// A subscription of the fleet: `subscriber` applies `source`'s events.
 struct Link: Hashable, Sendable {
@@ -93,7 +48,7 @@ final class Partitioner: Faults {
     var figures: String {
         state.withLock { state in
             let sorted = state.convergenceMs.sorted()
-            let kinds = ["isolated", "pairs", "one_way"].map { "\($0)=\(state.cutsByKind[$0, default: 0])" }
+            let kinds = Cut.kinds.map { "\($0)=\(state.cutsByKind[$0, default: 0])" }
             return "partitions=\(state.cutsByKind.values.reduce(0, +)) \(kinds.joined(separator: " ")) "
                 + "longest_cut_ms=\(state.longestCutMs) packets_dropped=\(state.packetsDropped) "
                 + "events_missed=\(state.eventsMissed) "
@@ -118,6 +73,9 @@ final class Partitioner: Faults {
             let (cutFor, dropped) = try await hold(cut, for: .milliseconds(cutMs))
             let healedAt = ContinuousClock.now
             let (took, missed) = try await convergence(after: healedAt, of: links, cut: cut)
+            print(
+                "cut: \(cut) for \(cutFor.milliseconds) ms (planned \(cutMs)), \(dropped) packets dropped; "
+                    + "\(missed) events behind, caught up \(took.milliseconds) ms after the heal")
             state.withLock {
                 $0.cutsByKind[cut.kind, default: 0] += 1
                 $0.longestCutMs = max($0.longestCutMs, cutFor.milliseconds)
@@ -130,8 +88,9 @@ final class Partitioner: Faults {
 
     /// Cuts, checks that the cut cuts, waits `length`, heals.
     /// - Returns: how long the cut lasted, and how many packets its drop rules dropped.
-    /// - Throws: ``ChaosError`` when the cut did not cut: an isolated host still answered the driver, or drop
-    ///   rules between a subscriber and its source (which exchange a heartbeat every second) dropped nothing.
+    /// - Throws: ``ChaosError`` when the cut did not cut: an isolated host still answered the driver, or
+    ///   drop rules held for 2 s or more between hosts with a subscription across (a source publishes a
+    ///   heartbeat every second, which its subscribers' TCP acknowledges) dropped nothing.
     private func hold(_ cut: Cut, for length: Duration) async throws -> (Duration, Int) {
         try cut.apply(on: network)
         let cutAt = ContinuousClock.now
@@ -139,14 +98,18 @@ final class Partitioner: Faults {
             var dropped = 0
             switch cut {
             case .isolate(let host):
-                if (try? await fleet.clients[host]!.ping(timeout: .seconds(1))) != nil {
+                // Bounded by the cut, so that the link cannot come back before the ping gives up.
+                let timeout = min(length, .seconds(1))
+                if (try? await fleet.clients[host]!.ping(timeout: timeout)) != nil {
                     throw ChaosError("\(cut), yet it still answers the driver")
                 }
                 try await Task.sleep(until: cutAt + length)
-            case .pair, .oneWay:
+            case .pair, .oneWay, .split:
                 try await Task.sleep(until: cutAt + length)
                 dropped = try network.droppedPackets()
-                guard dropped > 0 else { throw ChaosError("\(cut) for \(length), yet its drop rules dropped nothing") }
+                guard dropped > 0 || length < .seconds(2) else {
+                    throw ChaosError("\(cut) for \(length), yet its drop rules dropped nothing")
+                }
             }
             try cut.heal(on: network)
             return (.now - cutAt, dropped)
@@ -164,15 +127,20 @@ final class Partitioner: Faults {
         }
     }
 
-    /// A host isolated, a subscriber and its source cut from each other, or one direction between them
-    /// lost, each as likely.
+    /// A host isolated; a subscriber and its source cut apart; one direction between them lost; or one or
+    /// two hosts split from the others; each about as likely.
     private static func choose(_ links: [Link], _ random: inout SplitMix64) -> Cut {
         let link = links[Int(random.next() % UInt64(links.count))]
-        switch random.next() % 4 {
-        case 0: return .isolate(Fleet.services[Int(random.next() % UInt64(Fleet.services.count))])
+        var hosts = Fleet.services
+        for index in hosts.indices.reversed() { hosts.swapAt(index, Int(random.next() % UInt64(index + 1))) }
+        switch random.next() % 5 {
+        case 0: return .isolate(hosts[0])
         case 1: return .pair(link.subscriber, link.source)
         case 2: return .oneWay(from: link.source, to: link.subscriber)
-        default: return .oneWay(from: link.subscriber, to: link.source)
+        case 3: return .oneWay(from: link.subscriber, to: link.source)
+        default:
+            let size = 1 + Int(random.next() % 2)
+            return .split(Array(hosts.prefix(size)), from: Array(hosts.dropFirst(size)))
         }
     }
 
@@ -183,10 +151,14 @@ final class Partitioner: Faults {
     private func convergence(after healed: ContinuousClock.Instant, of links: [Link], cut: Cut) async throws
         -> (Duration, UInt64)
     {
+        // New connections, made after the heal: what the driver's own long-lived connections take to
+        // recover is no part of the subscribers' convergence.
+        let probes = try fleet.makeProbeClients()
+        defer { for probe in probes.values { probe.close() } }
         var targets: [Link: UInt64]?
         var behind: UInt64 = 0
         while true {
-            if let statuses = await fleet.statuses() {
+            if let statuses = await fleet.statuses(using: probes) {
                 let applied = Dictionary(
                     uniqueKeysWithValues: links.map { link in
                         (

@@ -1,0 +1,60 @@
+import TestKit
+
+/// One way of cutting the network between the fleet's hosts, and of healing it.
+enum Cut: Sendable, CustomStringConvertible {
+    /// The host reaches no one and no one reaches it, the driver included (its cable pulled).
+    case isolate(String)
+    /// The two hosts cannot reach each other; everyone else is fine.
+    case pair(String, String)
+    /// What the first host sends the second is lost; the other way works.
+    case oneWay(from: String, to: String)
+    /// No host of one side reaches any of the other, and the other way round; the driver still reaches
+    /// everyone (a split of the services' network, each side still serving its clients).
+    case split([String], from: [String])
+
+    var description: String {
+        switch self {
+        case .isolate(let host): "\(host) isolated"
+        case .pair(let one, let other): "\(one)<->\(other) cut"
+        case .oneWay(let from, let to): "\(from)->\(to) cut"
+        case .split(let side, let other):
+            "\(side.joined(separator: "+")) split from \(other.joined(separator: "+"))"
+        }
+    }
+
+    /// The summary line's name for this kind of cut.
+    var kind: String {
+        switch self {
+        case .isolate: "isolated"
+        case .pair: "pairs"
+        case .oneWay: "one_way"
+        case .split: "splits"
+        }
+    }
+
+    static let kinds = ["isolated", "pairs", "one_way", "splits"]
+
+    func apply(on network: VirtualNetwork) throws {
+        switch self {
+        case .isolate(let host): try network.setConnected(host, false)
+        case .pair(let one, let other):
+            try network.drop(from: one, to: other)
+            try network.drop(from: other, to: one)
+        case .oneWay(let from, let to): try network.drop(from: from, to: to)
+        case .split(let side, let other):
+            for one in side {
+                for another in other {
+                    try network.drop(from: one, to: another)
+                    try network.drop(from: another, to: one)
+                }
+            }
+        }
+    }
+
+    func heal(on network: VirtualNetwork) throws {
+        switch self {
+        case .isolate(let host): try network.setConnected(host, true)
+        case .pair, .oneWay, .split: try network.allowAll()
+        }
+    }
+}
