@@ -34,27 +34,21 @@ enum Cut: Sendable, CustomStringConvertible {
 
     static let kinds = ["isolated", "pairs", "one_way", "splits"]
 
-    func apply(on network: VirtualNetwork) throws {
+    func apply(on network: VirtualNetwork) async throws {
         switch self {
-        case .isolate(let host): try network.setConnected(host, false)
-        case .pair(let one, let other):
-            try network.drop(from: one, to: other)
-            try network.drop(from: other, to: one)
-        case .oneWay(let from, let to): try network.drop(from: from, to: to)
+        case .isolate(let host): try await network.setConnected(host, false)
+        case .pair(let one, let other): try await network.drop([(one, other), (other, one)])
+        case .oneWay(let from, let to): try await network.drop([(from, to)])
         case .split(let side, let other):
-            for one in side {
-                for another in other {
-                    try network.drop(from: one, to: another)
-                    try network.drop(from: another, to: one)
-                }
-            }
+            try await network.drop(
+                side.flatMap { one in other.flatMap { another in [(one, another), (another, one)] } })
         }
     }
 
-    func heal(on network: VirtualNetwork) throws {
+    func heal(on network: VirtualNetwork) async throws {
         switch self {
-        case .isolate(let host): try network.setConnected(host, true)
-        case .pair, .oneWay, .split: try network.allowAll()
+        case .isolate(let host): try await network.setConnected(host, true)
+        case .pair, .oneWay, .split: try await network.allowAll()
         }
     }
 }

@@ -92,7 +92,7 @@ final class Partitioner: Faults {
     ///   drop rules held for 2 s or more between hosts with a subscription across (a source publishes a
     ///   heartbeat every second, which its subscribers' TCP acknowledges) dropped nothing.
     private func hold(_ cut: Cut, for length: Duration) async throws -> (Duration, Int) {
-        try cut.apply(on: network)
+        try await cut.apply(on: network)
         let cutAt = ContinuousClock.now
         do {
             var dropped = 0
@@ -106,15 +106,15 @@ final class Partitioner: Faults {
                 try await Task.sleep(until: cutAt + length)
             case .pair, .oneWay, .split:
                 try await Task.sleep(until: cutAt + length)
-                dropped = try network.droppedPackets()
+                dropped = try await network.droppedPackets()
                 guard dropped > 0 || length < .seconds(2) else {
                     throw ChaosError("\(cut) for \(length), yet its drop rules dropped nothing")
                 }
             }
-            try cut.heal(on: network)
+            try await cut.heal(on: network)
             return (.now - cutAt, dropped)
         } catch {
-            try? cut.heal(on: network)
+            try? await cut.heal(on: network)
             throw error
         }
     }

@@ -90,33 +90,34 @@ public final class VirtualNetwork: Sendable {
 
     /// Cuts `host` off from every other host and from the root namespace (`connected: false`), or plugs
     /// it back in.
-    public func setConnected(_ host: String, _ connected: Bool) throws {
-        try Self.run(["ip", "-n", lan, "link", "set", port(of: host), connected ? "up" : "down"])
+    public func setConnected(_ host: String, _ connected: Bool) async throws {
+        try await Self.runOffPool(["ip", "-n", lan, "link", "set", port(of: host), connected ? "up" : "down"])
     }
 
-    /// Drops every packet `source` sends to `destination` on the bridge (one direction only; call it
-    /// both ways to cut the pair), until ``allowAll()``.
-    public func drop(from source: String, to destination: String) throws {
-        let needsTable = made.withLock { !$0.dropTable }
-        if needsTable {
-            try Self.run(["ip", "netns", "exec", lan, "nft", "add", "table", "bridge", "cuts"])
-            try Self.run([
-                "ip", "netns", "exec", lan, "nft", "add", "chain", "bridge", "cuts", "forward",
-                "{ type filter hook forward priority 0; policy accept; }",
-            ])
-            made.withLock { $0.dropTable = true }
+    /// Drops every packet each pair's first host sends its second on the bridge (one direction: give a
+    /// pair both ways round to cut it), until ``allowAll()``. One nft command for all the pairs, so that
+    /// they are cut at the same moment.
+    public func drop(_ pairs: [(from: String, to: String)]) async throws {
+        let rules = pairs.map {
+            "add rule bridge cuts forward ip saddr \(address(of: $0.from)) ip daddr \(address(of: $0.to)) counter drop"
         }
-        try Self.run([
-            "ip", "netns", "exec", lan, "nft", "add", "rule", "bridge", "cuts", "forward", "ip", "saddr",
-            address(of: source), "ip", "daddr", address(of: destination), "counter", "drop",
-        ])
+        // The table is made with the first rules, so that a LAN that never drops needs no nft at all.
+        let table =
+            made.withLock { $0.dropTable }
+            ? []
+            : [
+                "add table bridge cuts",
+                "add chain bridge cuts forward { type filter hook forward priority 0; policy accept; }",
+            ]
+        try await Self.runOffPool(["ip", "netns", "exec", lan, "nft", (table + rules).joined(separator: "; ")])
+        made.withLock { $0.dropTable = true }
     }
 
-    /// How many packets the rules of ``drop(from:to:)`` dropped since they were added: a cut that dropped
-    /// nothing cut nothing.
-    public func droppedPackets() throws -> Int {
+    /// How many packets the rules of ``drop(_:)`` dropped since they were added: a cut that dropped nothing
+    /// cut nothing.
+    public func droppedPackets() async throws -> Int {
         guard made.withLock({ $0.dropTable }) else { return 0 }
-        let listing = try Self.run([
+        let listing = try await Self.runOffPool([
             "ip", "netns", "exec", lan, "nft", "-j", "list", "chain", "bridge", "cuts", "forward",
         ])
         let object = try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any]
@@ -125,10 +126,10 @@ public final class VirtualNetwork: Sendable {
             .compactMap { ($0["counter"] as? [String: Any])?["packets"] as? Int }.reduce(0, +)
     }
 
-    /// Removes every rule ``drop(from:to:)`` added.
-    public func allowAll() throws {
+    /// Removes every rule ``drop(_:)`` added.
+    public func allowAll() async throws {
         guard made.withLock({ $0.dropTable }) else { return }
-        try Self.run(["ip", "netns", "exec", lan, "nft", "flush", "chain", "bridge", "cuts", "forward"])
+        try await Self.runOffPool(["ip", "netns", "exec", lan, "nft", "flush", "chain", "bridge", "cuts", "forward"])
     }
 
     /// Deletes the namespaces (their veths, the root one included, and rules go with them). Idempotent.
@@ -149,6 +150,15 @@ public final class VirtualNetwork: Sendable {
         }
         guard (try? shell(["nft", "--version"]).status) == 0 else { return "'nft' is not available (install nftables)" }
         return nil
+    }
+
+    /// ``run(_:)`` on a thread of its own: an async caller keeps no thread of the concurrency pool (two on
+    /// a two-core machine) blocked while the command runs.
+    @discardableResult
+    private static func runOffPool(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try run(arguments) }) }
+        }
     }
 
     /// Runs a command that must succeed. - Returns: its output.
