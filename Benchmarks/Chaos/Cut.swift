@@ -2,8 +2,10 @@ import TestKit
 
 /// One way of cutting the network between the fleet's hosts, and of healing it.
 enum Cut: Sendable, CustomStringConvertible {
-    /// The host reaches no one and no one reaches it, the driver included (its cable pulled).
-    case isolate(String)
+    /// The host reaches no one and no one reaches it, the driver included (its cable pulled); when
+    /// `restarted`, its service is also killed (SIGKILL) and started again while it is cut off, as a host
+    /// that reboots during a partition.
+    case isolate(String, restarted: Bool)
     /// The two hosts cannot reach each other; everyone else is fine.
     case pair(String, String)
     /// What the first host sends the second is lost; the other way works.
@@ -14,7 +16,7 @@ enum Cut: Sendable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .isolate(let host): "\(host) isolated"
+        case .isolate(let host, let restarted): "\(host) isolated\(restarted ? " and restarted meanwhile" : "")"
         case .pair(let one, let other): "\(one)<->\(other) cut"
         case .oneWay(let from, let to): "\(from)->\(to) cut"
         case .split(let side, let other):
@@ -25,18 +27,18 @@ enum Cut: Sendable, CustomStringConvertible {
     /// The summary line's name for this kind of cut.
     var kind: String {
         switch self {
-        case .isolate: "isolated"
+        case .isolate(_, let restarted): restarted ? "isolated_restarted" : "isolated"
         case .pair: "pairs"
         case .oneWay: "one_way"
         case .split: "splits"
         }
     }
 
-    static let kinds = ["isolated", "pairs", "one_way", "splits"]
+    static let kinds = ["isolated", "isolated_restarted", "pairs", "one_way", "splits"]
 
     func apply(on network: VirtualNetwork) async throws {
         switch self {
-        case .isolate(let host): try await network.setConnected(host, false)
+        case .isolate(let host, _): try await network.setConnected(host, false)
         case .pair(let one, let other): try await network.drop([(one, other), (other, one)])
         case .oneWay(let from, let to): try await network.drop([(from, to)])
         case .split(let side, let other):
@@ -47,7 +49,7 @@ enum Cut: Sendable, CustomStringConvertible {
 
     func heal(on network: VirtualNetwork) async throws {
         switch self {
-        case .isolate(let host): try await network.setConnected(host, true)
+        case .isolate(let host, _): try await network.setConnected(host, true)
         case .pair, .oneWay, .split: try await network.allowAll()
         }
     }

@@ -97,12 +97,13 @@ final class Partitioner: Faults {
         do {
             var dropped = 0
             switch cut {
-            case .isolate(let host):
+            case .isolate(let host, let restarted):
                 // Bounded by the cut, so that the link cannot come back before the ping gives up.
                 let timeout = min(length, .seconds(1))
                 if (try? await fleet.clients[host]!.ping(timeout: timeout)) != nil {
                     throw ChaosError("\(cut), yet it still answers the driver")
                 }
+                if restarted { try await fleet.killAndRestart(host) }
                 try await Task.sleep(until: cutAt + length)
             case .pair, .oneWay, .split:
                 try await Task.sleep(until: cutAt + length)
@@ -134,7 +135,7 @@ final class Partitioner: Faults {
         var hosts = Fleet.services
         for index in hosts.indices.reversed() { hosts.swapAt(index, Int(random.next() % UInt64(index + 1))) }
         switch random.next() % 5 {
-        case 0: return .isolate(hosts[0])
+        case 0: return .isolate(hosts[0], restarted: random.next() % 2 == 0)
         case 1: return .pair(link.subscriber, link.source)
         case 2: return .oneWay(from: link.source, to: link.subscriber)
         case 3: return .oneWay(from: link.subscriber, to: link.source)
