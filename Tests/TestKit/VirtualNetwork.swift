@@ -6,8 +6,8 @@ import Synchronization
 /// (address `<subnet>.1`), so it can reach every host. Needs root, `ip` (iproute2) and, to cut links
 /// between two hosts, `nft` (nftables).
 ///
-/// Links are cut like pulled cables: packets are dropped, never refused, so the peers hear nothing and
-/// their connections hang until the link comes back. A host is cut off from everyone by taking its port
+/// Links are cut like pulled cables: packets are dropped, so no reset comes and open connections hang
+/// until the link comes back. A host is cut off from everyone by taking its port
 /// on the bridge down; one host's traffic to another by an nftables rule on the bridge.
 ///
 /// Every namespace's name starts with `tag`, so that a wrapper script can remove what a crashed run left
