@@ -140,12 +140,34 @@ func faultyRun(
 /// Each service's host on the partitions run's LAN (the last byte of its address).
 let hostAddresses = ["health": 11, "feedback": 12, "loyalty": 13, "advocacy": 14, "escalation": 15]
 
-/// Both runs and the comparison. - Returns: the exit status.
+/// Both runs and the comparison; the fleets' data directories are removed after a run without
+/// differences and kept otherwise, for a post-mortem. - Returns: the exit status.
 func compareRuns(_ workload: Workload, _ options: Options) async throws -> Int32 {
     if options.faults == .partitions, let reason = VirtualNetwork.unavailableReason() {
         throw ChaosError("--faults partitions \(reason)")
     }
-    let quiet = try await withFleet(LocalPlacement(dataDirectory: try makeTemporaryDirectory("cx-chaos-quiet"))) {
+    let quietData = try makeTemporaryDirectory("cx-chaos-quiet")
+    let faultyData = try makeTemporaryDirectory("cx-chaos-\(options.faults.rawValue)")
+    let status: Int32
+    do {
+        status = try await runBoth(workload, options, quietData: quietData, faultyData: faultyData)
+    } catch {
+        print("data directories kept: \(quietData) \(faultyData)")
+        throw error
+    }
+    guard status == 0 else {
+        print("data directories kept: \(quietData) \(faultyData)")
+        return status
+    }
+    for directory in [quietData, faultyData] { try? FileManager.default.removeItem(atPath: directory) }
+    return status
+}
+
+/// The fault-free run, then the faulty one compared with it.
+func runBoth(_ workload: Workload, _ options: Options, quietData: String, faultyData: String) async throws
+    -> Int32
+{
+    let quiet = try await withFleet(LocalPlacement(dataDirectory: quietData)) {
         try await run(workload, on: $0, customers: options.customers, faults: nil)
     }
     print(
@@ -153,7 +175,7 @@ func compareRuns(_ workload: Workload, _ options: Options) async throws -> Int32
             + "seconds=\(String(format: "%.1f", quiet.seconds))")
     switch options.faults {
     case .kill:
-        let placement = LocalPlacement(dataDirectory: try makeTemporaryDirectory("cx-chaos-kill"))
+        let placement = LocalPlacement(dataDirectory: faultyData)
         return try await withFleet(placement) { fleet in
             let monkey = ChaosMonkey(fleet: fleet, interval: options.killEvery, seed: options.seed)
             return try await faultyRun(workload, options, on: fleet, faults: monkey, name: "chaos", comparedWith: quiet)
@@ -162,8 +184,7 @@ func compareRuns(_ workload: Workload, _ options: Options) async throws -> Int32
         let tag = ProcessInfo.processInfo.environment["CX_NETNS_TAG"] ?? "cxp\(getpid())"
         let network = try VirtualNetwork(tag: tag, subnet: "10.213.78", hosts: hostAddresses)
         defer { network.tearDown() }
-        let placement = HostPlacement(
-            network: network, dataDirectory: try makeTemporaryDirectory("cx-chaos-partitions"))
+        let placement = HostPlacement(network: network, dataDirectory: faultyData)
         return try await withFleet(placement) { fleet in
             let partitioner = Partitioner(
                 fleet: fleet, network: network, interval: options.cutEvery, longestCut: options.longestCut,
