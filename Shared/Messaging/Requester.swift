@@ -64,7 +64,7 @@ public final class Requester: Sendable {
             }
             return left
         }
-        let context = try await contexts.acquire()
+        let context = try await contexts.acquire(before: deadline)
         defer { contexts.release(context) }
         do {
             try await context.send(payload, timeout: try remaining())
