@@ -182,7 +182,9 @@ func runBoth(_ workload: Workload, _ options: Options, quietData: String, faulty
         }
     case .partitions:
         let tag = ProcessInfo.processInfo.environment["CX_NETNS_TAG"] ?? "cxp\(getpid())"
-        let network = try VirtualNetwork(tag: tag, subnet: "10.213.78", hosts: hostAddresses)
+        // A subnet of this run's own (by pid), so that two runs on one machine do not share addresses.
+        let network = try VirtualNetwork(
+            tag: tag, subnet: "10.214.\(1 + getpid() % 250)", hosts: hostAddresses)
         defer { network.tearDown() }
         let placement = HostPlacement(network: network, dataDirectory: faultyData)
         return try await withFleet(placement) { fleet in
