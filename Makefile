@@ -32,14 +32,23 @@ bench: deps
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
 
-# Crash chaos, the long run (several minutes): a mixed workload against the five services while a random
-# one is SIGKILLed and restarted every ~2 s for 4 minutes, compared with a fault-free run (README, "Reliability").
+# The long fault runs (README, "Reliability"), each compared with a fault-free run of the same workload.
+# Crash chaos: a mixed workload against the five services while a random one is SIGKILLed and restarted
+# every ~2 s for 4 minutes; then the partitions run.
 CHAOS_ARGS ?= --customers 40 --writes 120 --seconds 240 --kill-every-ms 2000 --seed 1
 chaos: deps
 	$(SWIFT) build
 	.build/debug/cx-chaos $(CHAOS_ARGS)
+	deploy/tests/partitions.sh $(PARTITION_ARGS)
 
-.PHONY: deps build run test bench chaos generate check-generated format lint clean deploy-check
+# Partitions: each service on a host of its own (a network namespace; needs root), the links between them
+# cut for up to 12 s every ~3 s for 4 minutes under the same workload, convergence timed after each heal.
+PARTITION_ARGS ?= --customers 40 --writes 120 --seconds 240 --cut-every-ms 3000 --longest-cut-ms 12000 --seed 1
+partitions: deps
+	$(SWIFT) build
+	deploy/tests/partitions.sh $(PARTITION_ARGS)
+
+.PHONY: deps build run test bench chaos partitions generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -66,13 +75,19 @@ test: deps
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
-# five services in five network namespaces over mutual TLS (needs root; skipped with a message otherwise).
+# five services in five network namespaces over mutual TLS, and a short partitions run (both need root;
+# skipped with a message otherwise).
 deploy-check: deps
 	$(SWIFT) build --build-tests
 	deploy/tests/lint.sh
 	deploy/tests/check-runtime-libs.sh
 	deploy/tests/healthcheck.sh
 	deploy/tests/netns-tls.sh
+	deploy/tests/partitions.sh $(SHORT_PARTITION_ARGS)
+
+# The short partitions run of make test (about a minute): at least three cuts of 2.5-5 s under the workload.
+SHORT_PARTITION_ARGS ?= --customers 10 --writes 30 --seconds 30 --cut-every-ms 1500 --longest-cut-ms 5000 \
+	--min-faults 3 --seed 7
 
 # Regenerates Shared/CProto and Shared/Models/Generated from proto/ (commit the result).
 generate: deps

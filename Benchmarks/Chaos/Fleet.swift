@@ -5,12 +5,12 @@ import Models
 import Synchronization
 import TestKit
 
-/// The five services as separate processes on one data directory, with a client each; any of them
+/// The five services as separate processes, placed by a ``Placement``, with a client each; any of them
 /// can be killed with SIGKILL and started again (always by pid).
 final class Fleet: Sendable {
     static let services = ["health", "feedback", "loyalty", "advocacy", "escalation"]
 
-    let dataDirectory: String
+    let placement: any Placement
     let clients: [String: ServiceClient]
     private let token: String
     private let tokens: String
@@ -21,17 +21,15 @@ final class Fleet: Sendable {
     /// Starts the five and waits until each answers.
     /// - Parameters:
     ///   - tokens: the services' CX_TOKEN setting; `token` is the admin secret the clients send.
-    init(dataDirectory: String, tokens: String, token: String) async throws {
-        self.dataDirectory = dataDirectory
+    init(placement: any Placement, tokens: String, token: String) async throws {
+        self.placement = placement
         self.token = token
         self.tokens = tokens
         processes = Mutex([:])
         var clients: [String: ServiceClient] = [:]
         for service in Self.services {
             clients[service] = try ServiceClient(
-                service: service,
-                endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
-                token: token)
+                service: service, endpoints: [Endpoint(placement.requestURL(service))], token: token)
         }
         self.clients = clients
         for service in Self.services { try start(service) }
@@ -39,8 +37,7 @@ final class Fleet: Sendable {
     }
 
     private func start(_ service: String) throws {
-        let process = try ServiceProcess(
-            "cx-\(service)", environment: ["CX_DATA_DIR": dataDirectory, "CX_TOKEN": tokens])
+        let process = try placement.start(service, tokens: tokens)
         processes.withLock { $0[service] = process }
         started.withLock { $0.append(process) }
     }
@@ -76,20 +73,31 @@ final class Fleet: Sendable {
         let running = process.process.isRunning ? "pid \(process.pid) running" : "pid \(process.pid) gone"
         guard
             let fresh = try? ServiceClient(
-                service: service,
-                endpoints: [Endpoint(LocalSuite.requestURL(service: service, dataDirectory: dataDirectory))],
-                token: token)
+                service: service, endpoints: [Endpoint(placement.requestURL(service))], token: token)
         else { return running }
         defer { fresh.close() }
         let answered = (try? await fresh.ping(timeout: .seconds(2))) != nil
         return "\(running), a fresh client \(answered ? "gets an answer" : "gets no answer either")"
     }
 
-    /// Every service's status, or nil while one does not answer.
-    func statuses() async -> [String: StatusResponse]? {
+    /// A client of each service on new connections, with few contexts: to look at the services just after
+    /// a link came back without waiting for the long-lived clients' connections to recover. Close them.
+    func makeProbeClients() throws -> [String: ServiceClient] {
+        var probes: [String: ServiceClient] = [:]
+        for service in Self.services {
+            probes[service] = try ServiceClient(
+                service: service, endpoints: [Endpoint(placement.requestURL(service))], token: token, maxInFlight: 2)
+        }
+        return probes
+    }
+
+    /// Every service's status, through `probes` if given, or nil while one does not answer.
+    func statuses(using probes: [String: ServiceClient]? = nil) async -> [String: StatusResponse]? {
         var statuses: [String: StatusResponse] = [:]
         for service in Self.services {
-            guard let status = try? await clients[service]!.status(timeout: .seconds(2)) else { return nil }
+            guard let status = try? await (probes ?? clients)[service]!.status(timeout: .seconds(2)) else {
+                return nil
+            }
             statuses[service] = status
         }
         return statuses
@@ -141,8 +149,11 @@ final class Fleet: Sendable {
     /// Everything every process started so far logged.
     var allLogs: String { started.withLock { $0.map(\.log).joined(separator: "\n") } }
 
-    func stop() {
-        for process in processes.withLock({ Array($0.values) }) { process.send(SIGKILL) }
+    /// SIGKILLs every service (by pid) and waits until they are gone.
+    func stop() async {
+        let running = processes.withLock { Array($0.values) }
+        for process in running { process.send(SIGKILL) }
+        for process in running { _ = try? await process.waitForExit(limit: .seconds(10)) }
         for client in clients.values { client.close() }
     }
 }

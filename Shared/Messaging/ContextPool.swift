@@ -29,9 +29,11 @@ final class ContextPool<Resource: Sendable>: Sendable {
         self.state = Mutex(State(idle: resources))
     }
 
-    /// Takes an idle resource or waits for one to be released.
-    /// - Throws: `.closed` once the pool is closed; `CancellationError` when the waiting task is cancelled.
-    func acquire() async throws -> Resource {
+    /// Takes an idle resource or waits for one to be released, until `deadline`: a call's budget covers
+    /// its wait, however long the calls holding the resources wait (on a peer the network cut off, say).
+    /// - Throws: `.timedOut` when none came back by `deadline`; `.closed` once the pool is closed;
+    ///   `CancellationError` when the waiting task is cancelled.
+    func acquire(before deadline: ContinuousClock.Instant) async throws -> Resource {
         let id: UInt64 = try state.withLock { state throws(MessagingError) in
             if state.isClosed { throw Self.closedError }
             defer { state.nextWaiterID += 1 }
@@ -46,15 +48,30 @@ final class ContextPool<Resource: Sendable>: Sendable {
                     state.waiters.append(Waiter(id: id, continuation: continuation))
                     return nil
                 }
-                if let immediate { continuation.resume(with: immediate) }
+                if let immediate {
+                    continuation.resume(with: immediate)
+                    return
+                }
+                // Only a caller that has to wait pays for a timer; once it was served, this does nothing.
+                Task {
+                    try? await Task.sleep(until: deadline)
+                    self.stopWaiting(
+                        id,
+                        MessagingError(.timedOut, operation: "request", reason: "no free context before the deadline"))
+                }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
+            stopWaiting(id, CancellationError())
         }
+    }
+
+    /// Fails waiter `id` with `error` if it is still waiting.
+    private func stopWaiting(_ id: UInt64, _ error: any Error) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
     /// Returns a resource: to the longest waiter, or to the idle list.

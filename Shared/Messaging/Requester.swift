@@ -57,7 +57,7 @@ public final class Requester: Sendable {
                 reason: "\(payload.count) bytes exceed the \(socket.options.maxMessageBytes)-byte cap")
         }
         let deadline = ContinuousClock.now + timeout
-        let context = try await contexts.acquire()
+        let context = try await contexts.acquire(before: deadline)
         defer { contexts.release(context) }
         do {
             guard deadline > .now else {

@@ -123,7 +123,7 @@ struct NetworkNamespaceTLSTests {
     }
 }
 
-/// Network namespaces joined by a bridge, one per host, with host names in each namespace's
+/// A ``VirtualNetwork`` of one namespace per host, with host names in each namespace's
 /// `/etc/netns/<ns>/hosts` (which `ip netns exec` mounts over `/etc/hosts`).
 final class NetworkLab: @unchecked Sendable {  // used by one test task
     static let services = ["feedback", "loyalty", "advocacy", "escalation", "health"]
@@ -152,7 +152,7 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
     /// Namespace names start with this tag (`CX_NETNS_TAG`, from the wrapper script).
     let tag: String
     let directory: String
-    private var namespaces: [String] = []
+    private let network: VirtualNetwork
     private var processes: [(name: String, process: Process, log: String)] = []
     private let createdEtcNetns: Bool
 
@@ -160,30 +160,13 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
         tag = ProcessInfo.processInfo.environment["CX_NETNS_TAG"] ?? "cxnetns"
         directory = try makeTemporaryDirectory("cx-netns")
         createdEtcNetns = !FileManager.default.fileExists(atPath: "/etc/netns")
-        let lan = "\(tag)-lan"
-        try ip(["netns", "add", lan])
-        namespaces.append(lan)
-        try ip(["-n", lan, "link", "add", "br0", "type", "bridge"])
-        try ip(["-n", lan, "link", "set", "br0", "up"])
-        // The root namespace joins the bridge too, so that this test can be a client.
-        try ip(["link", "add", "\(tag)-root", "type", "veth", "peer", "name", "p-root", "netns", lan])
-        try ip(["addr", "add", "\(Self.subnet).1/24", "dev", "\(tag)-root"])
-        try ip(["link", "set", "\(tag)-root", "up"])
-        try ip(["-n", lan, "link", "set", "p-root", "master", "br0", "up"])
+        network = try VirtualNetwork(tag: tag, subnet: Self.subnet, hosts: Self.hosts)
         var hostsFile = "127.0.0.1 localhost\n"
         for (host, byte) in Self.hosts { hostsFile += "\(Self.subnet).\(byte) cx-\(host)\n" }
-        for (host, byte) in Self.hosts.sorted(by: { $0.value < $1.value }) {
-            let namespace = "\(tag)-\(host)"
-            try ip(["netns", "add", namespace])
-            namespaces.append(namespace)
-            try ip(["-n", lan, "link", "add", "p-\(host)", "type", "veth", "peer", "name", "eth0", "netns", namespace])
-            try ip(["-n", lan, "link", "set", "p-\(host)", "master", "br0", "up"])
-            try ip(["-n", namespace, "addr", "add", "\(Self.subnet).\(byte)/24", "dev", "eth0"])
-            try ip(["-n", namespace, "link", "set", "eth0", "up"])
-            try ip(["-n", namespace, "link", "set", "lo", "up"])
-            try FileManager.default.createDirectory(
-                atPath: "/etc/netns/\(namespace)", withIntermediateDirectories: true)
-            try hostsFile.write(toFile: "/etc/netns/\(namespace)/hosts", atomically: true, encoding: .utf8)
+        for host in Self.hosts.keys {
+            let folder = "/etc/netns/\(network.namespace(of: host))"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try hostsFile.write(toFile: "\(folder)/hosts", atomically: true, encoding: .utf8)
         }
     }
 
@@ -192,9 +175,9 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
     func tearDown() {
         for entry in processes where entry.process.isRunning { kill(entry.process.processIdentifier, SIGKILL) }
         for entry in processes { entry.process.waitUntilExit() }
-        for namespace in namespaces.reversed() {
-            _ = try? Self.shell(["ip", "netns", "delete", namespace])
-            try? FileManager.default.removeItem(atPath: "/etc/netns/\(namespace)")
+        network.tearDown()
+        for host in Self.hosts.keys {
+            try? FileManager.default.removeItem(atPath: "/etc/netns/\(network.namespace(of: host))")
         }
         if createdEtcNetns, (try? FileManager.default.contentsOfDirectory(atPath: "/etc/netns"))?.isEmpty == true {
             try? FileManager.default.removeItem(atPath: "/etc/netns")
@@ -219,7 +202,7 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", "\(tag)-\(host)", executable]
+        process.arguments = ["ip", "netns", "exec", network.namespace(of: host), executable]
         process.environment = environment.merging(["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]) { $1 }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
@@ -306,11 +289,6 @@ final class NetworkLab: @unchecked Sendable {  // used by one test task
         let object = try? JSONSerialization.jsonObject(with: Data(json.utf8))
         if let list = object as? [[String: Any]] { return list }
         return (object as? [String: Any])?["services"] as? [[String: Any]] ?? []
-    }
-
-    private func ip(_ arguments: [String]) throws {
-        let (status, output) = try Self.shell(["ip"] + arguments)
-        guard status == 0 else { throw TestProcessError("ip \(arguments.joined(separator: " ")): \(output)") }
     }
 
     /// The package root: three folders up from this file.

@@ -103,6 +103,31 @@ struct RequestReplyTests {
         }
     }
 
+    @Test("a call waiting for a free context gives up at its own deadline, not when a context comes back")
+    func deadlineCoversTheWaitForAContext() async throws {
+        let slow: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
+            if request == [0] { try await Task.sleep(for: .seconds(60)) }
+            return request
+        }
+        try await withConnectedPair(.tcp, maxInFlight: 1, handler: slow) { requester, _ in
+            // The only context, held for up to 60 s: as by a call to a peer the network cut off.
+            let holder = Task { try await requester.request([0], timeout: .seconds(60)) }
+            try await Task.sleep(for: .milliseconds(20))
+            let elapsed = await measure {
+                let error = await #expect(throws: MessagingError.self) {
+                    try await requester.request([1], timeout: .milliseconds(100))
+                }
+                #expect(error?.code == .timedOut)
+            }
+            #expect(elapsed < .seconds(10), "far below the holder's 60 s, whatever else the machine runs")
+            holder.cancel()
+            _ = await holder.result
+            // The waiter that gave up took nothing with it: the context serves the next call.
+            let reply = try await requester.request([2], timeout: .seconds(5))
+            #expect(reply == [2])
+        }
+    }
+
     @Test("cancelling the calling task fails promptly with cancelled and leaks no context")
     func cancellationReturnsPromptly() async throws {
         let never: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
