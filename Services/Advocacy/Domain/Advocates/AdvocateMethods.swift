@@ -57,13 +57,11 @@ enum AdvocateMethods {
             try enroll(request, nowMs: write.nowMs, in: write.db)
         }
 
-        router.read("GetAdvocate", role: .reader) { (request: GetAdvocateRequest, context) in
+        router.lookup("GetAdvocate", role: .reader) { (request: GetAdvocateRequest, context, db) in
             let id = try Check.customer(request.customer, field: "customer")
-            guard
-                let advocate = try await router.database.read({
-                    try AdvocateStore.fetch(id, nowMs: context.nowMs, in: $0)
-                })
-            else { throw RPCError.notFound("\"\(id)\" is not an advocate") }
+            guard let advocate = try AdvocateStore.fetch(id, nowMs: context.nowMs, in: db) else {
+                throw RPCError.notFound("\"\(id)\" is not an advocate")
+            }
             return AdvocateResponse(advocate: advocate, changed: false)
         }
 
