@@ -1,0 +1,196 @@
+import Client
+import Foundation
+import Models
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+// cx-fuzz: hostile input over the real sockets of the five services, each a separate process. Every
+// input is made from the seed and its number alone (Inputs.swift) and every reply is judged against
+// what the frame calls for (Oracle.swift); then frames beyond the size limit, raw misbehaving ipc
+// clients, and the checks after: every process alive, normal calls answered, subscribers caught up,
+// memory, a clean SIGTERM shutdown, and SQLite's integrity check of every database. Prints figures;
+// exits 1 on any crash, timeout, wrong reply or failed check.
+//
+//   cx-fuzz [--inputs N] [--seconds N] [--seed N] [--lanes N] [--oversized N] [--raw-rounds N]
+//           [--now-ms N] [--replay N]
+//
+// --replay N sends input N alone and prints it with its reply (a failure names its input number).
+
+struct Options {
+    var inputs: UInt64 = 100_000
+    var seconds: Double?
+    var seed: UInt64 = 1
+    var lanes = 16
+    var oversizedPerService = 4
+    var rawRounds = 4
+    var nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+    var replay: UInt64?
+
+    init(_ arguments: [String]) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let text = rest.popFirst(), let value = Int64(text), value >= 0 else {
+                throw FuzzError("\(flag) needs a number (see the usage at the top of Benchmarks/Fuzz/main.swift)")
+            }
+            switch flag {
+            case "--inputs": inputs = UInt64(value)
+            case "--seconds": seconds = Double(value)
+            case "--seed": seed = UInt64(value)
+            case "--lanes": lanes = max(1, Int(value))
+            case "--oversized": oversizedPerService = Int(value)
+            case "--raw-rounds": rawRounds = Int(value)
+            case "--now-ms": nowMs = value
+            case "--replay": replay = UInt64(value)
+            default: throw FuzzError("unknown option \(flag)")
+            }
+        }
+    }
+}
+
+/// Runs everything and prints the figures. - Returns: the exit status.
+func fuzz(_ options: Options) async throws -> Int32 {
+    let tokens = Tokens(
+        admin: "fuzz-admin-secret-0123456789", writer: "fuzz-writer-secret-0123456789",
+        reader: "fuzz-reader-secret-0123456789")
+    let targets = try await Targets(tokens: tokens, lanes: options.lanes)
+    defer { targets.kill() }
+    let campaign = Campaign(
+        targets: targets,
+        factory: InputFactory(
+            seed: options.seed, tokens: tokens, values: Values(nowMs: options.nowMs), frameLimit: Targets.frameLimit),
+        oracle: Oracle(tokens: tokens))
+    let pids = Catalogue.services.map { "\(targets.pid(of: $0))" }.joined(separator: ",")
+    print("fuzz: seed=\(options.seed) now_ms=\(options.nowMs) data=\(targets.dataDirectory) pids=\(pids)")
+
+    let differences = try await campaign.catalogueDifferences()
+    guard differences.isEmpty else {
+        for difference in differences { print("catalogue: \(difference)") }
+        return 1
+    }
+    try await campaign.createCustomers(nowMs: options.nowMs)
+    if let number = options.replay { return await replay(number, campaign) }
+
+    let memoryBefore = Dictionary(uniqueKeysWithValues: Catalogue.services.map { ($0, targets.memory(of: $0)) })
+    let started = ContinuousClock.now
+    await campaign.run(0..<options.inputs, lanes: options.lanes, seconds: options.seconds)
+    let seconds = (ContinuousClock.now - started) / .seconds(1)
+    let oversized = try await campaign.sendOversizedFrames(perService: options.oversizedPerService)
+    let raw = try await RawStreams(campaign: campaign).run(rounds: options.rawRounds, seed: options.seed)
+
+    var checks: [String] = []
+    let crashed = campaign.tally.snapshot.crashes
+    if crashed.isEmpty {
+        checks += await afterwards(targets)
+    }
+    let memoryAfter = Dictionary(uniqueKeysWithValues: Catalogue.services.map { ($0, targets.memory(of: $0)) })
+    var integrity: [String: String] = [:]
+    if crashed.isEmpty {
+        let statuses = try await targets.shutDown()
+        for (service, status) in statuses.sorted(by: { $0.key < $1.key }) where status != 0 {
+            checks.append("cx-\(service) exited with status \(status) on SIGTERM")
+        }
+        for service in Catalogue.services {
+            integrity[service] = (try? targets.integrity(of: service)) ?? "unreadable"
+            if integrity[service] != "ok" { checks.append("\(service).sqlite: \(integrity[service]!)") }
+        }
+    }
+
+    let counts = campaign.tally.snapshot
+    let sent = counts.inputs.values.reduce(0, +)
+    for service in Catalogue.services {
+        let codes = (counts.codes[service] ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key)=\($0.value)" }
+        let before = memoryBefore[service]!
+        let after = memoryAfter[service]!
+        print(
+            "fuzz[\(service)]: inputs=\(counts.inputs[service] ?? 0) \(codes.joined(separator: " ")) "
+                + "methods_ok=\(counts.methodsAnsweredOK[service]?.count ?? 0)/\(Catalogue.methods(of: service).count) "
+                + "rss_mib=\(before.resident)->\(after.resident) peak_mib=\(after.peak) integrity=\(integrity[service] ?? "unchecked")"
+        )
+    }
+    print(
+        "fuzz kinds: " + counts.kinds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    for problem in counts.problems { print("problem: \(problem)") }
+    for crash in crashed { print("crash: \(crash)") }
+    for check in checks { print("check failed: \(check)") }
+    let oversizedAnswered = oversized.answered
+    if oversizedAnswered > 0 { print("check failed: \(oversizedAnswered) frames beyond the limit were answered") }
+    if raw.answered != raw.requests { print("check failed: raw requests answered \(raw.answered) of \(raw.requests)") }
+    print(
+        "fuzz: seed=\(options.seed) inputs=\(sent) seconds=\(String(format: "%.1f", seconds)) "
+            + "inputs_per_s=\(Int(Double(sent) / max(seconds, 0.001))) crashes=\(crashed.count) "
+            + "timeouts=\(counts.timeouts) failures=\(counts.failures) "
+            + "oversized_unanswered=\(oversized.sent - oversizedAnswered)/\(oversized.sent) "
+            + "raw_connections=\(raw.connections) raw_answered=\(raw.answered)/\(raw.requests) "
+            + "checks_failed=\(checks.count)")
+    let clean =
+        crashed.isEmpty && counts.failures == 0 && checks.isEmpty && oversizedAnswered == 0
+        && raw.answered == raw.requests
+    return clean ? 0 : 1
+}
+
+/// After the inputs: every service answers a normal call, health takes a write and reads it back,
+/// and every subscriber catches up with every source.
+/// - Returns: what failed.
+func afterwards(_ targets: Targets) async -> [String] {
+    var failed: [String] = []
+    for service in Catalogue.services {
+        if !targets.isRunning(service) { failed.append("cx-\(service) is not running") }
+        do { _ = try await targets.clients[service]!.ping(timeout: .seconds(10)) } catch {
+            failed.append("\(service).Ping after the run: \(error)")
+        }
+    }
+    let health = targets.clients["health"]!
+    let account = Account(
+        customer: CustomerId(value: "fuzz-after"), name: "After", segment: .small, signupMs: 86_400_000)
+    do {
+        let _: UpsertAccountResponse = try await health.call("UpsertAccount", UpsertAccountRequest(account: account))
+        let read: GetAccountResponse = try await health.call(
+            "GetAccount", GetAccountRequest(customer: CustomerId(value: "fuzz-after")))
+        if read.account?.name != "After" { failed.append("health.GetAccount after the run read \(read)") }
+    } catch {
+        failed.append("a write and read on health after the run: \(error)")
+    }
+    if (try? await targets.waitUntilCaughtUp(limit: .seconds(120))) != true {
+        failed.append("subscribers did not catch up within 120 s after the run")
+    }
+    return failed
+}
+
+/// Sends input `number` alone and prints it and its reply.
+func replay(_ number: UInt64, _ campaign: Campaign) async -> Int32 {
+    let input = campaign.factory.input(number)
+    print("input \(number): \(input.kind.rawValue) to \(input.service), \(input.frame.count) bytes")
+    print(input.frame.prefix(512).map { String(format: "%02x", $0) }.joined())
+    if let request = try? Request(serializedBytes: input.frame) {
+        print("as the service decodes it: method=\(request.method.prefix(200)) body=\(request.body.count) bytes")
+    }
+    do {
+        let reply = try await campaign.targets.send(input.frame, to: input.service, timeout: Campaign.replyTimeout)
+        let (response, problem) = campaign.oracle.judge(reply, to: input.frame, service: input.service)
+        if let response {
+            print("reply: \(Tally.name(of: response.code)) field=\(response.field) \(response.message.prefix(1_000))")
+        }
+        print(problem.map { "problem: \($0)" } ?? "the reply is what the input calls for")
+        return problem == nil ? 0 : 1
+    } catch {
+        print("no reply: \(error)")
+        return 1
+    }
+}
+
+signal(SIGPIPE, SIG_IGN)
+let options: Options
+do {
+    options = try Options(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("cx-fuzz: \(error)\n".utf8))
+    exit(2)
+}
+do {
+    exit(try await fuzz(options))
+} catch {
+    print("cx-fuzz: \(error)")
+    exit(1)
+}
