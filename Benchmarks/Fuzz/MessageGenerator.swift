@@ -7,14 +7,29 @@ import SeededRandom
 struct MessageGenerator: Sendable {
     enum Temper { case plausible, hostile }
 
-    let values: Values
-    /// The most bytes one generated body may have; huge repeated fields are cut to fit.
-    var byteBudget = 3 << 20
+    /// What one body may still cost: bytes written, and messages made (nested and repeated messages
+    /// multiply, so without a count a deep schema would make millions of them before any byte limit).
+    struct Budget {
+        var bytes = 3 << 20
+        var messages = 2_000
+        var isSpent: Bool { bytes <= 0 || messages <= 0 }
+    }
 
-    func message(_ schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64, depth: Int = 0) -> [UInt8] {
+    let values: Values
+
+    /// A body of at most 3 MiB.
+    func message(_ schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64) -> [UInt8] {
+        var budget = Budget()
+        return message(schema, temper, using: &random, budget: &budget, depth: 0)
+    }
+
+    private func message(
+        _ schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64, budget: inout Budget, depth: Int
+    ) -> [UInt8] {
+        budget.messages -= 1
         var bytes: [UInt8] = []
         var oneofTaken = false
-        for field in schema.fields {
+        for field in schema.fields where !budget.isSpent {
             guard !(depth > 6 && field.kind == .message) else { continue }
             let present = temper == .plausible ? random.below(10) < 8 : random.below(10) < 6
             guard present else { continue }
@@ -22,9 +37,9 @@ struct MessageGenerator: Sendable {
                 guard !oneofTaken || temper == .hostile else { continue }
                 oneofTaken = true
             }
-            bytes += encode(field, in: schema, temper, using: &random, depth: depth)
+            bytes += encode(field, in: schema, temper, using: &random, budget: &budget, depth: depth)
             if temper == .hostile && random.oneIn(20) {  // the same singular field again: the last one wins
-                bytes += encode(field, in: schema, temper, using: &random, depth: depth)
+                bytes += encode(field, in: schema, temper, using: &random, budget: &budget, depth: depth)
             }
         }
         return bytes
@@ -32,30 +47,34 @@ struct MessageGenerator: Sendable {
 
     private func encode(
         _ field: ProtoSchema.Field, in schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64,
-        depth: Int
+        budget: inout Budget, depth: Int
     ) -> [UInt8] {
         let number = UInt64(field.number)
         guard field.isRepeated else {
             return Wire.tag(number, field.kind.wireType)
-                + value(field, in: schema, temper, using: &random, depth: depth)
+                + value(field, in: schema, temper, using: &random, budget: &budget, depth: depth)
         }
         let count = elementCount(temper, using: &random)
         guard count > 0 else { return [] }
-        let first = value(field, in: schema, temper, using: &random, depth: depth)
-        // Beyond a few elements the rest repeat the first: a huge field costs its size, not its variety.
-        var elements = [first]
-        for _ in 1..<min(count, 4) { elements.append(value(field, in: schema, temper, using: &random, depth: depth)) }
-        let perElement = max(first.count + 2, 2)
-        let total = min(count, max(1, byteBudget / perElement))
+        // A few distinct elements; beyond them the rest repeat these, so a huge field costs its size,
+        // not its variety.
+        var elements: [[UInt8]] = []
+        for _ in 0..<min(count, 4) where !budget.isSpent {
+            elements.append(value(field, in: schema, temper, using: &random, budget: &budget, depth: depth))
+        }
+        guard !elements.isEmpty else { return [] }
+        let perElement = elements.map(\.count).max()! + 2
+        let total = min(count, max(elements.count, elements.count + budget.bytes / perElement))
+        budget.bytes -= (total - elements.count) * perElement
         if field.isPacked && field.kind.wireType != Wire.lengthDelimited && !(temper == .hostile && random.oneIn(4)) {
             var payload: [UInt8] = []
-            payload.reserveCapacity(total * first.count)
+            payload.reserveCapacity(total * perElement)
             for index in 0..<total { payload += elements[index % elements.count] }
             return Wire.lengthDelimited(number, payload)
         }
         let tag = Wire.tag(number, field.kind.wireType)
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(total * (first.count + tag.count))
+        bytes.reserveCapacity(total * (perElement + tag.count))
         for index in 0..<total { bytes += tag + elements[index % elements.count] }
         return bytes
     }
@@ -71,7 +90,16 @@ struct MessageGenerator: Sendable {
     /// One value of the field, without its tag (a length-delimited one with its length).
     private func value(
         _ field: ProtoSchema.Field, in schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64,
-        depth: Int
+        budget: inout Budget, depth: Int
+    ) -> [UInt8] {
+        let bytes = unbudgetedValue(field, in: schema, temper, using: &random, budget: &budget, depth: depth)
+        budget.bytes -= bytes.count
+        return bytes
+    }
+
+    private func unbudgetedValue(
+        _ field: ProtoSchema.Field, in schema: ProtoSchema, _ temper: Temper, using random: inout SplitMix64,
+        budget: inout Budget, depth: Int
     ) -> [UInt8] {
         // Even a plausible message carries a hostile value now and then.
         let temper = temper == .plausible && random.oneIn(25) ? .hostile : temper
@@ -118,15 +146,17 @@ struct MessageGenerator: Sendable {
             let text =
                 plausible
                 ? values.plausibleString(field: field.name, message: schema.name, using: &random)
-                : values.hostileString(using: &random)
+                : Array(values.hostileString(using: &random).prefix(max(0, budget.bytes)))
             return Wire.varint(UInt64(text.count)) + text
         case .bytes:
             let bytes = values.randomBytes(maximum: plausible ? 32 : 2_048, using: &random)
             return Wire.varint(UInt64(bytes.count)) + bytes
         case .message:
-            var inner = self
-            inner.byteBudget = byteBudget / 8
-            let nested = field.message.map { inner.message($0, temper, using: &random, depth: depth + 1) } ?? []
+            // The nested message spends from a copy of the budget; value() then charges its size once.
+            var inner = budget
+            let nested =
+                field.message.map { message($0, temper, using: &random, budget: &inner, depth: depth + 1) } ?? []
+            budget.messages = inner.messages
             return Wire.varint(UInt64(nested.count)) + nested
         }
     }

@@ -76,14 +76,24 @@ func fuzz(_ options: Options) async throws -> Int32 {
     let started = ContinuousClock.now
     await campaign.run(0..<options.inputs, lanes: options.lanes, seconds: options.seconds)
     let seconds = (ContinuousClock.now - started) / .seconds(1)
-    let oversized = try await campaign.sendOversizedFrames(perService: options.oversizedPerService)
-    let raw = try await RawStreams(campaign: campaign).run(rounds: options.rawRounds, seed: options.seed)
-
     var checks: [String] = []
-    let crashed = campaign.tally.snapshot.crashes
-    if crashed.isEmpty {
+    var oversized = (sent: 0, answered: 0)
+    var raw = (connections: 0, requests: 0, answered: 0)
+    // After a crash the rest would only fail on the dead service; the crash is what to report.
+    if campaign.tally.snapshot.crashes.isEmpty {
+        do {
+            oversized = try await campaign.sendOversizedFrames(perService: options.oversizedPerService)
+            raw = try await RawStreams(campaign: campaign).run(rounds: options.rawRounds, seed: options.seed)
+        } catch {
+            checks.append("frames beyond the limit and raw clients: \(error)")
+        }
         checks += await afterwards(targets)
     }
+    let crashed =
+        campaign.tally.snapshot.crashes
+        + Catalogue.services.filter { !targets.isRunning($0) }.map {
+            "cx-\($0) died after the inputs:\n\(targets.log(of: $0).suffix(4_000))"
+        }
     let memoryAfter = Dictionary(uniqueKeysWithValues: Catalogue.services.map { ($0, targets.memory(of: $0)) })
     var integrity: [String: String] = [:]
     if crashed.isEmpty {
@@ -123,7 +133,7 @@ func fuzz(_ options: Options) async throws -> Int32 {
             + "timeouts=\(counts.timeouts) failures=\(counts.failures) "
             + "oversized_unanswered=\(oversized.sent - oversizedAnswered)/\(oversized.sent) "
             + "raw_connections=\(raw.connections) raw_answered=\(raw.answered)/\(raw.requests) "
-            + "checks_failed=\(checks.count)")
+            + "checks_failed=\(checks.count) driver_peak_mib=\(driverPeakMiB())")
     let clean =
         crashed.isEmpty && counts.failures == 0 && checks.isEmpty && oversizedAnswered == 0
         && raw.answered == raw.requests
@@ -156,6 +166,13 @@ func afterwards(_ targets: Targets) async -> [String] {
         failed.append("subscribers did not catch up within 120 s after the run")
     }
     return failed
+}
+
+/// The driver's own peak resident memory (VmHWM), in MiB: generating inputs must stay bounded too.
+func driverPeakMiB() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
 
 /// Sends input `number` alone and prints it and its reply.
