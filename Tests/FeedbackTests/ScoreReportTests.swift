@@ -114,4 +114,12 @@ struct ScoreReportTests {
             "ScoreReport", ScoreReportRequest(kind: .nps, minAnswers: 1))
         #expect(year.cells.first?.answers == 6, "an answer made now is inside the default window")
     }
+
+    @Test("a window ending just after Int64.min defaults its start to Int64.min rather than overflowing")
+    func windowAtTheLowestTime() async throws {
+        let feedback = try await InProcessService.feedback()
+        let report: ScoreReportResponse = try await feedback.call(
+            "ScoreReport", ScoreReportRequest(kind: .nps, window: TimeRange(untilMs: .min + 1)))
+        #expect(report.window == TimeRange(fromMs: .min, untilMs: .min + 1))
+    }
 }

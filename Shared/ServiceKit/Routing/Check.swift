@@ -25,6 +25,21 @@ public enum Check {
         if ms < 0 { throw RPCError.invalidArgument(field, "must not be negative") }
     }
 
+    /// A time range that is not empty and spans at most `maximumDays`. The span is worked out without
+    /// overflow: from_ms near Int64.min and until_ms near Int64.max span more than any Int64 holds, which
+    /// is too long, not a trap that stops the service.
+    /// - Returns: the range.
+    public static func timeRange(_ range: TimeRange?, field: String, maximumDays: Int64) throws -> TimeRange {
+        guard let range, range.untilMs > range.fromMs else {
+            throw RPCError.invalidArgument("\(field).until_ms", "must be after from_ms")
+        }
+        let (span, overflow) = range.untilMs.subtractingReportingOverflow(range.fromMs)
+        guard !overflow, span <= maximumDays * 86_400_000 else {
+            throw RPCError.invalidArgument(field, "at most \(maximumDays) days")
+        }
+        return range
+    }
+
     public static func money(_ money: Money?, field: String) throws {
         guard let money else { return }
         if money.minorUnits < 0 { throw RPCError.invalidArgument("\(field).minor_units", "must not be negative") }

@@ -57,7 +57,9 @@ enum ReportMethods {
 enum ReportWindow {
     static func resolve(_ window: TimeRange?, field: String, nowMs: Int64) throws -> TimeRange {
         let until = (window?.untilMs ?? 0) == 0 ? nowMs + 1 : window!.untilMs
-        let from = (window?.fromMs ?? 0) == 0 ? until - 365 * dayMs : window!.fromMs
+        // Held at Int64.min: an until_ms near it must not overflow (a trap that stopped the service).
+        let yearBefore = until.subtractingReportingOverflow(365 * dayMs)
+        let from = (window?.fromMs ?? 0) == 0 ? (yearBefore.overflow ? .min : yearBefore.partialValue) : window!.fromMs
         guard from < until else {
             throw RPCError.invalidArgument("\(field).from_ms", "must be before \(field).until_ms")
         }
