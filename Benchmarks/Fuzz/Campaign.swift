@@ -69,7 +69,7 @@ struct Campaign: Sendable {
         let watcher = Task {
             while !Task.isCancelled && !progress.stop.load(ordering: .relaxed) {
                 for service in Catalogue.services where !targets.isRunning(service) {
-                    tally.crashed("cx-\(service) died:\n\(targets.log(of: service).suffix(4_000))")
+                    tally.crashed("cx-\(service) died:\n\(targets.crashReport(of: service))")
                     progress.stop.store(true, ordering: .relaxed)
                 }
                 if let deadline, ContinuousClock.now >= deadline { progress.stop.store(true, ordering: .relaxed) }

@@ -61,6 +61,16 @@ final class Targets: Sendable {
 
     func log(of service: String) -> String { processes[service]!.log }
 
+    /// What a dead service's log says about its death: from the crashed thread's backtrace or the
+    /// fatal error on, else the log's end.
+    func crashReport(of service: String) -> String {
+        let log = log(of: service)
+        guard let start = log.range(of: "Fatal error") ?? log.range(of: " crashed:") else {
+            return String(log.suffix(3_000))
+        }
+        return String(log[start.lowerBound...].prefix(3_000))
+    }
+
     /// Resident memory now and at its peak (VmRSS and VmHWM), in MiB.
     func memory(of service: String) -> (resident: Int, peak: Int) {
         let status = (try? String(contentsOfFile: "/proc/\(pid(of: service))/status", encoding: .utf8)) ?? ""

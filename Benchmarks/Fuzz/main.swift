@@ -62,11 +62,11 @@ func fuzz(_ options: Options) async throws -> Int32 {
             seed: options.seed, tokens: tokens, values: Values(nowMs: options.nowMs), frameLimit: Targets.frameLimit),
         oracle: Oracle(tokens: tokens))
     let pids = Catalogue.services.map { "\(targets.pid(of: $0))" }.joined(separator: ",")
-    print("fuzz: seed=\(options.seed) now_ms=\(options.nowMs) data=\(targets.dataDirectory) pids=\(pids)")
+    say("fuzz: seed=\(options.seed) now_ms=\(options.nowMs) data=\(targets.dataDirectory) pids=\(pids)")
 
     let differences = try await campaign.catalogueDifferences()
     guard differences.isEmpty else {
-        for difference in differences { print("catalogue: \(difference)") }
+        for difference in differences { say("catalogue: \(difference)") }
         return 1
     }
     try await campaign.createCustomers(nowMs: options.nowMs)
@@ -89,11 +89,10 @@ func fuzz(_ options: Options) async throws -> Int32 {
         }
         checks += await afterwards(targets)
     }
-    let crashed =
-        campaign.tally.snapshot.crashes
-        + Catalogue.services.filter { !targets.isRunning($0) }.map {
-            "cx-\($0) died after the inputs:\n\(targets.log(of: $0).suffix(4_000))"
-        }
+    let diedLater = Catalogue.services.filter { !targets.isRunning($0) }.map {
+        "cx-\($0) died:\n\(targets.crashReport(of: $0))"
+    }
+    let crashed = campaign.tally.snapshot.crashes.isEmpty ? diedLater : campaign.tally.snapshot.crashes
     let memoryAfter = Dictionary(uniqueKeysWithValues: Catalogue.services.map { ($0, targets.memory(of: $0)) })
     var integrity: [String: String] = [:]
     if crashed.isEmpty {
@@ -113,21 +112,21 @@ func fuzz(_ options: Options) async throws -> Int32 {
         let codes = (counts.codes[service] ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key)=\($0.value)" }
         let before = memoryBefore[service]!
         let after = memoryAfter[service]!
-        print(
+        say(
             "fuzz[\(service)]: inputs=\(counts.inputs[service] ?? 0) \(codes.joined(separator: " ")) "
                 + "methods_ok=\(counts.methodsAnsweredOK[service]?.count ?? 0)/\(Catalogue.methods(of: service).count) "
                 + "rss_mib=\(before.resident)->\(after.resident) peak_mib=\(after.peak) integrity=\(integrity[service] ?? "unchecked")"
         )
     }
-    print(
+    say(
         "fuzz kinds: " + counts.kinds.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-    for problem in counts.problems { print("problem: \(problem)") }
-    for crash in crashed { print("crash: \(crash)") }
-    for check in checks { print("check failed: \(check)") }
+    for problem in counts.problems { say("problem: \(problem)") }
+    for crash in crashed { say("crash: \(crash)") }
+    for check in checks { say("check failed: \(check)") }
     let oversizedAnswered = oversized.answered
-    if oversizedAnswered > 0 { print("check failed: \(oversizedAnswered) frames beyond the limit were answered") }
-    if raw.answered != raw.requests { print("check failed: raw requests answered \(raw.answered) of \(raw.requests)") }
-    print(
+    if oversizedAnswered > 0 { say("check failed: \(oversizedAnswered) frames beyond the limit were answered") }
+    if raw.answered != raw.requests { say("check failed: raw requests answered \(raw.answered) of \(raw.requests)") }
+    say(
         "fuzz: seed=\(options.seed) inputs=\(sent) seconds=\(String(format: "%.1f", seconds)) "
             + "inputs_per_s=\(Int(Double(sent) / max(seconds, 0.001))) crashes=\(crashed.count) "
             + "timeouts=\(counts.timeouts) failures=\(counts.failures) "
@@ -178,23 +177,36 @@ func driverPeakMiB() -> Int {
 /// Sends input `number` alone and prints it and its reply.
 func replay(_ number: UInt64, _ campaign: Campaign) async -> Int32 {
     let input = campaign.factory.input(number)
-    print("input \(number): \(input.kind.rawValue) to \(input.service), \(input.frame.count) bytes")
-    print(input.frame.prefix(512).map { String(format: "%02x", $0) }.joined())
+    say("input \(number): \(input.kind.rawValue) to \(input.service), \(input.frame.count) bytes")
+    say(input.frame.prefix(512).map { String(format: "%02x", $0) }.joined())
     if let request = try? Request(serializedBytes: input.frame) {
-        print("as the service decodes it: method=\(request.method.prefix(200)) body=\(request.body.count) bytes")
+        say("as the service decodes it: method=\(request.method.prefix(200)) body=\(request.body.count) bytes")
     }
     do {
         let reply = try await campaign.targets.send(input.frame, to: input.service, timeout: Campaign.replyTimeout)
         let (response, problem) = campaign.oracle.judge(reply, to: input.frame, service: input.service)
         if let response {
-            print("reply: \(Tally.name(of: response.code)) field=\(response.field) \(response.message.prefix(1_000))")
+            say("reply: \(Tally.name(of: response.code)) field=\(response.field) \(response.message.prefix(1_000))")
         }
-        print(problem.map { "problem: \($0)" } ?? "the reply is what the input calls for")
+        say(problem.map { "problem: \($0)" } ?? "the reply is what the input calls for")
         return problem == nil ? 0 : 1
     } catch {
-        print("no reply: \(error)")
+        say("no reply: \(error)")
         return 1
     }
+}
+
+/// Ends the process with `status` without running exit handlers: libnng's own handler closes every
+/// socket still open and can deadlock in nng_close (libnng 1.5.2, nanomsg/nng#1543), which would keep
+/// a finished run from ever exiting.
+func finish(_ status: Int32) -> Never {
+    fflush(nil)
+    _exit(status)
+}
+
+/// Writes one line of output at once, unbuffered: a run that crashes or is killed keeps what it printed.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 signal(SIGPIPE, SIG_IGN)
@@ -203,11 +215,11 @@ do {
     options = try Options(Array(CommandLine.arguments.dropFirst()))
 } catch {
     FileHandle.standardError.write(Data("cx-fuzz: \(error)\n".utf8))
-    exit(2)
+    finish(2)
 }
 do {
-    exit(try await fuzz(options))
+    finish(try await fuzz(options))
 } catch {
-    print("cx-fuzz: \(error)")
-    exit(1)
+    say("cx-fuzz: \(error)")
+    finish(1)
 }
