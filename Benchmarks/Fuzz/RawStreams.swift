@@ -22,74 +22,113 @@ struct RawStreams {
         [type] + Wire.littleEndian((claimedLength ?? UInt64(payload.count)).bigEndian) + payload
     }
 
-    /// Runs `rounds` rounds of every misbehaviour against every service.
-    /// - Returns: the connections made, and the raw requests answered of those sent.
-    func run(rounds: Int, seed: UInt64) async throws -> (connections: Int, requests: Int, answered: Int) {
-        var random = SplitMix64(seed: seed ^ 0x7A11)
+    /// What the raw clients saw.
+    struct Outcome {
         var connections = 0
         var requests = 0
         var answered = 0
+        /// The longest a service took to answer new callers again after the misbehaving ones.
+        var longestRecovery: Duration = .zero
+        /// Services that did not answer new callers again within ``recoveryLimit``.
+        var deaf: [String] = []
+    }
+
+    /// How long a service may take to answer new callers again after the misbehaving ones: libnng
+    /// 1.5.2 stops an ipc listener that a caller hung up on mid-handshake, and the socket restarts it
+    /// within a few seconds (IPCListenerRevival).
+    static let recoveryLimit: Duration = .seconds(30)
+
+    /// Runs `rounds` rounds of every misbehaviour against every service, then checks that each answers
+    /// new callers again and sends it well-formed raw requests (one, or fifty pipelined).
+    func run(rounds: Int, seed: UInt64) async throws -> Outcome {
+        var random = SplitMix64(seed: seed ^ 0x7A11)
+        var outcome = Outcome()
         for round in 0..<rounds {
             for service in Catalogue.services {
                 let path = "\(campaign.targets.dataDirectory)/run/\(service).rep"
-                let limit = UInt64(Targets.frameLimit)
-                let misbehaviours: [[UInt8]] = [
-                    (0..<(1 + random.below(4_096))).map { _ in UInt8(truncatingIfNeeded: random.next()) },
-                    Self.handshake(protocol: 0x21) + Self.frame([0x80, 0, 0, 1]),
-                    Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 1], claimedLength: 1 << 63),
-                    Self.handshake(protocol: Self.req0) + Self.frame([], claimedLength: .max),
-                    Self.handshake(protocol: Self.req0) + Self.frame([0x80], claimedLength: limit + 1),
-                    Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 2] + [1, 2, 3], type: 7),
-                    Self.handshake(protocol: Self.req0) + Self.frame([0x12, 0x34]),
-                    Self.handshake(protocol: Self.req0)
-                        + Self.frame(Array(repeatElement([UInt8]([0, 0, 0, 1]), count: 20).joined())),
-                    Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 3] + [9], claimedLength: 1_000),
-                    Array(Self.handshake(protocol: Self.req0).prefix(3)),
-                ]
-                for bytes in misbehaviours {
+                for bytes in misbehaviours(using: &random) {
                     let connection = try RawConnection(path: path)
                     connection.send(bytes)
                     connection.close()
-                    connections += 1
+                    outcome.connections += 1
                 }
-                // Well-formed raw requests: one, then fifty pipelined on one connection.
-                let count = round % 2 == 0 ? 1 : 50
-                let inputs = (0..<count).map { _ in
+                let started = ContinuousClock.now
+                let ping = campaign.envelope("\(service).Ping", body: [])
+                while (try? exchange([ping], path: path, silence: 1).count) != 1 {
+                    outcome.connections += 1
+                    guard ContinuousClock.now - started < Self.recoveryLimit else { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                let recovery = ContinuousClock.now - started
+                guard recovery < Self.recoveryLimit else {
+                    outcome.deaf.append(service)
+                    continue
+                }
+                outcome.longestRecovery = max(outcome.longestRecovery, recovery)
+                let inputs = (0..<(round % 2 == 0 ? 1 : 50)).map { _ in
                     campaign.factory.input(
                         UInt64(Catalogue.services.firstIndex(of: service)!) + 5 * (random.next() % (1 << 40)))
                 }
-                let connection = try RawConnection(path: path)
-                connection.send(Self.handshake(protocol: Self.req0))
-                for (index, input) in inputs.enumerated() {
-                    connection.send(
-                        Self.frame(Wire.littleEndian((0x8000_0000 | UInt32(index)).bigEndian) + input.frame))
-                }
-                requests += count
-                connections += 1
-                _ = connection.receive(count: 8)  // the service's SP header
-                for _ in 0..<count {
-                    guard let header = connection.receive(count: 9), header[0] == 1 else { break }
-                    let length = header[1...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                    guard length >= 4, length <= UInt64(4 * Targets.frameLimit),
-                        let payload = connection.receive(count: Int(length))
-                    else { break }
-                    let index = Int(
-                        UInt32(payload[0] & 0x7F) << 24 | UInt32(payload[1]) << 16 | UInt32(payload[2]) << 8
-                            | UInt32(payload[3]))
-                    guard index < inputs.count else {
-                        campaign.tally.problem(
-                            "a raw reply carries request id \(index), which was never sent", inputs[0])
-                        break
-                    }
-                    answered += 1
-                    let (_, problem) = campaign.oracle.judge(
-                        Array(payload[4...]), to: inputs[index].frame, service: service)
+                let replies = try exchange(inputs.map(\.frame), path: path)
+                outcome.connections += 1
+                outcome.requests += inputs.count
+                outcome.answered += replies.count
+                for (index, reply) in replies {
+                    let (_, problem) = campaign.oracle.judge(reply, to: inputs[index].frame, service: service)
                     if let problem { campaign.tally.problem("raw: \(problem)", inputs[index]) }
                 }
-                connection.close()
             }
         }
-        return (connections, requests, answered)
+        return outcome
+    }
+
+    /// Garbage instead of the SP handshake, the wrong protocol, frame headers that claim 2^63 bytes or
+    /// more than the limit, a frame of an unknown type, frames without a request id or with twenty
+    /// hops, half a frame, half a handshake.
+    private func misbehaviours(using random: inout SplitMix64) -> [[UInt8]] {
+        let limit = UInt64(Targets.frameLimit)
+        return [
+            (0..<(1 + random.below(4_096))).map { _ in UInt8(truncatingIfNeeded: random.next()) },
+            Self.handshake(protocol: 0x21) + Self.frame([0x80, 0, 0, 1]),
+            Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 1], claimedLength: 1 << 63),
+            Self.handshake(protocol: Self.req0) + Self.frame([], claimedLength: .max),
+            Self.handshake(protocol: Self.req0) + Self.frame([0x80], claimedLength: limit + 1),
+            Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 2] + [1, 2, 3], type: 7),
+            Self.handshake(protocol: Self.req0) + Self.frame([0x12, 0x34]),
+            Self.handshake(protocol: Self.req0)
+                + Self.frame(Array(repeatElement([UInt8]([0, 0, 0, 1]), count: 20).joined())),
+            Self.handshake(protocol: Self.req0) + Self.frame([0x80, 0, 0, 3] + [9], claimedLength: 1_000),
+            Array(Self.handshake(protocol: Self.req0).prefix(3)),
+        ]
+    }
+
+    /// Sends `frames` as raw requests, pipelined on one new connection, and reads the replies until
+    /// all came or the connection ends or stays silent for `silence` seconds.
+    /// - Returns: each reply (without its request id) by the index of its frame.
+    private func exchange(_ frames: [[UInt8]], path: String, silence: Int = 10) throws -> [Int: [UInt8]] {
+        let connection = try RawConnection(path: path, silence: silence)
+        defer { connection.close() }
+        connection.send(Self.handshake(protocol: Self.req0))
+        for (index, frame) in frames.enumerated() {
+            connection.send(Self.frame(Wire.littleEndian((0x8000_0000 | UInt32(index)).bigEndian) + frame))
+        }
+        guard connection.receive(count: 8) != nil else { return [:] }  // the service's SP header
+        var replies: [Int: [UInt8]] = [:]
+        while replies.count < frames.count {
+            guard let header = connection.receive(count: 9), header[0] == 1 else { break }
+            let length = header[1...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            guard length >= 4, length <= UInt64(4 * Targets.frameLimit),
+                let payload = connection.receive(count: Int(length))
+            else { break }
+            let index = Int(
+                UInt32(payload[0] & 0x7F) << 24 | UInt32(payload[1]) << 16 | UInt32(payload[2]) << 8
+                    | UInt32(payload[3]))
+            guard index < frames.count, replies[index] == nil else {
+                throw FuzzError("a raw reply carries request id \(index), which was not sent or was answered before")
+            }
+            replies[index] = Array(payload[4...])
+        }
+        return replies
     }
 }
 
@@ -97,7 +136,8 @@ struct RawStreams {
 private final class RawConnection {
     private let descriptor: Int32
 
-    init(path: String) throws {
+    /// - Parameter silence: how many seconds a read waits before it gives up.
+    init(path: String, silence: Int = 10) throws {
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FuzzError("socket: errno \(errno)") }
         var address = sockaddr_un()
@@ -116,8 +156,8 @@ private final class RawConnection {
             Glibc.close(descriptor)
             throw FuzzError("connect to \(path): errno \(errno)")
         }
-        // Reads give up after 10 s: a service that stops answering shows as a short read, not a hang.
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        // Reads give up: a service that stops answering shows as a short read, not a hang.
+        var timeout = timeval(tv_sec: silence, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
