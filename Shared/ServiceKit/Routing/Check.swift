@@ -40,9 +40,17 @@ public enum Check {
         return range
     }
 
+    /// The largest amount taken, 10^15 minor units (ten trillion in a currency of two decimals): far
+    /// beyond any real one, and far enough below Int64.max that sums, refunds and points computed from
+    /// amounts cannot overflow (an Int64.max amount trapped loyalty's earning arithmetic).
+    public static let maximumMinorUnits: Int64 = 1_000_000_000_000_000
+
     public static func money(_ money: Money?, field: String) throws {
         guard let money else { return }
         if money.minorUnits < 0 { throw RPCError.invalidArgument("\(field).minor_units", "must not be negative") }
+        if money.minorUnits > maximumMinorUnits {
+            throw RPCError.invalidArgument("\(field).minor_units", "at most \(maximumMinorUnits)")
+        }
         let currency = money.currency
         guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw RPCError.invalidArgument("\(field).currency", "must be an ISO 4217 code like EUR")
