@@ -111,13 +111,15 @@ final class Targets: Sendable {
     }
 
     /// SIGTERMs every service and waits for each to exit.
-    /// - Returns: each one's exit status (0 for a clean shutdown).
-    func shutDown() async throws -> [String: Int32] {
+    /// - Returns: each one's exit status (0 for a clean shutdown), nil for one still running after 60 s.
+    func shutDown() async -> [String: Int32?] {
         for client in clients.values { client.close() }
         for requester in requesters.values { requester.close() }
         for process in processes.values { process.send(SIGTERM) }
-        var statuses: [String: Int32] = [:]
-        for (service, process) in processes { statuses[service] = try await process.waitForExit(limit: .seconds(60)) }
+        var statuses: [String: Int32?] = [:]
+        for (service, process) in processes {
+            statuses[service] = .some(try? await process.waitForExit(limit: .seconds(60)))
+        }
         return statuses
     }
 

@@ -97,9 +97,11 @@ func fuzz(_ options: Options) async throws -> Int32 {
     let memoryAfter = Dictionary(uniqueKeysWithValues: Catalogue.services.map { ($0, targets.memory(of: $0)) })
     var integrity: [String: String] = [:]
     if crashed.isEmpty {
-        let statuses = try await targets.shutDown()
+        let statuses = await targets.shutDown()
         for (service, status) in statuses.sorted(by: { $0.key < $1.key }) where status != 0 {
-            checks.append("cx-\(service) exited with status \(status) on SIGTERM")
+            checks.append(
+                status.map { "cx-\(service) exited with status \($0) on SIGTERM" }
+                    ?? "cx-\(service) still ran 60 s after SIGTERM:\n\(targets.log(of: service).suffix(2_000))")
         }
         for service in Catalogue.services {
             integrity[service] = (try? targets.integrity(of: service)) ?? "unreadable"
