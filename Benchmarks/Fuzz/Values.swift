@@ -73,8 +73,9 @@ struct Values: Sendable {
         case 1:
             // Lengths around the limits the services check (128, 200, 500, 4000 bytes) and far beyond.
             let lengths = [0, 1, 127, 128, 129, 200, 201, 500, 501, 4_000, 4_001, 65_536, 300_000]
-            let unit: [UInt8] = random.below(2) == 0 ? [0x78] : Array("é".utf8)
-            return Array([[UInt8]](repeating: unit, count: lengths[random.below(lengths.count)]).joined())
+            let count = lengths[random.below(lengths.count)]
+            return random.below(2) == 0
+                ? [UInt8](repeating: 0x78, count: count) : Array(String(repeating: "é", count: count).utf8)
         case 2: return Array(Self.customers[0].utf8) + [0] + Array("tail".utf8)
         default: return Array(Self.nasty[random.below(Self.nasty.count)].utf8)
         }
