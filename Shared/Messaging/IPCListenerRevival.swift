@@ -74,6 +74,11 @@ final class IPCListenerRevival {
                 }
                 watched.withLock { $0[index].listener = listener }
                 revivals.add(1, ordering: .relaxed)
+                // Messaging has no logger; a service's standard error is its log.
+                FileHandle.standardError.write(
+                    Data(
+                        "messaging: restarted the listener on \(entry.endpoint): it had stopped taking connections\n"
+                            .utf8))
             }
         }
     }
