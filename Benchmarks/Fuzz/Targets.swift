@@ -136,6 +136,12 @@ final class Targets: Sendable {
         }
     }
 
+    /// Removes the data directory and the services' logs (a long run logs gigabytes of refusals).
+    func removeFiles() {
+        for process in processes.values { try? FileManager.default.removeItem(at: process.standardErrorFile) }
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
     /// Kills whatever still runs, by pid.
     func kill() {
         for process in processes.values where process.process.isRunning { process.send(SIGKILL) }

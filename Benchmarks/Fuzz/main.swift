@@ -143,6 +143,8 @@ func fuzz(_ options: Options) async throws -> Int32 {
     let clean =
         crashed.isEmpty && counts.failures == 0 && checks.isEmpty && oversizedAnswered == 0
         && raw.answered == raw.requests && raw.deaf.isEmpty
+    // A failed run keeps its data and logs for a look (their paths are in the first line).
+    if clean { targets.removeFiles() }
     return clean ? 0 : 1
 }
 
