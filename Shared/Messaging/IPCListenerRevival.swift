@@ -33,8 +33,6 @@ final class IPCListenerRevival {
     private let restart: (Endpoint) throws(MessagingError) -> nng_listener
     private let watched = Mutex<[(endpoint: Endpoint, listener: nng_listener)]>([])
     private let isStopped = Atomic<Bool>(false)
-    /// How many listeners were started again; for tests and diagnostics.
-    let revivals = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - restart: creates and starts a listener on the endpoint.
@@ -69,16 +67,15 @@ final class IPCListenerRevival {
                 guard !isStopped.load(ordering: .acquiring), !handsOverConnections(entry.endpoint, entry.listener)
                 else { continue }
                 nng_listener_close(entry.listener)
-                guard !isStopped.load(ordering: .acquiring), let listener = try? restart(entry.endpoint) else {
-                    continue
-                }
-                watched.withLock { $0[index].listener = listener }
-                revivals.add(1, ordering: .relaxed)
+                guard !isStopped.load(ordering: .acquiring) else { return }
                 // Messaging has no logger; a service's standard error is its log.
-                FileHandle.standardError.write(
-                    Data(
-                        "messaging: restarted the listener on \(entry.endpoint): it had stopped taking connections\n"
-                            .utf8))
+                do {
+                    let listener = try restart(entry.endpoint)
+                    watched.withLock { $0[index].listener = listener }
+                    Self.report("restarted the listener on \(entry.endpoint): it had stopped taking connections")
+                } catch {
+                    Self.report("could not restart the listener on \(entry.endpoint) (\(error)); trying again")
+                }
             }
         }
     }
@@ -105,6 +102,10 @@ final class IPCListenerRevival {
             Thread.sleep(forTimeInterval: 0.01)
         }
         return false
+    }
+
+    private static func report(_ line: String) {
+        FileHandle.standardError.write(Data("messaging: \(line)\n".utf8))
     }
 
     /// A connected unix-domain stream socket, or nil.
