@@ -36,7 +36,7 @@ bench: deps
 
 # The long fault runs (README, "Reliability"), each compared with a fault-free run of the same workload.
 # Crash chaos: a mixed workload against the five services while a random one is SIGKILLed and restarted
-# every ~2 s for 4 minutes; then the partitions run.
+# every ~2 s for 4 minutes; then the partitions run. Hostile input has a long run of its own: make fuzz.
 CHAOS_ARGS ?= --customers 40 --writes 120 --seconds 240 --kill-every-ms 2000 --seed 1
 chaos: deps
 	$(SWIFT) build
@@ -50,7 +50,15 @@ partitions: deps
 	$(SWIFT) build
 	deploy/tests/partitions.sh $(PARTITION_ARGS)
 
-.PHONY: deps build run test bench chaos partitions generate check-generated format lint clean deploy-check
+# Hostile input, the long run (about an hour): two million seeded inputs over the real sockets of the five
+# services, every reply judged, then oversized frames, raw misbehaving clients and the checks after
+# (README, "Reliability"). Any input of a run is made again with --seed S --replay N.
+FUZZ_ARGS ?= --inputs 2000000 --seed 1 --oversized 8 --raw-rounds 20
+fuzz: deps
+	$(SWIFT) build
+	.build/debug/cx-fuzz $(FUZZ_ARGS)
+
+.PHONY: deps build run test bench chaos partitions fuzz generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)

@@ -86,6 +86,14 @@ let package = Package(
         .executableTarget(
             name: "cx-chaos", dependencies: ["Client", "Messaging", "Models", "SeededRandom", "TestKit"],
             path: "Benchmarks/Chaos"),
+        // Hostile input over the real sockets of the five services, every reply judged (make fuzz).
+        .executableTarget(
+            name: "cx-fuzz",
+            dependencies: [
+                "Client", "Messaging", "Models", "SeededRandom", "TestKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/Fuzz"),
         .target(name: "TestKit", dependencies: ["Messaging", "Client", "Models", "ServiceKit"], path: "Tests/TestKit"),
         // Opens a ServiceDatabase and writes until killed: the storage kill -9 test's child process.
         .executableTarget(name: "storage-crash-child", dependencies: ["ServiceKit"], path: "Tests/StorageCrashChild"),

@@ -13,6 +13,8 @@ final class Socket {
     private let isClosed = Atomic<Bool>(false)
     /// The dialers started by ``dial(_:)``, so that ``redial()`` can replace them.
     private let dialers = Mutex<[(endpoint: Endpoint, dialer: nng_dialer)]>([])
+    /// Made by the first ipc ``listen(_:)``: restarts ipc listeners libnng stopped (see the type).
+    private let ipcRevival = Mutex<IPCListenerRevival?>(nil)
 
     /// - Parameters:
     ///   - protocolName: for error messages, e.g. "req0".
@@ -65,6 +67,30 @@ final class Socket {
     /// - Throws: ``MessagingError`` (`.addressInUse`, `.invalidAddress`, `.tlsConfiguration`, …).
     @discardableResult
     func listen(_ endpoint: Endpoint) throws(MessagingError) -> Endpoint {
+        let listener = try startListener(endpoint)
+        if endpoint.transport == .ipc { try revival().watch(endpoint, listener) }
+        guard endpoint.transport == .tcp || endpoint.transport == .tlsTCP, endpoint.port == 0 else { return endpoint }
+        var port: Int32 = 0
+        try MessagingError.check(
+            nng_listener_get_int(listener, NNG_OPT_TCP_BOUND_PORT, &port), "bound port of \(endpoint)")
+        return try Endpoint("\(endpoint.transport.rawValue)://\(endpoint.host):\(port)")
+    }
+
+    private func revival() throws(MessagingError) -> IPCListenerRevival {
+        try ipcRevival.withLock { revival throws(MessagingError) in
+            if let revival { return revival }
+            let made = try IPCListenerRevival(socket: handle) { [weak self] endpoint throws(MessagingError) in
+                guard let self else {
+                    throw MessagingError(.closed, operation: "nng_listen(\(endpoint))", reason: "closed")
+                }
+                return try startListener(endpoint)
+            }
+            revival = made
+            return made
+        }
+    }
+
+    private func startListener(_ endpoint: Endpoint) throws(MessagingError) -> nng_listener {
         var listener = nng_listener()
         try MessagingError.check(nng_listener_create(&listener, handle, endpoint.url), "nng_listen(\(endpoint))")
         do {
@@ -80,11 +106,7 @@ final class Socket {
             nng_listener_close(listener)
             throw error
         }
-        guard endpoint.transport == .tcp || endpoint.transport == .tlsTCP, endpoint.port == 0 else { return endpoint }
-        var port: Int32 = 0
-        try MessagingError.check(
-            nng_listener_get_int(listener, NNG_OPT_TCP_BOUND_PORT, &port), "bound port of \(endpoint)")
-        return try Endpoint("\(endpoint.transport.rawValue)://\(endpoint.host):\(port)")
+        return listener
     }
 
     /// Dials `endpoint` in the background: succeeds although the peer is not up yet, and re-dials with
@@ -143,9 +165,11 @@ final class Socket {
     func close() {
         if isClosed.exchange(true, ordering: .acquiringAndReleasing) { return }
         let handle = self.handle
+        let revival = ipcRevival.withLock { $0 }
+        revival?.stop()
         Self.closesInProgress.add(1, ordering: .relaxed)
         Thread.detachNewThread {
-            nng_close(handle)
+            withExtendedLifetime(revival) { _ = nng_close(handle) }  // its pipe callback may run until then
             Self.closesInProgress.subtract(1, ordering: .relaxed)
         }
     }

@@ -51,6 +51,26 @@ struct OffboardingTests {
         #expect(report.revenueAfterReturn == [Money(minorUnits: 49_900 + 33_266, currency: "EUR")])
     }
 
+    @Test("an MRR near Int64.max over a long stay is held at the bound, not an overflow that stops the service")
+    func hugeRevenueSaturates() async throws {
+        let feedback = try await InProcessService.feedback(accounts: [("acme", .key)])
+        var acme = InProcessService.account("acme")
+        acme.mrr = Money(minorUnits: .max, currency: "EUR")
+        acme.stage = .cancelled
+        acme.cancelledAtMs = feedback.clock.nowMs
+        try await feedback.deliverAccount(acme, change: "cancelled")
+        feedback.clock.advance(byMs: Self.day)
+        acme.stage = .adopting
+        acme.reactivations = 1
+        try await feedback.deliverAccount(acme, change: "reactivated")
+        feedback.clock.advance(byMs: 400 * Self.day)
+
+        let report: OffboardingReportResponse = try await feedback.call(
+            "OffboardingReport", OffboardingReportRequest())
+        #expect(report.resurrected == 1)
+        #expect(report.revenueAfterReturn == [Money(minorUnits: .max, currency: "EUR")])
+    }
+
     @Test("with no cancellations the rates are zero, not a division by zero")
     func nothingCancelled() async throws {
         let feedback = try await InProcessService.feedback()

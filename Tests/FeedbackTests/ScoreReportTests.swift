@@ -114,4 +114,35 @@ struct ScoreReportTests {
             "ScoreReport", ScoreReportRequest(kind: .nps, minAnswers: 1))
         #expect(year.cells.first?.answers == 6, "an answer made now is inside the default window")
     }
+
+    @Test("a window outside 1970 to the year 10000 is refused naming the field, not overflowed")
+    func windowOutsideTheCalendar() async throws {
+        let feedback = try await InProcessService.feedback()
+        for (window, field) in [
+            (TimeRange(untilMs: .min + 1), "window.until_ms"), (TimeRange(untilMs: .max), "window.until_ms"),
+            (TimeRange(fromMs: .min, untilMs: 1), "window.from_ms"),
+        ] {
+            let refused = await #expect(throws: RPCError.self) {
+                let _: ScoreReportResponse = try await feedback.call(
+                    "ScoreReport", ScoreReportRequest(kind: .nps, window: window))
+            }
+            #expect(refused?.field == field, "\(window): \(String(describing: refused))")
+        }
+    }
+
+    @Test("a trend of more than 1,000 periods is refused instead of a cell for every week since 1970")
+    func trendOfTooManyPeriods() async throws {
+        let feedback = try await InProcessService.feedback()
+        let refused = await #expect(throws: RPCError.self) {
+            let _: ScoreReportResponse = try await feedback.call(
+                "ScoreReport",
+                ScoreReportRequest(
+                    kind: .nps, period: .week, window: TimeRange(fromMs: 1, untilMs: feedback.clock.nowMs)))
+        }
+        #expect(refused?.field == "window", "\(String(describing: refused))")
+        let yearly: ScoreReportResponse = try await feedback.call(
+            "ScoreReport", ScoreReportRequest(kind: .nps, period: .week))
+        let window = try #require(yearly.window)
+        #expect(window.untilMs - window.fromMs == Int64(365) * 86_400_000)
+    }
 }

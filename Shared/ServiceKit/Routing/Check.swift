@@ -25,9 +25,32 @@ public enum Check {
         if ms < 0 { throw RPCError.invalidArgument(field, "must not be negative") }
     }
 
+    /// A time range that is not empty and spans at most `maximumDays`. The span is worked out without
+    /// overflow: from_ms near Int64.min and until_ms near Int64.max span more than any Int64 holds, which
+    /// is too long, not a trap that stops the service.
+    /// - Returns: the range.
+    public static func timeRange(_ range: TimeRange?, field: String, maximumDays: Int64) throws -> TimeRange {
+        guard let range, range.untilMs > range.fromMs else {
+            throw RPCError.invalidArgument("\(field).until_ms", "must be after from_ms")
+        }
+        let (span, overflow) = range.untilMs.subtractingReportingOverflow(range.fromMs)
+        guard !overflow, span <= maximumDays * 86_400_000 else {
+            throw RPCError.invalidArgument(field, "at most \(maximumDays) days")
+        }
+        return range
+    }
+
+    /// The largest amount taken, 10^15 minor units (ten trillion in a currency of two decimals): far
+    /// beyond any real one, and far enough below Int64.max that sums, refunds and points computed from
+    /// amounts cannot overflow (an Int64.max amount trapped loyalty's earning arithmetic).
+    public static let maximumMinorUnits: Int64 = 1_000_000_000_000_000
+
     public static func money(_ money: Money?, field: String) throws {
         guard let money else { return }
         if money.minorUnits < 0 { throw RPCError.invalidArgument("\(field).minor_units", "must not be negative") }
+        if money.minorUnits > maximumMinorUnits {
+            throw RPCError.invalidArgument("\(field).minor_units", "at most \(maximumMinorUnits)")
+        }
         let currency = money.currency
         guard currency.utf8.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw RPCError.invalidArgument("\(field).currency", "must be an ISO 4217 code like EUR")

@@ -24,21 +24,23 @@ enum OffboardingMethods {
                         FROM account_projection WHERE stage = ? OR reactivations > 0
                         """,
                     arguments: [LifecycleStage.cancelled.rawValue])
-                var revenue: [String: Int64] = [:]
+                // In 128 bits, then held at Int64's bounds: health accepts any MRR up to Int64.max, and a
+                // large one times a long stay overflowed Int64 (a trap that took the service down).
+                var revenue: [String: Int128] = [:]
                 for account in accounts where (account["reactivations"] as Int) > 0 {
                     report.resurrected += 1
                     // Returns from before this service followed health have no time: no revenue counted.
                     // The current MRR stands for every stay (health publishes no MRR history).
-                    let mrr: Int64 = account["mrr_minor_units"]
+                    let mrr = Int128(account["mrr_minor_units"] as Int64)
                     for stay in stays[account["customer_id"]] ?? [] {
-                        let stayedMs = max(0, (stay.endedAtMs ?? context.nowMs) - stay.returnedAtMs)
-                        revenue[account["mrr_currency"], default: 0] += mrr * stayedMs / monthMs
+                        let stayedMs = max(0, Int128(stay.endedAtMs ?? context.nowMs) - Int128(stay.returnedAtMs))
+                        revenue[account["mrr_currency"], default: 0] += mrr * stayedMs / Int128(monthMs)
                     }
                 }
                 report.everCancelled = UInt32(accounts.count)
                 report.resurrectionRate = accounts.isEmpty ? 0 : Double(report.resurrected) / Double(accounts.count)
                 report.revenueAfterReturn = revenue.keys.sorted().filter { !$0.isEmpty }.map {
-                    Money(minorUnits: revenue[$0]!, currency: $0)
+                    Money(minorUnits: Int64(clamping: revenue[$0]!), currency: $0)
                 }
                 return report
             }

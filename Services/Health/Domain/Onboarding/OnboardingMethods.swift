@@ -38,12 +38,7 @@ enum OnboardingMethods {
         }
 
         router.read("OnboardingReport", role: .reader) { (request: OnboardingReportRequest, context) in
-            guard let window = request.signups, window.untilMs > window.fromMs else {
-                throw RPCError.invalidArgument("signups", "until_ms must be after from_ms")
-            }
-            guard window.untilMs - window.fromMs <= 400 * dayMs else {
-                throw RPCError.invalidArgument("signups", "at most 400 days")
-            }
+            let window = try Check.timeRange(request.signups, field: "signups", maximumDays: 400)
             return try await router.database.read { db in
                 try report(window, program: OnboardingProgram.current(in: db), nowMs: context.nowMs, in: db)
             }

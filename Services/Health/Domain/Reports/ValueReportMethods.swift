@@ -36,13 +36,7 @@ enum ValueReportMethods {
         guard let requested, requested != TimeRange() else {
             return TimeRange(fromMs: nowMs - defaultDays * dayMs, untilMs: nowMs)
         }
-        guard requested.untilMs > requested.fromMs else {
-            throw RPCError.invalidArgument("window.until_ms", "must be after from_ms")
-        }
-        guard requested.untilMs - requested.fromMs <= maximumDays * dayMs else {
-            throw RPCError.invalidArgument("window", "at most \(maximumDays) days")
-        }
-        return requested
+        return try Check.timeRange(requested, field: "window", maximumDays: maximumDays)
     }
 
     static func report(for id: String, window: TimeRange, in db: Database) throws -> ValueReport {

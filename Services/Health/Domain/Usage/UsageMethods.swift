@@ -18,12 +18,7 @@ enum UsageMethods {
 
         router.read("GetUsage", role: .reader) { (request: GetUsageRequest, _) in
             let id = try Check.customer(request.customer, field: "customer")
-            guard let range = request.range, range.untilMs > range.fromMs else {
-                throw RPCError.invalidArgument("range", "until_ms must be after from_ms")
-            }
-            guard range.untilMs - range.fromMs <= 400 * dayMs else {
-                throw RPCError.invalidArgument("range", "at most 400 days")
-            }
+            let range = try Check.timeRange(request.range, field: "range", maximumDays: 400)
             return try await router.database.read { db in
                 guard let account = try AccountStore.fetch(id, in: db) else {
                     throw RPCError.notFound("no account \"\(id)\"")
