@@ -39,7 +39,7 @@ chaos: deps
 	$(SWIFT) build
 	.build/debug/cx-chaos $(CHAOS_ARGS)
 
-.PHONY: deps build run test bench chaos generate check-generated format lint clean deploy-check
+.PHONY: deps build run test bench chaos tsan asan generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -63,6 +63,18 @@ test: deps
 		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
 	done
 	@$(MAKE) --no-print-directory deploy-check
+
+# The tests under ThreadSanitizer and AddressSanitizer (README, "Sanitizers"): each builds in a directory
+# of its own (.build-tsan, .build-asan) and runs the targets one at a time; the services the integration
+# tests start are sanitized too, and a report from any process fails the run (scripts/sanitized-tests).
+TSAN_TARGETS := $(TEST_TARGETS)
+ASAN_TARGETS := $(TEST_TARGETS)
+
+tsan: deps
+	scripts/sanitized-tests thread $(TSAN_TARGETS)
+
+asan: deps
+	scripts/sanitized-tests address $(ASAN_TARGETS)
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
@@ -88,4 +100,4 @@ lint:
 	swift-format lint --recursive --parallel Package.swift Shared Services Tests Benchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan
