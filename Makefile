@@ -69,12 +69,16 @@ test: deps
 # tests start are sanitized too, and a report from any process fails the run (scripts/sanitized-tests).
 TSAN_TARGETS := $(TEST_TARGETS)
 ASAN_TARGETS := $(TEST_TARGETS)
+# The frozen-subscriber test bounds each process's memory growth; under ASan, freed memory sits in
+# quarantine (256 MiB) and every allocation has redzones and shadow, so that bound says nothing there.
+# It runs under TSan and in make test.
+ASAN_SKIP := --skip 'SlowConsumerTests'
 
 tsan: deps
 	scripts/sanitized-tests thread $(TSAN_TARGETS)
 
 asan: deps
-	scripts/sanitized-tests address $(ASAN_TARGETS)
+	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_TARGETS)
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
