@@ -58,7 +58,7 @@ fuzz: deps
 	$(SWIFT) build
 	.build/debug/cx-fuzz $(FUZZ_ARGS)
 
-.PHONY: deps build run test bench chaos partitions fuzz generate check-generated format lint clean deploy-check
+.PHONY: deps build run test bench chaos partitions fuzz tsan asan generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -82,6 +82,22 @@ test: deps
 		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
 	done
 	@$(MAKE) --no-print-directory deploy-check
+
+# The tests under ThreadSanitizer and AddressSanitizer (README, "Sanitizers"): each builds in a directory
+# of its own (.build-tsan, .build-asan) and runs the targets one at a time; the services the integration
+# tests start are sanitized too, and a report from any process fails the run (scripts/sanitized-tests).
+TSAN_TARGETS := $(TEST_TARGETS)
+ASAN_TARGETS := $(TEST_TARGETS)
+# The frozen-subscriber test bounds each process's memory growth; under ASan, freed memory sits in
+# quarantine (256 MiB) and every allocation has redzones and shadow, so that bound says nothing there.
+# It runs under TSan and in make test.
+ASAN_SKIP := --skip 'SlowConsumerTests'
+
+tsan: deps
+	scripts/sanitized-tests thread $(TSAN_TARGETS)
+
+asan: deps
+	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_TARGETS)
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
@@ -113,4 +129,4 @@ lint:
 	swift-format lint --recursive --parallel Package.swift Shared Services Tests Benchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan

@@ -44,13 +44,14 @@ struct EventsCommand: AsyncParsableCommand {
                 guard let line = describe(publication) else { continue }
                 // Written at once, not buffered: a pipe reader (grep, jq) sees each event as it happens.
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                printed += 1
+                // --count is a number of events: heartbeats shown with --heartbeats do not use it up.
+                if !publication.isHeartbeat { printed += 1 }
             }
         }
 
         /// The publication as one line, or nil when it is a heartbeat not asked for.
         private func describe(_ publication: Publication) -> String? {
-            if publication.topic.hasSuffix(".heartbeat") {
+            if publication.isHeartbeat {
                 guard heartbeats, let beat = try? Heartbeat(serializedBytes: publication.payload) else { return nil }
                 if json { return beat.jsonValue.serialized(pretty: false) }
                 return "\(Names.timestamp(beat.sentAtMs))  \(publication.topic)  latest seq \(beat.latestSeq)"
@@ -69,6 +70,11 @@ struct EventsCommand: AsyncParsableCommand {
                 + body.serialized(pretty: false)
         }
     }
+}
+
+extension Publication {
+    /// Whether this is a service's heartbeat (`<service>.heartbeat`) rather than one of its events.
+    fileprivate var isHeartbeat: Bool { topic.hasSuffix(".heartbeat") }
 }
 
 extension Names {

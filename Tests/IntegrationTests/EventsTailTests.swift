@@ -18,7 +18,7 @@ struct EventsTailTests {
             "cxctl",
             arguments: [
                 "events", "tail", "--source", "health", "--type", "account.", "--heartbeats", "--json",
-                "--count", "3",
+                "--count", "2",
             ],
             environment: ["CX_DATA_DIR": dataDirectory, "CX_AUTH_TOKEN": TestTokens.admin])
         defer { tail.send(SIGKILL) }

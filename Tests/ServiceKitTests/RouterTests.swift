@@ -166,4 +166,24 @@ struct RouterTests {
         let count = try await database.read { try Int.fetchOne($0, sql: "SELECT n FROM things WHERE id = 'same'") }
         #expect(count == 1)
     }
+
+    @Test("a dropped in-process service frees its router and database, though its handlers capture the router")
+    func droppedServiceIsFreed() async throws {
+        let definition = ServiceDefinition(name: "demo") { router in
+            router.read("Echo", role: .reader) { (request: PingRequest, _) in
+                // As the services' read methods do, which reach the database through the router.
+                PingResponse(nonce: request.nonce, service: router.service, nowMs: router.database.fileSizeBytes)
+            }
+        }
+        weak var router: Router?
+        weak var database: ServiceDatabase?
+        do {
+            let service = try InProcessService(definition)
+            router = service.router
+            database = service.database
+            let reply: PingResponse = try await service.call("Echo", PingRequest(nonce: "n"))
+            #expect(reply.nonce == "n")
+        }
+        #expect(router == nil && database == nil)
+    }
 }

@@ -113,6 +113,11 @@ public final class Router: Sendable {
         }
     }
 
+    /// Forgets every registered method. Handlers capture the router (most for its database), so the
+    /// router and its routes keep each other alive: an owner done with the router calls this so that
+    /// both go, and the database with them.
+    public func removeAllMethods() { routes.withLock { $0.removeAll() } }
+
     /// The names of the registered methods, sorted.
     public var methods: [String] { routes.withLock { $0.keys.sorted() } }
 

@@ -103,6 +103,8 @@ public final class ServiceRuntime: Service, Sendable {
         await publishing.value
         publisher.close()
         try await database.close()
+        // The handlers hold the router and this runtime (the standard methods): let them all go.
+        router.removeAllMethods()
         logger.info("stopped", metadata: ["requests": "\(router.requestsServed)"])
     }
 
