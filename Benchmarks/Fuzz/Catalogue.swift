@@ -24,6 +24,9 @@ enum Catalogue {
             ("Ping", PingRequest.self, PingResponse.self),
             ("Status", StatusRequest.self, StatusResponse.self),
             ("ReplayEvents", ReplayEventsRequest.self, ReplayEventsResponse.self),
+            ("Backup", BackupRequest.self, BackupResponse.self),
+            // Fuzzed inputs may pause delivery for up to 10 minutes; `afterwards` resumes it first.
+            ("PauseSubscriptions", PauseSubscriptionsRequest.self, PauseSubscriptionsResponse.self),
         ]
         let own = ownMethods[service] ?? []
         return (standard + own).map { MethodEntry(service: service, name: $0.0, request: $0.1, reply: $0.2) }

@@ -174,6 +174,13 @@ func afterwards(_ targets: Targets) async -> [String] {
     } catch {
         failed.append("a write and read on health after the run: \(error)")
     }
+    // A fuzzed PauseSubscriptions may have paused a service's delivery for minutes: resume it, as the
+    // backup that pauses does when it ends.
+    for service in Catalogue.services {
+        let resumed: PauseSubscriptionsResponse? = try? await targets.clients[service]!.call(
+            "PauseSubscriptions", PauseSubscriptionsRequest(pauseMs: 0))
+        if resumed == nil { failed.append("\(service).PauseSubscriptions(0) after the run did not answer") }
+    }
     if (try? await targets.waitUntilCaughtUp(limit: .seconds(120))) != true {
         failed.append("subscribers did not catch up within 120 s after the run")
     }
