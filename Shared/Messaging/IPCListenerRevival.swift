@@ -24,10 +24,9 @@ import Synchronization
 ///   (and so ``pipeCounter``, the pipe callback's argument) alive until `nng_close` returned.
 final class IPCListenerRevival {
     static let probeInterval: Duration = .seconds(2)
-    /// Long, because a restart drops every connection of the listener: on a loaded machine a live
-    /// listener can take seconds to report a new pipe, and restarting a healthy one under a write flood
-    /// is the likeliest cause of DurabilityTests' two failures at 5 s (fewer than 500 of 5,000 writes
-    /// acknowledged in 120 s on a load-12 machine; it has passed since).
+    /// Generous, because a restart drops every connection of the listener: on a loaded machine a live
+    /// listener can take seconds to report a new pipe, and restarting a healthy one costs all its
+    /// clients a reconnect. 15 s still revives a stopped listener well within a minute.
     static let probeTimeout: Duration = .seconds(15)
 
     /// Pipes the socket added so far; the pipe callback's argument, so it must outlive the socket.

@@ -69,6 +69,24 @@ struct ContributionTests {
         #expect(try await svc.advocate("acme").level == "advocate")
     }
 
+    @Test("a spend id used before under another idempotency key spends once; another spend under it is ALREADY_EXISTS")
+    func spendIDUnderAnotherKey() async throws {
+        let svc = try InProcessService.advocacy()
+        try await svc.enroll("acme")
+        try await svc.contribute("acme", .caseStudy, contributionID: "cs-1")
+        let spend = SpendAdvocacyPointsRequest(
+            spendId: "s-1", advocate: CustomerId(value: "acme"), points: 150, reason: "conference ticket")
+        let _: SpendAdvocacyPointsResponse = try await svc.call("SpendAdvocacyPoints", spend, idempotencyKey: "k-1")
+        let again: SpendAdvocacyPointsResponse = try await svc.call(
+            "SpendAdvocacyPoints", spend, idempotencyKey: "k-2")
+        #expect(again.advocate!.currentPoints == 250, "spent twice: \(again)")
+        var other = spend
+        other.points = 10
+        let clash = await svc.failure("SpendAdvocacyPoints", other)
+        #expect(clash?.code == .alreadyExists, "\(String(describing: clash))")
+        #expect(try await svc.advocate("acme").currentPoints == 250)
+    }
+
     @Test("the same contribution again is a duplicate; another one under a used id is ALREADY_EXISTS")
     func duplicateIDs() async throws {
         let svc = try InProcessService.advocacy()

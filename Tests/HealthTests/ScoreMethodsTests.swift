@@ -95,4 +95,20 @@ struct ScoreMethodsTests {
         health.clock.advance(byMs: Self.dayMs)
         #expect(try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs).scored == 2)
     }
+
+    @Test("RescoreAccounts lists at most 1,000 accounts, and an account listed twice is scored once")
+    func rescoreListIsBounded() async throws {
+        let health = try InProcessService(HealthService.definition)
+        let _: UpsertAccountResponse = try await health.call(
+            "UpsertAccount", UpsertAccountRequest(account: AccountMethodsTests.account("busy")))
+        let busy = CustomerId(value: "busy")
+        let twice: RescoreAccountsResponse = try await health.call(
+            "RescoreAccounts", RescoreAccountsRequest(customers: [busy, busy]))
+        #expect(twice.scored == 1)
+        let refused = await #expect(throws: RPCError.self) {
+            let _: RescoreAccountsResponse = try await health.call(
+                "RescoreAccounts", RescoreAccountsRequest(customers: Array(repeating: busy, count: 1_001)))
+        }
+        #expect(refused?.field == "customers", "\(String(describing: refused))")
+    }
 }

@@ -76,6 +76,19 @@ enum ContributionMethods {
             }
         ) { request, write in
             let id = request.advocate!.value
+            // A spend_id used before, under another idempotency key (found by cx-fuzz: the insert below
+            // then failed on the primary key and the caller got INTERNAL): the same spend changes
+            // nothing again, a different one is refused.
+            if let earlier = try Row.fetchOne(
+                write.db, sql: "SELECT customer_id, points FROM point_spends WHERE spend_id = ?",
+                arguments: [request.spendId])
+            {
+                guard earlier["customer_id"] == id, earlier["points"] == request.points else {
+                    throw RPCError(.alreadyExists, "spend_id \"\(request.spendId)\" was used for another spend")
+                }
+                return SpendAdvocacyPointsResponse(
+                    advocate: try AdvocateStore.fetch(id, nowMs: write.nowMs, in: write.db))
+            }
             let advocate = try AdvocateStore.require(id, field: "advocate", nowMs: write.nowMs, in: write.db)
             guard advocate.currentPoints >= request.points else {
                 throw RPCError.failedPrecondition(
