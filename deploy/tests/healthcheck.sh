@@ -38,6 +38,13 @@ done
 failed=0
 if $healthy; then echo "ok    HEALTHCHECK reports healthy while cx-health runs"; else
     echo "FAIL  HEALTHCHECK never reported healthy"; cat "$work/log"; failed=$((failed + 1)); fi
+# SIGTERM once the service says it is ready: the HTTP probes start before the service's signal
+# handlers, and a SIGTERM in between ends it with the default action (status 143; seen once in CI).
+for _ in $(seq 1 100); do
+    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/readyz', timeout=1)" \
+        2>/dev/null && break
+    sleep 0.1
+done
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
