@@ -28,22 +28,6 @@ enum Message {
 }
 
 extension AsyncIO {
-    /// Sends `bytes` with `submit` (e.g. `nng_ctx_send`), freeing the message if the send fails.
-    func send(_ bytes: [UInt8], timeout: Duration?, _ submit: @escaping (OpaquePointer) -> Void) async throws {
-        let message = try Message.make(bytes, operation: "nng_msg_alloc")
-        setTimeout(timeout)
-        nng_aio_set_msg(aio, message)
-        do {
-            try await perform(submit)
-        } catch {
-            // On failure the message was not taken over: nng hands it back on the aio.
-            if let unsent = nng_aio_get_msg(aio) { nng_msg_free(unsent) }
-            nng_aio_set_msg(aio, nil)
-            throw error
-        }
-        nng_aio_set_msg(aio, nil)
-    }
-
     /// Receives one message with `submit` (e.g. `nng_ctx_recv`) and returns its bytes.
     func receive(timeout: Duration?, abortIf shouldAbort: () -> Bool = { false }, _ submit: (OpaquePointer) -> Void)
         async throws -> [UInt8]

@@ -20,18 +20,6 @@ final class SocketContext: Sendable {
         handle = context
     }
 
-    /// Sends `bytes` on this context.
-    func send(_ bytes: [UInt8], timeout: Duration?) async throws {
-        let handle = self.handle
-        try await io.send(bytes, timeout: timeout) { nng_ctx_send(handle, $0) }
-    }
-
-    /// Receives the next message on this context.
-    func receive(timeout: Duration?, abortIf shouldAbort: () -> Bool = { false }) async throws -> [UInt8] {
-        let handle = self.handle
-        return try await io.receive(timeout: timeout, abortIf: shouldAbort) { nng_ctx_recv(handle, $0) }
-    }
-
     /// Closes the context once; later calls do nothing.
     func close() {
         if !isClosed.exchange(true, ordering: .acquiringAndReleasing) { nng_ctx_close(handle) }
