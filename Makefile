@@ -39,7 +39,7 @@ chaos: deps
 	$(SWIFT) build
 	.build/debug/cx-chaos $(CHAOS_ARGS)
 
-.PHONY: deps build run test bench chaos tsan asan generate check-generated format lint clean deploy-check
+.PHONY: deps build run test bench chaos tsan asan sanitizers-short generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -63,6 +63,7 @@ test: deps
 		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
 	done
 	@$(MAKE) --no-print-directory deploy-check
+	@$(MAKE) --no-print-directory sanitizers-short
 
 # The tests under ThreadSanitizer and AddressSanitizer (README, "Sanitizers"): each builds in a directory
 # of its own (.build-tsan, .build-asan) and runs the targets one at a time; the services the integration
@@ -79,6 +80,16 @@ tsan: deps
 
 asan: deps
 	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_TARGETS)
+
+# make test's short pass: TSan where threads meet (transport, runtime, the five services under kill -9 and
+# abuse) and ASan where C memory is handled (the decoders under fuzzing, the transport, the runtime).
+# Two more builds and about 5 minutes of tests; the full runs are make tsan and make asan.
+TSAN_SHORT_TARGETS := MessagingTests ServiceKitTests ReliabilityTests
+ASAN_SHORT_TARGETS := ModelsTests MessagingTests ServiceKitTests
+
+sanitizers-short: deps
+	scripts/sanitized-tests thread $(TSAN_SHORT_TARGETS)
+	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_SHORT_TARGETS)
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
