@@ -58,7 +58,7 @@ fuzz: deps
 	$(SWIFT) build
 	.build/debug/cx-fuzz $(FUZZ_ARGS)
 
-.PHONY: deps build run test bench chaos partitions fuzz tsan asan generate check-generated format lint clean deploy-check
+.PHONY: deps build run test bench chaos partitions fuzz tsan asan sanitizers-short generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
@@ -82,6 +82,7 @@ test: deps
 		$(SWIFT) test --skip-build --filter "^$$target\." || exit 1; \
 	done
 	@$(MAKE) --no-print-directory deploy-check
+	@$(MAKE) --no-print-directory sanitizers-short
 
 # The tests under ThreadSanitizer and AddressSanitizer (README, "Sanitizers"): each builds in a directory
 # of its own (.build-tsan, .build-asan) and runs the targets one at a time; the services the integration
@@ -98,6 +99,18 @@ tsan: deps
 
 asan: deps
 	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_TARGETS)
+
+# make test's short pass: TSan where threads meet (transport, runtime, the five services under kill -9 and
+# abuse) and ASan where C memory is handled (the decoders under fuzzing, the runtime). MessagingTests is
+# left to make asan for now: one ASan run of it in about 90 reported a leaked nng_msg and another crashed,
+# not yet explained (README, "Sanitizers"), and make test must not fail at random.
+# Two more builds and 3–7 minutes of tests; the full runs are make tsan and make asan.
+TSAN_SHORT_TARGETS := MessagingTests ServiceKitTests ReliabilityTests
+ASAN_SHORT_TARGETS := ModelsTests ServiceKitTests
+
+sanitizers-short: deps
+	scripts/sanitized-tests thread $(TSAN_SHORT_TARGETS)
+	scripts/sanitized-tests address $(ASAN_SKIP) $(ASAN_SHORT_TARGETS)
 
 # deploy/ checked without a container engine: lint (hadolint, yamllint, docker-compose config, kubectl
 # kustomize, systemd-analyze), the runtime image's packages against ldd, the image's HEALTHCHECK, and the
