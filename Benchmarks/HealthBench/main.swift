@@ -33,6 +33,15 @@ func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
 
+/// CPU seconds this process has used so far, every thread: a request's cost that load on the machine
+/// does not stretch the way it stretches wall time.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func peakResidentMiB() -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
@@ -79,6 +88,50 @@ print(
     String(
         format: "RecordUsage:       %8d events in %6.2f s  %9.0f events/s (batches of %d, 8 in flight)",
         usageCount, ingest, Double(usageCount) / ingest, batchSize))
+
+// What a request costs the service itself, without the transport: point reads answered inline (as the
+// replier does on nng's thread) one after another, and single-event writes through the group commit
+// with 64 in flight. suite-bench measures the same methods over a socket from another process.
+let lookupCount = 100_000
+let lookupEnvelope = Request(
+    method: "health.GetAccount", authToken: admin.secret,
+    body: GetAccountRequest(customer: .init(value: "acct-7")).serializedBytes()
+).serializedBytes()
+started = clock.now
+var cpuBefore = processCPUSeconds()
+for _ in 0..<lookupCount {
+    guard let answer = router.answerInline(lookupEnvelope), try Response(serializedBytes: answer).code == .ok else {
+        fatalError("health.GetAccount was not answered inline")
+    }
+}
+let lookupSeconds = seconds(clock.now - started)
+print(
+    String(
+        format: "GetAccount inline: %8d in %6.2f s  %9.0f/s  %6.1f µs CPU each", lookupCount, lookupSeconds,
+        Double(lookupCount) / lookupSeconds, (processCPUSeconds() - cpuBefore) * 1e6 / Double(lookupCount)))
+
+let singleWrites = 50_000
+let commitsBefore = database.statistics.commits
+started = clock.now
+cpuBefore = processCPUSeconds()
+try await withThrowingTaskGroup(of: Void.self) { group in
+    for index in 0..<singleWrites {
+        let event = UsageEvent(
+            usageId: "single-\(index)", customer: .init(value: "acct-\(index % accountCount)"), feature: "login",
+            count: 1, occurredAtMs: nowMs)
+        group.addTask { try await call("RecordUsage", RecordUsageRequest(events: [event])) }
+        if index >= 63 { try await group.next() }
+    }
+    try await group.waitForAll()
+}
+let writeSeconds = seconds(clock.now - started)
+print(
+    String(
+        format:
+            "RecordUsage x1:    %8d in %6.2f s  %9.0f/s  %6.1f µs CPU each (1 event, 64 in flight, %.1f writes/commit)",
+        singleWrites, writeSeconds, Double(singleWrites) / writeSeconds,
+        (processCPUSeconds() - cpuBefore) * 1e6 / Double(singleWrites),
+        Double(singleWrites) / Double(database.statistics.commits - commitsBefore)))
 
 // The peak of the rescoring alone: Linux resets VmHWM to the current RSS on "5" > clear_refs.
 let peakBeforeRescore = peakResidentMiB()

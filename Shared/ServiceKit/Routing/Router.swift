@@ -152,7 +152,6 @@ public final class Router: Sendable {
         let request: Request
         let requestID: String
         let route: Route?
-        let logger: Logger
         let started: ContinuousClock.Instant
     }
 
@@ -170,12 +169,8 @@ public final class Router: Sendable {
             return .failure(Refusal(reply: response.serializedBytes()))
         }
         let requestID = request.requestId.isEmpty ? Self.makeRequestID() : request.requestId
-        var requestLogger = logger
-        requestLogger[metadataKey: "request"] = "\(requestID)"
-        requestLogger[metadataKey: "method"] = "\(request.method)"
         let route = routes.withLock { $0[request.method] }
-        return .success(
-            Call(request: request, requestID: requestID, route: route, logger: requestLogger, started: started))
+        return .success(Call(request: request, requestID: requestID, route: route, started: started))
     }
 
     /// Authenticates and authorizes the caller and checks the envelope's own fields.
@@ -193,7 +188,7 @@ public final class Router: Sendable {
         let budget = request.deadlineMs > 0 ? Duration.milliseconds(request.deadlineMs) : Self.defaultDeadline
         return RequestContext(
             method: request.method, requestID: call.requestID, idempotencyKey: request.idempotencyKey, caller: caller,
-            deadline: .now + budget, logger: call.logger, nowMs: clock.nowMs)
+            deadline: .now + budget, nowMs: clock.nowMs, serviceLogger: logger)
     }
 
     /// Encodes the outcome as the response envelope, counts and logs it.
@@ -211,9 +206,7 @@ public final class Router: Sendable {
             response = Response(code: .internal, message: "internal error: \(error)", requestId: requestID)
         }
         served.add(1, ordering: .relaxed)
-        record(
-            response, for: call.route == nil ? "unknown" : call.request.method, started: call.started,
-            logger: call.logger)
+        record(response, for: call)
         return response.serializedBytes()
     }
 
@@ -225,10 +218,14 @@ public final class Router: Sendable {
         return "unknown method \"\(method)\" (methods: \(known))"
     }
 
-    /// - Parameter method: a registered method, or "unknown" (never a caller's made-up name: a label each).
-    private func record(_ response: Response, for method: String, started: ContinuousClock.Instant, logger: Logger) {
-        let elapsed = ContinuousClock.now - started
-        metrics.record(method: method, code: response.code, elapsed: elapsed)
+    /// Counts the answer under its method, or "unknown" (never a caller's made-up name: a label each), and
+    /// logs it.
+    private func record(_ response: Response, for call: Call) {
+        let elapsed = ContinuousClock.now - call.started
+        metrics.record(
+            method: call.route == nil ? "unknown" : call.request.method, code: response.code, elapsed: elapsed)
+        guard response.code != .ok || logger.logLevel <= .debug else { return }
+        let logger = self.logger.forRequest(call.requestID, method: call.request.method)
         if response.code == .ok {
             logger.debug("answered", metadata: ["latency": "\(elapsed)"])
         } else {

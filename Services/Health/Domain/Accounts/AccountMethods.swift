@@ -143,15 +143,15 @@ enum AccountMethods {
         let pageArguments = arguments + [after, pageSize + 1]
         let countArguments = arguments
         return try await database.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(AccountStore.columns) FROM accounts WHERE \(pageFilter) AND customer_id > ? ORDER BY customer_id LIMIT ?",
-                arguments: pageArguments)
+            var accounts = try Array(
+                ColumnCursor(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT \(AccountStore.columns) FROM accounts WHERE \(pageFilter) AND customer_id > ? ORDER BY customer_id LIMIT ?"
+                    ), arguments: pageArguments, AccountStore.account(from:)))
             let total =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM accounts WHERE \(pageFilter)", arguments: countArguments) ?? 0
-            var accounts = rows.map(AccountStore.account(from:))
             var next = ""
             if accounts.count > pageSize {
                 accounts.removeLast()

@@ -1,11 +1,12 @@
 import GRDB
+import ServiceKit
 import Models
 
 /// Reads and writes account rows; the only place that knows the `accounts` table's columns.
 ///
 /// Hot paths (every GetAccount, every UpsertAccount) use cached statements, so SQLite compiles each
-/// once per connection, and read a row's columns by position in ``columns``' order rather than by
-/// name: a by-name lookup lower-cases and hashes the name, per column, per row.
+/// once per connection, and read a row's columns by position in ``columns``' order (``ColumnCursor``)
+/// rather than through GRDB's `Row`, which indexes the column names of every query.
 enum AccountStore {
     /// The columns ``account(from:)`` reads, in its order; select exactly these.
     static let columns = """
@@ -15,7 +16,7 @@ enum AccountStore {
 
     static func fetch(_ customerID: String, in db: Database) throws -> Account? {
         let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM accounts WHERE customer_id = ?")
-        return try Row.fetchOne(statement, arguments: [customerID]).map(account(from:))
+        return try ColumnCursor(statement, arguments: [customerID], account(from:)).next()
     }
 
     static func save(_ account: Account, in db: Database) throws {
@@ -42,7 +43,7 @@ enum AccountStore {
     }
 
     /// The account in a row of ``columns``.
-    static func account(from row: Row) -> Account {
+    static func account(from row: Columns) -> Account {
         let minorUnits: Int64 = row[4]
         let currency: String = row[5]
         return Account(
