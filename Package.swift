@@ -79,7 +79,7 @@ let package = Package(
             ],
             path: "Benchmarks/SuiteBench"),
         .executableTarget(
-            name: "health-bench", dependencies: ["Health", "ServiceKit", "Models"], path: "Benchmarks/HealthBench"),
+            name: "health-bench", dependencies: ["Health", "ServiceKit", "Messaging", "Models"], path: "Benchmarks/HealthBench"),
         .executableTarget(
             name: "loyalty-bench", dependencies: ["Loyalty", "ServiceKit", "Models"], path: "Benchmarks/LoyaltyBench"),
         // Kills services at random under a mixed workload and checks nothing was lost or doubled (make chaos).

@@ -14,7 +14,7 @@ import Synchronization
 /// runs only in deinit, when no operation can be in flight.
 final class AsyncIO {
     let aio: OpaquePointer
-    private let completion: Completion
+    fileprivate let completion: Completion
 
     init() throws(MessagingError) {
         let completion = Completion()
@@ -75,6 +75,40 @@ final class AsyncIO {
         case done
         /// It started nothing because its owner is stopping; the task resumes with `.cancelled`.
         case stopped
+        /// It handed the next operation to another thread, through ``deferNext()``; the task keeps waiting.
+        case later
+    }
+
+    /// For a ``Chain`` step that leaves the next operation to another thread (a reply that waits for a
+    /// group commit): returns what starts it there, or fails the whole wait. The step then returns
+    /// ``ChainStep/later``; the task keeps waiting for that operation and the chain after it.
+    ///
+    /// The late operation is started even when a cancel came meanwhile: it is the reply to a request
+    /// already taken in, which a stopping owner still sends. Its completion then ends the chain with
+    /// `.cancelled` as usual.
+    /// - Important: Call only from a chain step, and use the result exactly once, from any thread; it may
+    ///   run before the step has returned, so the step must not touch the aio after handing it over.
+    func deferNext() -> DeferredOperation {
+        // Stable while the step runs: the task is waiting, so nothing registers another operation.
+        let generation = completion.currentGeneration
+        return DeferredOperation(io: self, generation: generation)
+    }
+
+    /// The operation a chain step deferred (``AsyncIO/deferNext()``).
+    struct DeferredOperation: Sendable {
+        fileprivate let io: AsyncIO
+        fileprivate let generation: UInt64
+
+        /// Starts it: `submit` starts the operation on the aio (`nng_ctx_send(ctx, aio)`, …).
+        func start(_ submit: (OpaquePointer) -> Void) {
+            submit(io.aio)
+            _ = io.completion.markSubmitted(generation)
+        }
+
+        /// Ends the wait with `error` instead, starting nothing.
+        func fail(_ error: any Error) {
+            io.completion.resume(generation, throwing: error)
+        }
     }
 
     /// The next step of a chain of operations (see ``perform(abortIf:_:chain:)``). It runs on one of
@@ -136,6 +170,9 @@ private final class Completion: Sendable {
         state.withLock { $0.operation = nil }
     }
 
+    /// The generation of the operation registered last.
+    var currentGeneration: UInt64 { state.withLock { $0.generation } }
+
     /// Returns whether a cancel arrived while the operation of `generation` was being submitted.
     func markSubmitted(_ generation: UInt64) -> Bool {
         state.withLock { state in
@@ -188,6 +225,7 @@ private final class Completion: Sendable {
         case .chain(let generation):
             switch runChain(generation) {
             case .started: if markSubmitted(generation) { nng_aio_cancel(aio) }
+            case .later: return  // started by another thread, which may already have done so
             case .done: resume(generation, throwing: nil)
             case .stopped: resume(generation, throwing: MessagingError.cancelled)
             case nil: return
@@ -208,7 +246,7 @@ private final class Completion: Sendable {
 
     /// Resumes the operation of `generation`, if it is still pending, after dropping its chain (see
     /// ``runChain(_:)``).
-    private func resume(_ generation: UInt64, throwing error: (any Error)?) {
+    func resume(_ generation: UInt64, throwing error: (any Error)?) {
         let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
             guard state.generation == generation else { return nil }
             defer { state.operation = nil }

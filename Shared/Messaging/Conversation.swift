@@ -1,12 +1,41 @@
 internal import CNNG
 import Synchronization
 
-/// Answers a request on one of nng's threads, or returns nil to hand it to the serving task.
+/// Answers a request on one of nng's threads, or says who will: `late` later, or the serving task.
 ///
 /// Answering there costs no hand-over between threads at all (the request never wakes a task), which is
 /// most of what a small read costs; but the thread is one of libnng's few task threads, so only quick,
-/// non-blocking work belongs here (a point read of a local database, not a report).
-public typealias InlineAnswer = @Sendable ([UInt8]) -> [UInt8]?
+/// non-blocking work belongs here (a point read of a local database, not a report). Work that must wait
+/// for something (a write for its group commit) is handed on with `late` and answered from there.
+public typealias InlineAnswer = @Sendable (_ request: [UInt8], _ late: LateReply) -> InlineReply
+
+/// What an ``InlineAnswer`` made of a request.
+public enum InlineReply: Sendable {
+    /// The reply, sent at once from nng's thread.
+    case now([UInt8])
+    /// The reply will be sent through the ``LateReply`` the answer was given.
+    case later
+    /// Not answered here: the request goes to the serving task's handler.
+    case toTask
+}
+
+/// Sends the reply to a request an ``InlineAnswer`` answered ``InlineReply/later``, from any thread.
+///
+/// - Important: Send exactly once: until then the request's context serves no one else, and a replier that
+///   stops waits for it.
+public final class LateReply: Sendable {
+    private let deliver: @Sendable ([UInt8]) -> Void
+    private let isSent = Atomic<Bool>(false)
+
+    /// - Parameter deliver: sends the reply (the replier's own; tests give theirs).
+    public init(_ deliver: @escaping @Sendable ([UInt8]) -> Void) { self.deliver = deliver }
+
+    /// Sends `reply`; a second call does nothing.
+    public func send(_ reply: [UInt8]) {
+        guard !isSent.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        deliver(reply)
+    }
+}
 
 /// A REQ or REP context's turn (send, receive, and for REP, answering on nng's thread what can be answered
 /// there) as one chain of operations on the context's aio: the waiting task is handed one result per turn
@@ -38,6 +67,8 @@ extension SocketContext {
         stopIf shouldStop: @escaping @Sendable () -> Bool
     ) async throws(ExchangeError) -> [UInt8] {
         let handle = self.handle
+        // Held by the chain only while this turn waits, and this context holds it the whole time.
+        let io = self.io
         let stage = TurnStage(sending: reply != nil)
         return try await turn(first: reply, sendTimeout: sendTimeout, stage: stage, abortReceiveIf: shouldStop) { aio in
             if stage.isSending {
@@ -48,16 +79,29 @@ extension SocketContext {
                 nng_ctx_recv(handle, aio)
                 return .started
             }
-            guard let answerInline, let request = nng_aio_get_msg(aio),
-                let answer = answerInline(Message.bytes(of: request)),
-                let answerMessage = try? Message.make(answer, operation: "nng_msg_alloc")
-            else { return .done }  // the request stays on the aio, for the task
-            nng_msg_free(request)
-            nng_aio_set_msg(aio, answerMessage)
-            stage.isSending = true
-            nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
-            nng_ctx_send(handle, aio)
-            return .started
+            guard let answerInline, let request = nng_aio_get_msg(aio) else { return .done }
+            // Off the aio while it is answered: a late reply may take the aio before this step returns.
+            nng_aio_set_msg(aio, nil)
+            let late = LateReply(io.deferNext(), handle: handle, stage: stage, sendTimeout: sendTimeout)
+            switch answerInline(Message.bytes(of: request), late) {
+            case .toTask:
+                nng_aio_set_msg(aio, request)  // for the task
+                return .done
+            case .later:
+                nng_msg_free(request)
+                return .later  // not a word more about the aio here: it may be sending the reply already
+            case .now(let answer):
+                guard let answerMessage = try? Message.make(answer, operation: "nng_msg_alloc") else {
+                    nng_aio_set_msg(aio, request)  // no memory for the answer: the task answers it
+                    return .done
+                }
+                nng_msg_free(request)
+                nng_aio_set_msg(aio, answerMessage)
+                stage.isSending = true
+                nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
+                nng_ctx_send(handle, aio)
+                return .started
+            }
         }
     }
 
@@ -90,6 +134,29 @@ extension SocketContext {
         guard let received = nng_aio_get_msg(aio) else { return [] }
         nng_aio_set_msg(aio, nil)
         return Message.consume(received)
+    }
+}
+
+extension LateReply {
+    /// The reply to a REP context's request, sent on the context's aio when it comes.
+    fileprivate convenience init(
+        _ deferred: AsyncIO.DeferredOperation, handle: nng_ctx, stage: TurnStage, sendTimeout: Duration
+    ) {
+        self.init { reply in
+            stage.isSending = true  // a failure from here on is the send's: the caller went away
+            let message: OpaquePointer
+            do {
+                message = try Message.make(reply, operation: "nng_msg_alloc")
+            } catch {
+                deferred.fail(error)
+                return
+            }
+            deferred.start { aio in
+                nng_aio_set_msg(aio, message)
+                nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
+                nng_ctx_send(handle, aio)
+            }
+        }
     }
 }
 

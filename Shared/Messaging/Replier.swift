@@ -38,8 +38,8 @@ public final class Replier: Sendable {
     /// requests in flight, sends their replies and closes the socket.
     /// - Parameters:
     ///   - handler: turns a request into its reply. Called concurrently from up to `maxInFlight` tasks.
-    ///   - answerInline: answers, on nng's thread, the requests it can answer quickly without awaiting
-    ///     (see ``InlineAnswer``); those it returns nil for go to `handler`.
+    ///   - answerInline: answers, on nng's thread, the requests it can answer quickly without awaiting, or
+    ///     later from elsewhere (see ``InlineAnswer``); those it sends ``InlineReply/toTask`` go to `handler`.
     ///   - replyToFailure: the reply sent when `handler` throws, so that the caller gets an answer
     ///     instead of waiting for its deadline.
     public func serve(

@@ -47,6 +47,8 @@ enum LedgerService {
                 guard (0...10_000).contains(request.holdMs) else {
                     throw RPCError.invalidArgument("hold_ms", "must be from 0 to 10000")
                 }
+            },
+            awaitBefore: { request, _ in
                 if request.holdMs > 0 {
                     holding.add(1, ordering: .relaxed)
                     defer { holding.subtract(1, ordering: .relaxed) }

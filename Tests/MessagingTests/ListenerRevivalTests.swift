@@ -10,6 +10,8 @@ import Testing
 /// libnng 1.5.2 stops an ipc listener for good when a peer connects and hangs up before the SP
 /// handshake is over (nanomsg/nng#1518): one `connect()` and `close()` would leave a service deaf to
 /// every new caller. The socket notices and listens again (IPCListenerRevival).
+///
+/// `make test` runs this suite in a process of its own (the Makefile's ISOLATED_SUITES says why).
 @Suite("An ipc listener survives callers that hang up mid-handshake")
 struct ListenerRevivalTests {
     @Test(
@@ -39,14 +41,7 @@ struct ListenerRevivalTests {
         #expect(answered, "a requester that connected after the hang-ups got no answer within 30 s")
     }
 
-    @Test(
-        "a subscriber that connects after a peer hung up on the publisher hears its publications",
-        .disabled(
-            """
-            passes alone, but in the full MessagingTests run the subscriber hears nothing within 30 s and \
-            libnng 1.5.2 then panics in another test (pthread_mutex_lock: Invalid argument); the \
-            publisher side of the revival needs its own investigation (closing note of issue #11)
-            """))
+    @Test("a subscriber that connects after a peer hung up on the publisher hears its publications")
     func publisherReachesLateSubscriber() async throws {
         let publisher = try Publisher(listening: [TestEndpoints.fresh(.ipc)])
         defer { publisher.close() }

@@ -32,30 +32,49 @@ struct RequestReplyTests {
         }
     }
 
-    @Test("requests answered inline and by the handler each reach their own caller", arguments: [1, 64])
-    func inlineAndTaskAnswersMatchTheirCallers(maxInFlight: Int) async throws {
+    @Test(
+        "requests answered inline, late and by the handler each reach their own caller", arguments: [1, 64])
+    func inlineLateAndTaskAnswersMatchTheirCallers(maxInFlight: Int) async throws {
         let handled = Atomic<Int>(0)
         let byTask: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
             handled.add(1, ordering: .relaxed)
             try await Task.sleep(for: .microseconds(Int.random(in: 0...200)))
             return Array("task:".utf8) + request
         }
-        // Even-numbered requests are answered on nng's thread, odd ones by the handler's task.
-        let inline: InlineAnswer = { request in request.last! % 2 == 0 ? Array("inline:".utf8) + request : nil }
+        // By the request's last byte: answered on nng's thread, late from another thread (some before the
+        // answer returns, most after a while), or by the handler's task.
+        let inline: InlineAnswer = { request, late in
+            switch request.last! % 3 {
+            case 0: return .now(Array("inline:".utf8) + request)
+            case 1:
+                let reply = Array("late:".utf8) + request
+                if request.last! % 2 == 0 {
+                    late.send(reply)
+                } else {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int.random(in: 0...300))) {
+                        late.send(reply)
+                    }
+                }
+                return .later
+            default: return .toTask
+            }
+        }
         try await withConnectedPair(.ipc, maxInFlight: maxInFlight, handler: byTask, answerInline: inline) {
             requester, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<1000 {
+                for index in 0..<1200 {
                     group.addTask {
-                        let payload = Array("request-\(index)".utf8) + [UInt8(index % 256)]
+                        let last = UInt8(index % 240)
+                        let payload = Array("request-\(index)".utf8) + [last]
                         let reply = try await requester.request(payload, timeout: .seconds(30))
-                        #expect(reply == Array((index % 2 == 0 ? "inline:" : "task:").utf8) + payload)
+                        let by = ["inline:", "late:", "task:"][Int(last % 3)]
+                        #expect(reply == Array(by.utf8) + payload)
                     }
                 }
                 try await group.waitForAll()
             }
         }
-        #expect(handled.load(ordering: .relaxed) == 500)
+        #expect(handled.load(ordering: .relaxed) == 400)
     }
 
     @Test("a handler that throws gives the caller the failure reply, not a hang")
@@ -213,6 +232,41 @@ struct RequestReplyTests {
         await serving.value
     }
 
+    @Test("stopping a replier still sends the replies it owes late, and waits for them")
+    func stopAcceptingSendsLateReplies() async throws {
+        let owed = Mutex<[LateReply]>([])
+        let replier = try Replier(listening: [TestEndpoints.fresh(.ipc)])
+        let serving = Task {
+            await replier.serve(
+                { _ in Array("not by the task".utf8) },
+                answerInline: { _, late in
+                    owed.withLock { $0.append(late) }
+                    return .later
+                }, replyToFailure: failureReply)
+        }
+        let requester = try Requester(dialing: replier.endpoints)
+        defer { requester.close() }
+        let calls = (0..<20).map { index in
+            Task { try await requester.request([UInt8(index)], timeout: .seconds(10)) }
+        }
+        while owed.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        replier.stopAccepting()
+        let hasStopped = Atomic<Bool>(false)
+        let stopped = Task {
+            await serving.value
+            hasStopped.store(true, ordering: .releasing)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let stoppedEarly = hasStopped.load(ordering: .acquiring)
+        #expect(!stoppedEarly, "the replier stopped with replies still owed")
+        // The late replies come after the stop, each to whichever caller it was owed to.
+        for (index, late) in owed.withLock({ $0 }).enumerated() { late.send([UInt8(100 + index)]) }
+        var replies: Set<[UInt8]> = []
+        for call in calls { replies.insert(try await call.value) }
+        #expect(replies == Set((0..<20).map { [UInt8(100 + $0)] }))
+        await stopped.value
+    }
+
     @Test("closing a busy pair 200 times never hangs")
     func closingWithRequestsInFlight() async throws {
         try await withWatchdog("close with requests in flight", limit: .seconds(120)) {
@@ -224,12 +278,26 @@ struct RequestReplyTests {
                         { request in
                             try await Task.sleep(for: .milliseconds(Int.random(in: 0...5)))
                             return request
-                        }, answerInline: { $0 == [2] ? $0 : nil }, replyToFailure: failureReply)
+                        },
+                        answerInline: { request, late in
+                            switch request {
+                            case [2]: return .now(request)
+                            case [3]:
+                                DispatchQueue.global().asyncAfter(
+                                    deadline: .now() + .microseconds(Int.random(in: 0...3000))
+                                ) {
+                                    late.send(request)
+                                }
+                                return .later
+                            default: return .toTask
+                            }
+                        }, replyToFailure: failureReply)
                 }
                 let requester = try Requester(dialing: replier.endpoints, maxInFlight: 8)
-                // Half the requests are answered inline, on nng's threads, half by the handler's tasks.
-                let calls = (0..<16).map { index in
-                    Task { try? await requester.request([UInt8(1 + index % 2)], timeout: .seconds(5)) }
+                // A third of the requests are answered inline on nng's threads, a third late from another
+                // thread, a third by the handler's tasks.
+                let calls = (0..<18).map { index in
+                    Task { try? await requester.request([UInt8(1 + index % 3)], timeout: .seconds(5)) }
                 }
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...2000)))
                 if round.isMultiple(of: 2) {

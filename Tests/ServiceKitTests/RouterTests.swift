@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Messaging
 import Models
 import ServiceKit
 import TestKit
@@ -54,33 +55,88 @@ struct RouterTests {
         return try Response(serializedBytes: await router.handle(request.serializedBytes()))
     }
 
-    @Test("a lookup is answered inline exactly as through handle; other methods are left to handle")
+    /// What the router answers on the transport's thread: the reply, whether it came at once or late (then
+    /// awaited), or nil when the request is left to ``Router/handle(_:)``.
+    private func answerInline(_ router: Router, _ envelope: [UInt8]) async -> (reply: [UInt8], late: Bool)? {
+        let (replies, delivery) = AsyncStream<[UInt8]>.makeStream()
+        switch router.answerInline(envelope, late: LateReply { delivery.yield($0) }) {
+        case .now(let reply): return (reply, false)
+        case .toTask: return nil
+        case .later:
+            for await reply in replies { return (reply, true) }
+            return nil
+        }
+    }
+
+    private func envelope(
+        _ method: String, _ nonce: String, token: String = reader.secret, requestID: String = "r-2"
+    ) -> [UInt8] {
+        Request(
+            method: method, requestId: requestID, authToken: token, body: PingRequest(nonce: nonce).serializedBytes()
+        )
+        .serializedBytes()
+    }
+
+    @Test("a lookup is answered inline exactly as through handle; reads that await are left to handle")
     func lookupsAnswerInline() async throws {
         let (router, _) = try makeRouter()
         _ = try await call(router, "demo.Put", PingRequest(nonce: "a"))
-        func envelope(_ method: String, _ nonce: String, token: String = Self.reader.secret) -> [UInt8] {
-            Request(
-                method: method, requestId: "r-2", authToken: token, body: PingRequest(nonce: nonce).serializedBytes()
-            )
-            .serializedBytes()
-        }
         for (method, nonce, token) in [
             ("demo.Count", "a", Self.reader.secret), ("demo.Count", "missing", Self.reader.secret),
             ("demo.Count", "a", "not-a-token"),
         ] {
-            let inline = try #require(router.answerInline(envelope(method, nonce, token: token)))
+            let inline = try #require(await answerInline(router, envelope(method, nonce, token: token)))
+            #expect(!inline.late)
             let handled = await router.handle(envelope(method, nonce, token: token))
-            let response = try Response(serializedBytes: inline)
+            let response = try Response(serializedBytes: inline.reply)
             #expect(try Response(serializedBytes: handled) == response)
             #expect(response.requestId == "r-2")
         }
-        let found = try Response(serializedBytes: try #require(router.answerInline(envelope("demo.Count", "a"))))
+        let found = try Response(
+            serializedBytes: try #require(await answerInline(router, envelope("demo.Count", "a"))).reply)
         #expect(found.code == .ok)
         #expect(try PingResponse(serializedBytes: found.body).nowMs == 1)
-        #expect(router.answerInline(envelope("demo.Echo", "x")) == nil, "a read that may await goes to handle")
-        #expect(router.answerInline(envelope("demo.Put", "x")) == nil, "writes go to the group commit")
-        #expect(router.answerInline(envelope("demo.Nope", "x")) == nil, "unknown methods get handle's NOT_FOUND")
-        #expect(router.answerInline([0xFF, 0xFF]) == nil, "a broken envelope gets handle's error")
+        #expect(await answerInline(router, envelope("demo.Echo", "x")) == nil, "a read that may await goes to handle")
+        #expect(await answerInline(router, envelope("demo.Nope", "x")) == nil, "unknown methods get handle's NOT_FOUND")
+        #expect(await answerInline(router, [0xFF, 0xFF]) == nil, "a broken envelope gets handle's error")
+    }
+
+    @Test("a write is queued inline and answered after its commit, as through handle; a refusal comes at once")
+    func writesAnswerLate() async throws {
+        let (router, database) = try makeRouter()
+        let admin = Self.admin.secret
+        let first = try #require(await answerInline(router, envelope("demo.Put", "w", token: admin)))
+        #expect(first.late)
+        let applied = try Response(serializedBytes: first.reply)
+        #expect(applied.code == .ok && !applied.replayed && applied.requestId == "r-2")
+        // The same natural key again, inline and through handle: the first reply, replayed, nothing applied.
+        let again = try Response(
+            serializedBytes: try #require(await answerInline(router, envelope("demo.Put", "w", token: admin))).reply)
+        let handled = try Response(serializedBytes: await router.handle(envelope("demo.Put", "w", token: admin)))
+        #expect(again.replayed && again.body == applied.body)
+        #expect(handled == again)
+        // Refused before the commit: answered at once, naming the field; nothing written.
+        let invalid = try #require(await answerInline(router, envelope("demo.Put", "", token: admin)))
+        #expect(!invalid.late)
+        let refusal = try Response(serializedBytes: invalid.reply)
+        #expect(refusal.code == .invalidArgument && refusal.field == "nonce")
+        let denied = try #require(await answerInline(router, envelope("demo.Put", "x", token: Self.reader.secret)))
+        #expect(!denied.late)
+        #expect(try Response(serializedBytes: denied.reply).code == .permissionDenied)
+        let things = try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, n FROM things").map { "\($0["id"] as String)=\($0["n"] as Int64)" }
+        }
+        #expect(things == ["w=1"])
+    }
+
+    @Test("a write queued inline after the database closed is answered with the error, not left hanging")
+    func writeAfterCloseIsAnswered() async throws {
+        let (router, database) = try makeRouter()
+        try await database.close()
+        let answer = try #require(await answerInline(router, envelope("demo.Put", "late", token: Self.admin.secret)))
+        let response = try Response(serializedBytes: answer.reply)
+        #expect(response.code != .ok)
+        #expect(response.requestId == "r-2")
     }
 
     @Test("a read is answered with its reply and the request id")

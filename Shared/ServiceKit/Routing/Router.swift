@@ -1,6 +1,7 @@
 import Foundation
 public import GRDB
 public import Logging
+public import Messaging
 import Metrics
 public import Models
 import Synchronization
@@ -67,30 +68,42 @@ public final class Router: Sendable {
             let request = try Self.decode(Request.self, body)
             return Reply(body: try database.readNow { db in try handler(request, context, db) }.serializedBytes())
         }
-        add(name, role: role, inline: answer) { body, context in try answer(body, context) }
+        add(name, role: role, inline: .now(answer)) { body, context in try answer(body, context) }
     }
 
     /// Registers a write: `handler` runs inside one group-commit transaction with the idempotency
     /// check and record, so it must be synchronous and quick; check what you can in `validate` first
-    /// (it runs before, outside the transaction, and may await).
+    /// (it runs before, outside the transaction, on the transport's thread: no waiting there either).
+    ///
+    /// A write is decoded, checked and queued for the group commit on the transport's thread, and
+    /// answered from the commit: it wakes no task of its own (see ``answerInline(_:late:)``).
     /// - Parameters:
     ///   - naturalKey: the request's own id (purchase id, entry id, …) used as the idempotency key when
     ///     the envelope has none; return "" when it has none either (then a repeat is applied again).
+    ///   - awaitBefore: runs after `validate` and before the write is queued, and may await; a write that
+    ///     has it is answered by a task instead (a test service's slow request, say).
     public func write<Request: ProtoMessage, Response: ProtoMessage>(
         _ name: String, role: Role = .writer,
         naturalKey: @escaping @Sendable (Request) -> String = { _ in "" },
-        validate: @escaping @Sendable (Request, RequestContext) async throws -> Void = { _, _ in },
+        validate: @escaping @Sendable (Request, RequestContext) throws -> Void = { _, _ in },
+        awaitBefore: (@Sendable (Request, RequestContext) async throws -> Void)? = nil,
         _ handler: @escaping @Sendable (Request, WriteContext) throws -> Response
     ) {
         let method = "\(service).\(name)"
         let database = self.database
         let clock = self.clock
-        add(name, role: role) { body, context in
+        /// Decodes and checks a request.
+        let check: @Sendable ([UInt8], RequestContext) throws -> Request = { body, context in
             let request = try Self.decode(Request.self, body)
-            try await validate(request, context)
+            try validate(request, context)
+            return request
+        }
+        /// The body of a checked request's write.
+        let apply: @Sendable (Request, RequestContext) throws -> @Sendable (Database) throws -> Reply = {
+            request, context in
             let key = context.idempotencyKey.isEmpty ? naturalKey(request) : context.idempotencyKey
             guard key.utf8.count <= 128 else { throw RPCError.invalidArgument("idempotency_key", "at most 128 bytes") }
-            return try await database.write { db in
+            return { db in
                 if !key.isEmpty, let first = try database.idempotency.response(method: method, key: key, in: db) {
                     return Reply(body: first, replayed: true)
                 }
@@ -100,10 +113,26 @@ public final class Router: Sendable {
                 return Reply(body: reply)
             }
         }
+        if let awaitBefore {
+            add(name, role: role) { body, context in
+                let request = try check(body, context)
+                try await awaitBefore(request, context)
+                return try await database.write(try apply(request, context))
+            }
+            return
+        }
+        add(
+            name, role: role,
+            inline: .later({ body, context, then in
+                database.write(try apply(try check(body, context), context), then: then)
+            })
+        ) { body, context in
+            try await database.write(try apply(try check(body, context), context))
+        }
     }
 
     private func add(
-        _ name: String, role: Role, inline: (@Sendable ([UInt8], RequestContext) throws -> Reply)? = nil,
+        _ name: String, role: Role, inline: Inline? = nil,
         _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> Reply
     ) {
         let method = "\(service).\(name)"
@@ -138,13 +167,26 @@ public final class Router: Sendable {
         return finish(call, outcome)
     }
 
-    /// Answers a request for a ``lookup(_:role:_:)`` method at once, on the calling thread; nil for any
-    /// other request (``handle(_:)`` answers those).
-    public func answerInline(_ envelopeBytes: [UInt8]) -> [UInt8]? {
+    /// Answers on the calling thread (the transport's) what needs no task: a ``lookup(_:role:_:)`` at
+    /// once; a ``write(_:role:naturalKey:validate:_:)`` is checked and queued here and answered through
+    /// `late` once its group commit is over (or at once when refused). `.toTask` for any other request,
+    /// which ``handle(_:)`` answers.
+    public func answerInline(_ envelopeBytes: [UInt8], late: LateReply) -> InlineReply {
         guard case .success(let call) = begin(envelopeBytes), let route = call.route, let inline = route.inline
-        else { return nil }
-        let outcome = Result { try inline(call.request.body, try context(for: call, route: route)) }
-        return finish(call, outcome)
+        else { return .toTask }
+        switch inline {
+        case .now(let answer):
+            return .now(finish(call, Result { try answer(call.request.body, try context(for: call, route: route)) }))
+        case .later(let start):
+            do {
+                try start(call.request.body, try context(for: call, route: route)) { outcome in
+                    late.send(self.finish(call, outcome))
+                }
+                return .later
+            } catch {
+                return .now(finish(call, .failure(error)))
+            }
+        }
     }
 
     /// A request being answered: its envelope, route and log context.
@@ -249,9 +291,21 @@ public final class Router: Sendable {
 
     private struct Route: Sendable {
         let role: Role
-        /// Set for a ``lookup(_:role:_:)``: the same work as `handle`, without awaiting.
-        let inline: (@Sendable ([UInt8], RequestContext) throws -> Reply)?
+        /// The same work as `handle`, without awaiting, for ``answerInline(_:late:)``.
+        let inline: Inline?
         let handle: @Sendable ([UInt8], RequestContext) async throws -> Reply
+    }
+
+    /// How a method is answered without a task.
+    private enum Inline: Sendable {
+        /// A lookup: its reply, at once.
+        case now(@Sendable ([UInt8], RequestContext) throws -> Reply)
+        /// A write: refused at once by throwing, or queued; `then` gets its outcome after the commit.
+        case later(
+            @Sendable (
+                _ body: [UInt8], _ context: RequestContext,
+                _ then: @escaping @Sendable (Result<Reply, any Error>) -> Void
+            ) throws -> Void)
     }
 
     /// A method's encoded reply, and whether it is the stored reply of an earlier identical write.

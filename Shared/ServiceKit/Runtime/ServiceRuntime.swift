@@ -91,7 +91,7 @@ public final class ServiceRuntime: Service, Sendable {
             let router = self.router
             await withGracefulShutdownHandler {
                 await replier.serve(
-                    { await router.handle($0) }, answerInline: { router.answerInline($0) },
+                    { await router.handle($0) }, answerInline: { router.answerInline($0, late: $1) },
                     replyToFailure: Self.internalFailure)
             } onGracefulShutdown: {
                 replier.stopAccepting()

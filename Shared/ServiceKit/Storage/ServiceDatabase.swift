@@ -92,6 +92,16 @@ public final class ServiceDatabase: Sendable {
         try await writer.write(body)
     }
 
+    /// ``write(_:)`` for code that cannot await: `then` gets the outcome, on the writer's task, once the
+    /// transaction is over. The router's writes answered from the transport's thread use it, so that a
+    /// write wakes no task of its own, neither to start nor to be answered.
+    /// - Important: `then` holds up the rest of the batch's callers: hand the outcome on, nothing more.
+    public func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T, then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        writer.write(body, then: then)
+    }
+
     /// Runs `body` on a reader connection, in a snapshot that sees every write committed before
     /// the call and none of those committed during it. Runs concurrently with the writer.
     ///

@@ -77,20 +77,38 @@ final class WriteBatcher: Sendable {
         let id = lastWriteID.add(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                enqueue(
-                    PendingWrite(
-                        id: id,
-                        run: { db in
-                            let value = try body(db)
-                            return { continuation.resume(returning: value) }
-                        },
-                        fail: { continuation.resume(throwing: $0) }
-                    )
-                )
+                guard !Task.isCancelled else {
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                enqueue(id: id, body) { continuation.resume(with: $0) }
             }
         } onCancel: {
             withdraw(id)
         }
+    }
+
+    /// See `ServiceDatabase.write(_:then:)`.
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T, then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        enqueue(id: lastWriteID.add(1, ordering: .relaxed).newValue, body, then: then)
+    }
+
+    private func enqueue<T: Sendable>(
+        id: UInt64, _ body: @escaping @Sendable (Database) throws -> T,
+        then: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        enqueue(
+            PendingWrite(
+                id: id,
+                run: { db in
+                    let value = try body(db)
+                    return { then(.success(value)) }
+                },
+                fail: { then(.failure($0)) }
+            )
+        )
     }
 
     /// Stops taking writes, and returns once every queued one has finished.
@@ -106,10 +124,6 @@ final class WriteBatcher: Sendable {
     }
 
     private func enqueue(_ write: PendingWrite) {
-        guard !Task.isCancelled else {
-            write.fail(CancellationError())
-            return
-        }
         enum Admission { case queued, queuedAndStartWriter, refused }
         let admission = state.withLock { state -> Admission in
             guard !state.isClosed else { return .refused }
