@@ -160,12 +160,18 @@ extension LateReply {
     }
 }
 
-/// Whether a turn's operation on the aio is a send or a receive. Written only by the turn's start and
-/// its chain's steps, which run one after another (each after the previous operation completed), and
-/// read by the task after the chain resumed it: the completion's lock orders all of these.
-private final class TurnStage: @unchecked Sendable {
-    var isSending: Bool
-    init(sending: Bool) { isSending = sending }
+/// Whether a turn's operation on the aio is a send or a receive. Written by the turn's start, its
+/// chain's steps and a late reply, one after another (each after the previous operation completed), and
+/// read by the task after the chain resumed it. A late reply's thread and the nng thread that completes
+/// its send are ordered only inside libnng, which ThreadSanitizer does not see: hence an atomic.
+private final class TurnStage: Sendable {
+    private let sending: Atomic<Bool>
+    init(sending: Bool) { self.sending = Atomic(sending) }
+
+    var isSending: Bool {
+        get { sending.load(ordering: .acquiring) }
+        set { sending.store(newValue, ordering: .releasing) }
+    }
 }
 
 /// A failed turn (``SocketContext/request(_:deadline:)``, ``SocketContext/serve(reply:answerInline:sendTimeout:stopIf:)``):
