@@ -24,23 +24,23 @@ let router = Router(
     clock: ManualClock(nowMs: nowMs), logger: .init(label: "bench"))
 HealthService.definition.registerMethods(router)
 
-func call(_ method: String, _ body: some ProtoMessage) async throws {
+/// Calls `health.<method>` through the router: by `handle`, as a serving task does, or `inline`, as the
+/// replier does on nng's thread (a write is queued there and its reply comes from the group commit).
+func call(_ method: String, _ body: some ProtoMessage, inline: Bool = false) async throws {
     let request = Request(method: "health.\(method)", authToken: admin.secret, body: body.serializedBytes())
-    let response = try Response(serializedBytes: await router.handle(request.serializedBytes()))
-    guard response.code == .ok else { throw RPCError(response.code, response.message, field: response.field) }
-}
-
-/// A call answered as the replier answers it on nng's thread: a write is queued there and its reply comes
-/// from the group commit.
-func callInline(_ method: String, _ body: some ProtoMessage) async throws {
-    let request = Request(method: "health.\(method)", authToken: admin.secret, body: body.serializedBytes())
-    let reply = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8], Never>) in
-        let late = LateReply { continuation.resume(returning: $0) }
-        switch router.answerInline(request.serializedBytes(), late: late) {
-        case .now(let reply): continuation.resume(returning: reply)
-        case .later: break
-        case .toTask: fatalError("health.\(method) is not answered inline")
+    let reply: [UInt8]
+    if inline {
+        reply = await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8], Never>) in
+            switch router.answerInline(
+                request.serializedBytes(), late: LateReply { continuation.resume(returning: $0) })
+            {
+            case .now(let reply): continuation.resume(returning: reply)
+            case .later: break
+            case .toTask: fatalError("health.\(method) is not answered inline")
+            }
         }
+    } else {
+        reply = await router.handle(request.serializedBytes())
     }
     let response = try Response(serializedBytes: reply)
     guard response.code == .ok else { throw RPCError(response.code, response.message, field: response.field) }
@@ -138,7 +138,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
         let event = UsageEvent(
             usageId: "single-\(index)", customer: .init(value: "acct-\(index % accountCount)"), feature: "login",
             count: 1, occurredAtMs: nowMs)
-        group.addTask { try await callInline("RecordUsage", RecordUsageRequest(events: [event])) }
+        group.addTask { try await call("RecordUsage", RecordUsageRequest(events: [event]), inline: true) }
         if index >= 63 { try await group.next() }
     }
     try await group.waitForAll()

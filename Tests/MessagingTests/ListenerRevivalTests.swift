@@ -49,12 +49,7 @@ struct ListenerRevivalTests {
         try HangUp.atOnce.connect(to: endpoint)
         let subscriber = try Subscriber(dialing: [endpoint], prefixes: ["t."])
         defer { subscriber.close() }
-        let publishing = Task {
-            while !Task.isCancelled {
-                try publisher.publish(Publication(topic: "t.beat", payload: [1]))
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        let publishing = publishBeats(from: publisher)
         defer { publishing.cancel() }
         var heard = false
         let deadline = ContinuousClock.now + .seconds(30)

@@ -47,12 +47,7 @@ struct RedialTests {
         half.stop()
         let publisher = try Publisher(listening: [endpoint])
         defer { publisher.close() }
-        let publishing = Task {
-            while !Task.isCancelled {
-                try publisher.publish(Publication(topic: "t.beat", payload: [1]))
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        let publishing = publishBeats(from: publisher)
         defer { publishing.cancel() }
         var heard = false
         for _ in 0..<10 where !heard {
