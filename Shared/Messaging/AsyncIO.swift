@@ -1,4 +1,5 @@
 internal import CNNG
+import Glibc
 import Synchronization
 
 /// One `nng_aio`, bridged to async/await: an operation is started inside a continuation and the aio's
@@ -8,6 +9,15 @@ import Synchronization
 ///   operations one after another from one task. Cancelling that task, or calling ``cancel()``, aborts the
 ///   pending operation through `nng_aio_cancel`. ``shutDown()`` aborts it and makes every later operation
 ///   fail at once with `.closed`; it is the first step of every teardown.
+///
+/// Every libnng call that starts or cancels an operation on the aio (`nng_ctx_send`, `nng_ctx_recv`,
+/// `nng_aio_cancel`, …) goes through this type, and ``shutDown()`` waits for those in progress and refuses
+/// later ones. Why: libnng 1.5.2 is not safe against such a call overlapping the close of its context and
+/// socket. The call holds a reference to the context (or the protocol's cancel function holds a pointer
+/// into it) that it may drop only after `nng_ctx_close` and `nng_close` freed what it points to, and
+/// libnng then locks a freed mutex and aborts the process ("pthread_mutex_lock: Invalid argument";
+/// `scripts/libnng-ctx-close-race` shows it against libnng alone). After ``shutDown()`` returns, the owner
+/// may close its context and socket.
 ///
 /// Why not `nng_aio_stop` for that: libnng 1.5 silently drops an operation submitted after `nng_aio_stop`
 /// (no callback ever runs), so a task that raced the stop would wait forever. `nng_aio_stop` therefore
@@ -40,9 +50,10 @@ final class AsyncIO {
     ///     ``cancel()`` that set the state it reads cannot be missed.
     ///   - submit: starts the operation on the aio (`nng_ctx_recv(ctx, aio)`, …). Called at most once.
     ///   - chain: when given, called by the completion callback on nng's thread each time an operation
-    ///     succeeded; it may start the next one on the aio (e.g. the receive after a send) and this call
-    ///     then waits for that too. The waiting task is resumed once for the whole chain: each resumption
-    ///     is a hand-over between threads, which costs more than a small operation itself.
+    ///     succeeded; it may start the next one on the aio with ``startNext(_:)`` (e.g. the receive after a
+    ///     send) and this call then waits for that too. The waiting task is resumed once for the whole
+    ///     chain: each resumption is a hand-over between threads, which costs more than a small operation
+    ///     itself.
     /// - Throws: ``MessagingError`` with the aio's result when it is not zero; `.cancelled` when the task
     ///   was cancelled, `shouldAbort` said so before the start, or `chain` said `.stopped`.
     func perform(
@@ -51,7 +62,7 @@ final class AsyncIO {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 guard let generation = completion.register(continuation, chain: chain) else {
-                    continuation.resume(throwing: MessagingError(.closed, operation: "nng_aio", reason: "closed"))
+                    continuation.resume(throwing: MessagingError.closedAIO)
                     return
                 }
                 if Task.isCancelled || shouldAbort() {
@@ -59,12 +70,20 @@ final class AsyncIO {
                     continuation.resume(throwing: MessagingError.cancelled)
                     return
                 }
-                submit(aio)
-                if completion.markSubmitted(generation) { nng_aio_cancel(aio) }
+                if !completion.start(generation, submit) {
+                    completion.resume(generation, throwing: MessagingError.closedAIO)
+                }
             }
         } onCancel: {
             cancel()
         }
+    }
+
+    /// Starts the next operation of a chain from its step: `submit` starts it on the aio
+    /// (`nng_ctx_recv(ctx, aio)`, …). Returns false, starting nothing, once the aio is shut down: the step
+    /// then returns ``ChainStep/stopped``.
+    func startNext(_ submit: (OpaquePointer) -> Void) -> Bool {
+        completion.call(submit)
     }
 
     /// What a ``Chain`` did after an operation succeeded.
@@ -85,7 +104,7 @@ final class AsyncIO {
     ///
     /// The late operation is started even when a cancel came meanwhile: it is the reply to a request
     /// already taken in, which a stopping owner still sends. Its completion then ends the chain with
-    /// `.cancelled` as usual.
+    /// `.cancelled` as usual. Only a shut-down aio refuses it.
     /// - Important: Call only from a chain step, and use the result exactly once, from any thread; it may
     ///   run before the step has returned, so the step must not touch the aio after handing it over.
     func deferNext() -> DeferredOperation {
@@ -99,10 +118,18 @@ final class AsyncIO {
         fileprivate let io: AsyncIO
         fileprivate let generation: UInt64
 
-        /// Starts it: `submit` starts the operation on the aio (`nng_ctx_send(ctx, aio)`, …).
-        func start(_ submit: (OpaquePointer) -> Void) {
-            submit(io.aio)
+        /// Starts it: `submit` starts the operation on the aio (`nng_ctx_send(ctx, aio)`, …). Returns false
+        /// when the aio was shut down meanwhile: `submit` did not run (what it would have handed to the aio
+        /// is still the caller's) and the wait ends with `.closed`.
+        @discardableResult
+        func start(_ submit: (OpaquePointer) -> Void) -> Bool {
+            // A cancel that came meanwhile does not stop a late reply (see deferNext()).
+            guard io.completion.call(submit) else {
+                io.completion.resume(generation, throwing: MessagingError.closedAIO)
+                return false
+            }
             _ = io.completion.markSubmitted(generation)
+            return true
         }
 
         /// Ends the wait with `error` instead, starting nothing.
@@ -118,12 +145,14 @@ final class AsyncIO {
     /// Aborts the operation in progress, if any (it then fails with `.cancelled` or `.timedOut`); does
     /// nothing between operations.
     func cancel() {
-        if completion.requestCancel() { nng_aio_cancel(aio) }
+        if completion.requestCancel() { _ = completion.call { nng_aio_cancel($0) } }
     }
 
-    /// Aborts the operation in progress, if any, and makes every later one fail with `.closed`.
+    /// Aborts the operation in progress, if any, and makes every later one fail with `.closed`. Returns
+    /// once no libnng call that starts or cancels an operation on the aio is in progress, and none will
+    /// be made: the context and socket may be closed then.
     func shutDown() {
-        if completion.shutDown() { nng_aio_cancel(aio) }
+        completion.shutDown()
     }
 
     /// Sets the timeout of the next operation (per aio, so no socket-wide option changes per call).
@@ -150,6 +179,8 @@ private final class Completion: Sendable {
         /// after starting it, never touches a later operation that the resumed task registered meanwhile.
         var generation: UInt64 = 0
         var isShutDown = false
+        /// libnng calls on the aio in progress (see ``call(_:)``).
+        var callsInProgress = 0
     }
 
     private let state = Mutex(State())
@@ -192,9 +223,40 @@ private final class Completion: Sendable {
         }
     }
 
-    func shutDown() -> Bool {
-        state.withLock { $0.isShutDown = true }
-        return requestCancel()
+    /// Runs `body`, a libnng call that starts or cancels an operation on the aio, unless the aio is shut
+    /// down; returns whether it ran. ``shutDown()`` waits for the calls in progress.
+    func call(_ body: (OpaquePointer) -> Void) -> Bool {
+        let isOpen = state.withLock { state in
+            guard !state.isShutDown else { return false }
+            state.callsInProgress += 1
+            return true
+        }
+        guard isOpen else { return false }
+        defer { state.withLock { $0.callsInProgress -= 1 } }
+        body(aio!)
+        return true
+    }
+
+    /// Starts the operation of `generation` with `submit` unless the aio is shut down (returns false then),
+    /// and cancels it at once when a cancel came while it was being submitted.
+    func start(_ generation: UInt64, _ submit: (OpaquePointer) -> Void) -> Bool {
+        call { aio in
+            submit(aio)
+            if markSubmitted(generation) { nng_aio_cancel(aio) }
+        }
+    }
+
+    /// Refuses every later call, waits for those in progress (each a short, non-blocking libnng call on
+    /// another thread), then aborts the operation in progress, if any.
+    func shutDown() {
+        state.withLock { state in
+            state.isShutDown = true
+            state.operation?.cancelRequested = true
+        }
+        while state.withLock({ $0.callsInProgress }) > 0 { sched_yield() }
+        // Whether or not the operation was marked submitted yet: nothing can start one any more, and
+        // cancelling an aio with nothing in progress does nothing.
+        nng_aio_cancel(aio)
     }
 
     private enum Next {
@@ -224,7 +286,7 @@ private final class Completion: Sendable {
             if let error { continuation.resume(throwing: error) } else { continuation.resume() }
         case .chain(let generation):
             switch runChain(generation) {
-            case .started: if markSubmitted(generation) { nng_aio_cancel(aio) }
+            case .started: if markSubmitted(generation) { _ = call { nng_aio_cancel($0) } }
             case .later: return  // started by another thread, which may already have done so
             case .done: resume(generation, throwing: nil)
             case .stopped: resume(generation, throwing: MessagingError.cancelled)
@@ -272,4 +334,7 @@ func nngMilliseconds(_ duration: Duration) -> nng_duration {
 extension MessagingError {
     /// An operation aborted before it completed: its task was cancelled, or its owner stopped it.
     static var cancelled: MessagingError { MessagingError(.cancelled, operation: "nng_aio", reason: "cancelled") }
+
+    /// An operation refused because its aio was shut down (its owner is closing).
+    static var closedAIO: MessagingError { MessagingError(.closed, operation: "nng_aio", reason: "closed") }
 }

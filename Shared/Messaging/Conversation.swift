@@ -44,6 +44,8 @@ extension SocketContext {
     /// Sends `request` and receives its reply, all before `deadline` (a REQ context's round trip).
     func request(_ request: [UInt8], deadline: ContinuousClock.Instant) async throws -> [UInt8] {
         let handle = self.handle
+        // Held by the chain only while this turn waits, and this context holds it the whole time.
+        let io = self.io
         let stage = TurnStage(sending: true)
         do {
             return try await turn(first: request, sendTimeout: deadline - .now, stage: stage) { aio in
@@ -51,8 +53,7 @@ extension SocketContext {
                 stage.isSending = false
                 nng_aio_set_msg(aio, nil)  // the sent request now belongs to nng
                 nng_aio_set_timeout(aio, nngMilliseconds(max(deadline - .now, .zero)))
-                nng_ctx_recv(handle, aio)
-                return .started
+                return io.startNext { nng_ctx_recv(handle, $0) } ? .started : .stopped
             }
         } catch {
             throw error.error
@@ -76,8 +77,7 @@ extension SocketContext {
                 guard !shouldStop() else { return .stopped }
                 stage.isSending = false
                 nng_aio_set_timeout(aio, nng_duration(NNG_DURATION_INFINITE))
-                nng_ctx_recv(handle, aio)
-                return .started
+                return io.startNext { nng_ctx_recv(handle, $0) } ? .started : .stopped
             }
             guard let answerInline, let request = nng_aio_get_msg(aio) else { return .done }
             // Off the aio while it is answered: a late reply may take the aio before this step returns.
@@ -96,11 +96,10 @@ extension SocketContext {
                     return .done
                 }
                 nng_msg_free(request)
-                nng_aio_set_msg(aio, answerMessage)
+                nng_aio_set_msg(aio, answerMessage)  // left there when refused: the turn frees it
                 stage.isSending = true
                 nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
-                nng_ctx_send(handle, aio)
-                return .started
+                return io.startNext { nng_ctx_send(handle, $0) } ? .started : .stopped
             }
         }
     }
@@ -151,11 +150,12 @@ extension LateReply {
                 deferred.fail(error)
                 return
             }
-            deferred.start { aio in
+            let started = deferred.start { aio in
                 nng_aio_set_msg(aio, message)
                 nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
                 nng_ctx_send(handle, aio)
             }
+            if !started { nng_msg_free(message) }  // the replier was torn down first
         }
     }
 }
