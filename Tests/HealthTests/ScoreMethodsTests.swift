@@ -1,3 +1,5 @@
+import Foundation
+import GRDB
 import Health
 import Models
 import ServiceKit
@@ -63,6 +65,72 @@ struct ScoreMethodsTests {
         let idle: GetHealthScoreResponse = try await health.call(
             "GetHealthScore", GetHealthScoreRequest(customer: .init(value: "idle")))
         #expect(idle.current!.band == .poor)
+    }
+
+    @Test("rescoring thousands of accounts scores each once, in order, as one account alone would be scored")
+    func largeRescoreMatchesSingleScoring() async throws {
+        // More accounts than one slice of the parallel scoring (8,192), and slices of many chunks.
+        let health = try InProcessService(HealthService.definition)
+        let count = 9_000
+        let ids = (0..<count).map { String(format: "acct-%05d", $0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, id) in ids.enumerated() {
+                group.addTask {
+                    let _: UpsertAccountResponse = try await health.call(
+                        "UpsertAccount", UpsertAccountRequest(account: AccountMethodsTests.account(id)))
+                }
+                if index >= 32 { try await group.next() }
+            }
+            try await group.waitForAll()
+        }
+        // Different usage for different accounts, so that their scores differ.
+        let usage = ids.enumerated().compactMap { index, id in
+            index % 4 == 0
+                ? nil
+                : UsageEvent(
+                    usageId: "u-\(id)", customer: .init(value: id), feature: ["login", "dns", "mail"][index % 3],
+                    count: Int64(1 + index % 7), occurredAtMs: health.clock.nowMs - Int64(index % 50) * Self.dayMs)
+        }
+        for batch in stride(from: 0, to: usage.count, by: 1000) {
+            let _: RecordUsageResponse = try await health.call(
+                "RecordUsage", RecordUsageRequest(events: Array(usage[batch..<min(batch + 1000, usage.count)])))
+        }
+        let eventsBefore = try await health.events().count
+
+        let outcome = try await HealthScorer.standard.rescore(
+            .all, database: health.database, nowMs: health.clock.nowMs)
+        #expect(outcome.scored == count && outcome.bandChanges == count)
+        let latest = try await health.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT customer_id, score FROM health_latest ORDER BY customer_id")
+                .map { row -> (String, Double) in (row["customer_id"], row["score"]) }
+        }
+        #expect(latest.map(\.0) == ids)
+        let storedScores = try await health.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM health_scores") ?? 0
+        }
+        #expect(storedScores == count)
+        // One score.changed per account, numbered one after another in the accounts' order.
+        let changes = Array(try await health.events().dropFirst(eventsBefore))
+        #expect(changes.map(\.customerID) == ids)
+        #expect(changes.map(\.seq) == Array(changes[0].seq..<(changes[0].seq + UInt64(count))))
+        #expect(Set(latest.map(\.1)).count > 10, "the accounts' usage differs, so should their scores")
+
+        // Scored again one at a time, a sample comes out with the scores the parallel rescoring gave.
+        let sample = stride(from: 0, to: count, by: 617).map { ids[$0] }
+        _ = try await HealthScorer.standard.rescore(.only(sample), database: health.database, nowMs: health.clock.nowMs)
+        let again = try await health.database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT customer_id, score FROM health_scores WHERE rowid IN
+                        (SELECT MAX(rowid) FROM health_scores GROUP BY customer_id) ORDER BY customer_id
+                    """
+            ).map { row -> (String, Double) in (row["customer_id"], row["score"]) }
+        }
+        let first = Dictionary(uniqueKeysWithValues: latest)
+        for (customer, score) in again where sample.contains(customer) {
+            #expect(first[customer] == score, "\(customer)")
+        }
     }
 
     @Test("an account never scored is NOT_FOUND; only an admin may rescore")

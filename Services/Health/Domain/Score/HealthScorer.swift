@@ -77,36 +77,46 @@ public struct HealthScorer: Sendable {
             sql: "INSERT OR REPLACE INTO health_latest (customer_id, computed_at_ms, score, band) VALUES (?, ?, ?, ?)")
         let latest = try latestScores(in: db)
         var outcome = Outcome()
-        var changes: [NewEvent] = []
-        for (customer, lastSeenMs) in customers {
-            let facts = usage[customer] ?? AccountUsage()
-            let signal = signals[customer] ?? AccountSignals()
-            let inputs = HealthInputs(
-                nowMs: nowMs, lastSeenMs: lastSeenMs > 0 ? lastSeenMs : nil, usageLast28Days: facts.last28Days,
-                usagePrevious28Days: facts.previous28Days, featuresUsedLast28Days: facts.features,
-                featuresAvailable: featuresAvailable, latestNPS: signal.latestNPS, openCases: signal.openCases,
-                slaBreachesLast90Days: signal.slaBreachesLast90Days, loyaltyTierRank: signal.loyaltyTier?.rank,
-                loyaltyTierCount: signal.loyaltyTier?.count ?? 0, redemptionsLast90Days: signal.redemptionsLast90Days,
-                advocacyLevelRank: signal.advocacyLevel?.rank, advocacyLevelCount: signal.advocacyLevel?.count ?? 0,
-                onboardingCompletion: onboarding[customer] ?? (signups.contains(customer) ? 0 : nil))
-            let record = Self.record(customer, settings.model.score(inputs), churn: settings.churn, nowMs: nowMs)
-            let previousScore = latest[customer]?.score ?? 0
-            let previousBand = latest[customer]?.band ?? .unspecified
-            try insertScore.execute(
-                arguments: [customer, nowMs, record.score, record.band.rawValue, Data(record.serializedBytes())])
-            try saveLatest.execute(arguments: [customer, nowMs, record.score, record.band.rawValue])
-            outcome.scored += 1
-            let bandChanged = previousBand != record.band
-            if bandChanged { outcome.bandChanges += 1 }
-            if bandChanged || abs(record.score - previousScore) >= notableChange {
-                let change = ScoreChanged(score: record, previousBand: previousBand, previousScore: previousScore)
-                changes.append(
-                    NewEvent(
-                        type: "score.changed", customerID: customer, occurredAtMs: nowMs, body: change.serializedBytes()
-                    ))
+        // Scoring is pure computation over what was just read: it runs on every core, a slice of accounts
+        // at a time (so that a million accounts' records are never in memory at once), and the inserts
+        // of each slice after it on this connection alone.
+        let sliceSize = 8192
+        for start in stride(from: 0, to: customers.count, by: sliceSize) {
+            let slice = customers[start..<min(start + sliceSize, customers.count)]
+            let scored = concurrentMap(slice) { customer, lastSeenMs in
+                let facts = usage[customer] ?? AccountUsage()
+                let signal = signals[customer] ?? AccountSignals()
+                let inputs = HealthInputs(
+                    nowMs: nowMs, lastSeenMs: lastSeenMs > 0 ? lastSeenMs : nil, usageLast28Days: facts.last28Days,
+                    usagePrevious28Days: facts.previous28Days, featuresUsedLast28Days: facts.features,
+                    featuresAvailable: featuresAvailable, latestNPS: signal.latestNPS, openCases: signal.openCases,
+                    slaBreachesLast90Days: signal.slaBreachesLast90Days, loyaltyTierRank: signal.loyaltyTier?.rank,
+                    loyaltyTierCount: signal.loyaltyTier?.count ?? 0,
+                    redemptionsLast90Days: signal.redemptionsLast90Days,
+                    advocacyLevelRank: signal.advocacyLevel?.rank,
+                    advocacyLevelCount: signal.advocacyLevel?.count ?? 0,
+                    onboardingCompletion: onboarding[customer] ?? (signups.contains(customer) ? 0 : nil))
+                return ScoredAccount(
+                    customer: customer,
+                    record: Self.record(customer, settings.model.score(inputs), churn: settings.churn, nowMs: nowMs),
+                    previous: latest[customer], notableChange: notableChange)
             }
+            var changes: [NewEvent] = []
+            for account in scored {
+                let record = account.record
+                try insertScore.execute(
+                    arguments: [account.customer, nowMs, record.score, record.band.rawValue, Data(account.recordBytes)])
+                try saveLatest.execute(arguments: [account.customer, nowMs, record.score, record.band.rawValue])
+                outcome.scored += 1
+                if account.bandChanged { outcome.bandChanges += 1 }
+                if let change = account.changeEvent {
+                    changes.append(
+                        NewEvent(type: "score.changed", customerID: account.customer, occurredAtMs: nowMs, body: change)
+                    )
+                }
+            }
+            try database.eventLog.append(contentsOf: changes, in: db)
         }
-        try database.eventLog.append(contentsOf: changes, in: db)
         if case .only = selection {
             for (customer, _) in customers {
                 try db.execute(sql: "DELETE FROM health_dirty WHERE customer_id = ?", arguments: [customer])
@@ -200,6 +210,54 @@ public struct HealthScorer: Sendable {
                     factor: factor.factor.rawValue, value: factor.value ?? 0, weight: UInt32(factor.weight),
                     contribution: factor.contribution, known: factor.value != nil)
             }, modelVersion: score.modelVersion, computedAtMs: nowMs, churnProbability: churn.probability(for: score))
+    }
+}
+
+/// An account's new score, made by the parallel part of a rescoring, with what its inserts need.
+private struct ScoredAccount: Sendable {
+    let customer: String
+    let record: HealthScoreRecord
+    let recordBytes: [UInt8]
+    let bandChanged: Bool
+    /// The body of the `score.changed` event, when the band changed or the score moved notably.
+    let changeEvent: [UInt8]?
+
+    init(
+        customer: String, record: HealthScoreRecord, previous: (score: Double, band: HealthScoreBand)?,
+        notableChange: Double
+    ) {
+        self.customer = customer
+        self.record = record
+        self.recordBytes = record.serializedBytes()
+        let previousScore = previous?.score ?? 0
+        let previousBand = previous?.band ?? .unspecified
+        bandChanged = previousBand != record.band
+        changeEvent =
+            bandChanged || abs(record.score - previousScore) >= notableChange
+            ? ScoreChanged(score: record, previousBand: previousBand, previousScore: previousScore).serializedBytes()
+            : nil
+    }
+}
+
+/// `transform` of every element, in order, computed in chunks on all cores; on the calling thread
+/// alone for a few elements, where handing chunks out would cost more than it saves.
+private func concurrentMap<Elements: RandomAccessCollection & Sendable, Result>(
+    _ elements: Elements, _ transform: @Sendable (Elements.Element) -> Result
+) -> [Result] where Elements.Index == Int {
+    let chunkSize = 512
+    guard elements.count > chunkSize else { return elements.map(transform) }
+    let chunkCount = (elements.count + chunkSize - 1) / chunkSize
+    return [Result](unsafeUninitializedCapacity: elements.count) { buffer, initialized in
+        // Each chunk initializes its own disjoint range of the buffer; concurrentPerform returns when
+        // all have, before `initialized` is set.
+        nonisolated(unsafe) let results = buffer
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * chunkSize)..<min(elements.count, (chunk + 1) * chunkSize)
+            for offset in range {
+                (results.baseAddress! + offset).initialize(to: transform(elements[elements.startIndex + offset]))
+            }
+        }
+        initialized = elements.count
     }
 }
 
