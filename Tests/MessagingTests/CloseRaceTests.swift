@@ -43,13 +43,7 @@ struct CloseRaceTests {
                         })
                 }
                 try await Task.sleep(for: .microseconds(Int.random(in: 200...3000)))
-                if round.isMultiple(of: 2) {
-                    requester.close()
-                    replier.stopAccepting()
-                } else {
-                    replier.stopAccepting()
-                    requester.close()
-                }
+                close(requester, replier, requesterFirst: round.isMultiple(of: 2))
                 isClosing.set()
                 for caller in callers { await caller.value }
                 await serving.value
@@ -62,4 +56,15 @@ private final class Flag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .relaxed) }
     func set() { value.store(true, ordering: .relaxed) }
+}
+
+/// Closes both sides of a busy pair, in either order (each order races different libnng paths).
+func close(_ requester: Requester, _ replier: Replier, requesterFirst: Bool) {
+    if requesterFirst {
+        requester.close()
+        replier.stopAccepting()
+    } else {
+        replier.stopAccepting()
+        requester.close()
+    }
 }

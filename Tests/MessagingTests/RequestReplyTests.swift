@@ -300,13 +300,7 @@ struct RequestReplyTests {
                     Task { try? await requester.request([UInt8(1 + index % 3)], timeout: .seconds(5)) }
                 }
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...2000)))
-                if round.isMultiple(of: 2) {
-                    requester.close()
-                    replier.stopAccepting()
-                } else {
-                    replier.stopAccepting()
-                    requester.close()
-                }
+                close(requester, replier, requesterFirst: round.isMultiple(of: 2))
                 for call in calls { _ = await call.value }
                 await serving.value
             }
