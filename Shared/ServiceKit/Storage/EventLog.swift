@@ -154,7 +154,8 @@ public struct EventLog: Sendable {
             for index in filled..<buffer.count { buffer[index] = generator.next() }
         }
         return random.withUnsafeBufferPointer { random in
-            (0..<count).map { index in uuidText(UnsafeBufferPointer(rebasing: random[(16 * index)..<(16 * index + 16)]))
+            (0..<count).map { index in
+                uuidText(UnsafeBufferPointer(rebasing: random[(16 * index)..<(16 * index + 16)]))
             }
         }
     }
