@@ -48,6 +48,7 @@ final class AsyncIO {
     /// - Parameters:
     ///   - shouldAbort: read after the operation is registered and before it starts, so that a concurrent
     ///     ``cancel()`` that set the state it reads cannot be missed.
+    ///   - sending: whether `submit` starts a send (see ``cancelReceive()``).
     ///   - submit: starts the operation on the aio (`nng_ctx_recv(ctx, aio)`, …). Called at most once.
     ///   - chain: when given, called by the completion callback on nng's thread each time an operation
     ///     succeeded; it may start the next one on the aio with ``startNext(_:)`` (e.g. the receive after a
@@ -57,7 +58,8 @@ final class AsyncIO {
     /// - Throws: ``MessagingError`` with the aio's result when it is not zero; `.cancelled` when the task
     ///   was cancelled, `shouldAbort` said so before the start, or `chain` said `.stopped`.
     func perform(
-        abortIf shouldAbort: () -> Bool = { false }, _ submit: (OpaquePointer) -> Void, chain: Chain? = nil
+        abortIf shouldAbort: () -> Bool = { false }, sending: Bool = false, _ submit: (OpaquePointer) -> Void,
+        chain: Chain? = nil
     ) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -70,7 +72,7 @@ final class AsyncIO {
                     continuation.resume(throwing: MessagingError.cancelled)
                     return
                 }
-                if !completion.start(generation, submit) {
+                if !completion.start(generation, sending: sending, submit) {
                     completion.resume(generation, throwing: MessagingError.closedAIO)
                 }
             }
@@ -80,10 +82,10 @@ final class AsyncIO {
     }
 
     /// Starts the next operation of a chain from its step: `submit` starts it on the aio
-    /// (`nng_ctx_recv(ctx, aio)`, …). Returns false, starting nothing, once the aio is shut down: the step
-    /// then returns ``ChainStep/stopped``.
-    func startNext(_ submit: (OpaquePointer) -> Void) -> Bool {
-        completion.call(submit)
+    /// (`nng_ctx_recv(ctx, aio)`, …; `sending` says whether it is a send). Returns false, starting
+    /// nothing, once the aio is shut down: the step then returns ``ChainStep/stopped``.
+    func startNext(sending: Bool = false, _ submit: (OpaquePointer) -> Void) -> Bool {
+        completion.submit(sending: sending, submit)
     }
 
     /// What a ``Chain`` did after an operation succeeded.
@@ -124,7 +126,7 @@ final class AsyncIO {
         @discardableResult
         func start(_ submit: (OpaquePointer) -> Void) -> Bool {
             // A cancel that came meanwhile does not stop a late reply (see deferNext()).
-            guard io.completion.call(submit) else {
+            guard io.completion.submit(sending: true, submit) else {
                 io.completion.resume(generation, throwing: MessagingError.closedAIO)
                 return false
             }
@@ -145,7 +147,15 @@ final class AsyncIO {
     /// Aborts the operation in progress, if any (it then fails with `.cancelled` or `.timedOut`); does
     /// nothing between operations.
     func cancel() {
-        if completion.requestCancel() { _ = completion.call { nng_aio_cancel($0) } }
+        if completion.requestCancel(sparingSends: false) { _ = completion.call { nng_aio_cancel($0) } }
+    }
+
+    /// Like ``cancel()``, except that a send in progress is not aborted: it finishes, and the wait
+    /// then ends with `.cancelled` instead of going on with its chain. For a replier that stops taking
+    /// requests: a reply still on its way (queued behind others for the same caller, say) is owed to a
+    /// request already taken in, and aborting it lost that reply.
+    func cancelReceive() {
+        if completion.requestCancel(sparingSends: true) { _ = completion.call { nng_aio_cancel($0) } }
     }
 
     /// Aborts the operation in progress, if any, and makes every later one fail with `.closed`. Returns
@@ -171,6 +181,13 @@ private final class Completion: Sendable {
         var chain: AsyncIO.Chain?
         var submitted = false
         var cancelRequested = false
+        /// Whether the operation started last is a send.
+        var isSend = false
+        /// Whether the cancel requested spares a send (``AsyncIO/cancelReceive()``).
+        var cancelSparesSends = false
+
+        /// Whether the operation must be aborted for the cancel requested.
+        var mustAbort: Bool { cancelRequested && !(cancelSparesSends && isSend) }
     }
 
     private struct State {
@@ -204,22 +221,35 @@ private final class Completion: Sendable {
     /// The generation of the operation registered last.
     var currentGeneration: UInt64 { state.withLock { $0.generation } }
 
-    /// Returns whether a cancel arrived while the operation of `generation` was being submitted.
+    /// Returns whether a cancel that arrived while the operation of `generation` was being submitted
+    /// means it must be aborted.
     func markSubmitted(_ generation: UInt64) -> Bool {
         state.withLock { state in
             guard state.generation == generation, state.operation != nil else { return false }  // completed
             state.operation!.submitted = true
-            return state.operation!.cancelRequested
+            return state.operation!.mustAbort
         }
     }
 
-    /// Returns whether the caller must call `nng_aio_cancel` (the operation is already submitted; if it
-    /// is not yet, the submitter sees the request in `markSubmitted` and cancels it itself).
-    func requestCancel() -> Bool {
+    /// Submits an operation with `body` through ``call(_:)``, having recorded whether it is a send first,
+    /// so that a cancel deciding on an operation marked submitted always sees its kind.
+    func submit(sending: Bool, _ body: (OpaquePointer) -> Void) -> Bool {
+        call { aio in
+            state.withLock { $0.operation?.isSend = sending }
+            body(aio)
+        }
+    }
+
+    /// Returns whether the caller must call `nng_aio_cancel` (the operation is already submitted and
+    /// must be aborted; if it is not submitted yet, the submitter sees the request in `markSubmitted`).
+    /// A cancel that spares sends never weakens one that came before it and did not.
+    func requestCancel(sparingSends: Bool) -> Bool {
         state.withLock { state in
-            guard state.operation != nil else { return false }
-            state.operation!.cancelRequested = true
-            return state.operation!.submitted
+            guard var operation = state.operation else { return false }
+            operation.cancelSparesSends = sparingSends && (!operation.cancelRequested || operation.cancelSparesSends)
+            operation.cancelRequested = true
+            state.operation = operation
+            return operation.submitted && operation.mustAbort
         }
     }
 
@@ -239,9 +269,9 @@ private final class Completion: Sendable {
 
     /// Starts the operation of `generation` with `submit` unless the aio is shut down (returns false then),
     /// and cancels it at once when a cancel came while it was being submitted.
-    func start(_ generation: UInt64, _ submit: (OpaquePointer) -> Void) -> Bool {
-        call { aio in
-            submit(aio)
+    func start(_ generation: UInt64, sending: Bool, _ body: (OpaquePointer) -> Void) -> Bool {
+        submit(sending: sending) { aio in
+            body(aio)
             if markSubmitted(generation) { nng_aio_cancel(aio) }
         }
     }
@@ -252,6 +282,7 @@ private final class Completion: Sendable {
         state.withLock { state in
             state.isShutDown = true
             state.operation?.cancelRequested = true
+            state.operation?.cancelSparesSends = false
         }
         while state.withLock({ $0.callsInProgress }) > 0 { sched_yield() }
         // Whether or not the operation was marked submitted yet: nothing can start one any more, and

@@ -99,7 +99,7 @@ extension SocketContext {
                 nng_aio_set_msg(aio, answerMessage)  // left there when refused: the turn frees it
                 stage.isSending = true
                 nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
-                return io.startNext { nng_ctx_send(handle, $0) } ? .started : .stopped
+                return io.startNext(sending: true) { nng_ctx_send(handle, $0) } ? .started : .stopped
             }
         }
     }
@@ -119,7 +119,7 @@ extension SocketContext {
             if let first {
                 nng_aio_set_msg(aio, try Message.make(first, operation: "nng_msg_alloc"))
                 io.setTimeout(sendTimeout)
-                try await io.perform({ nng_ctx_send(handle, $0) }, chain: chain)
+                try await io.perform(sending: true, { nng_ctx_send(handle, $0) }, chain: chain)
             } else {
                 io.setTimeout(nil)
                 try await io.perform(abortIf: shouldAbortReceive, { nng_ctx_recv(handle, $0) }, chain: chain)

@@ -65,8 +65,8 @@ public final class Replier: Sendable {
     public func stopAccepting() {
         isStopping.store(true, ordering: .releasing)
         // A worker registers its receive before reading the flag, so either it sees the flag or this
-        // cancel sees the receive.
-        for worker in workers { worker.io.cancel() }
+        // cancel sees the receive. A reply being sent is not aborted: its request was taken in.
+        for worker in workers { worker.io.cancelReceive() }
     }
 
 }

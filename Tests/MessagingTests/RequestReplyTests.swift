@@ -232,6 +232,34 @@ struct RequestReplyTests {
         await serving.value
     }
 
+    @Test("stopping a replier while its replies queue for one caller still delivers every reply")
+    func stopAcceptingSparesRepliesBeingSent() async throws {
+        let count = 100
+        let entered = Atomic<Int>(0)
+        let answered = Atomic<Int>(0)
+        let replier = try Replier(listening: [TestEndpoints.fresh(.ipc)], maxInFlight: count)
+        let serving = Task {
+            await replier.serve(
+                { request in
+                    // All requests are taken in, then answered at once: their replies queue for the one
+                    // caller's pipe, and the stop comes while half of them are on their way.
+                    entered.add(1, ordering: .relaxed)
+                    while entered.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+                    if answered.add(1, ordering: .relaxed).newValue == count / 2 { replier.stopAccepting() }
+                    return request
+                }, replyToFailure: failureReply)
+        }
+        let requester = try Requester(dialing: replier.endpoints, maxInFlight: count)
+        defer { requester.close() }
+        let calls = (0..<count).map { index in
+            Task { try await requester.request([UInt8(index)], timeout: .seconds(10)) }
+        }
+        var replies: [[UInt8]] = []
+        for call in calls { replies.append(try await call.value) }
+        #expect(replies == (0..<count).map { [UInt8($0)] })
+        await serving.value
+    }
+
     @Test("stopping a replier still sends the replies it owes late, and waits for them")
     func stopAcceptingSendsLateReplies() async throws {
         let owed = Mutex<[LateReply]>([])
