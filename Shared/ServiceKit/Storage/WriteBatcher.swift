@@ -1,4 +1,3 @@
-import Dispatch
 import GRDB
 import Synchronization
 
@@ -21,9 +20,8 @@ public struct WriteStatistics: Sendable, Hashable {
 
 /// The one writer of a database: queues write calls and commits them in groups.
 ///
-/// The writer is started, on the batcher's own dispatch queue, by the write that finds the queue idle,
-/// and ends when the queue is empty, so at most one runs at a time and none outlives the work (nothing
-/// starts in `init`).
+/// A writer task is started by the write that finds the queue idle and ends when the queue is
+/// empty, so at most one exists at a time and none outlives the work (nothing starts in `init`).
 /// While it commits one batch, the next one gathers in the queue; that is the whole trick.
 final class WriteBatcher: Sendable {
     /// A queued write call, with its result type erased.
@@ -50,8 +48,6 @@ final class WriteBatcher: Sendable {
 
     private let pool: DatabasePool
     private let path: String
-    /// Runs the writer while there are writes (see ``enqueue(_:)``).
-    private let writerQueue = DispatchQueue(label: "anchorage.write-batcher")
     private let maxBatchSize: Int
     private let state = Mutex(State())
     private let lastWriteID = Atomic<UInt64>(0)
@@ -140,8 +136,8 @@ final class WriteBatcher: Sendable {
         case .queued:
             break
         case .queuedAndStartWriter:
-            // A queue of its own: the writer serves every caller, not the one that happened to wake it.
-            writerQueue.async { self.writeUntilIdle() }
+            // Detached: the writer serves every caller, not the one that happened to wake it.
+            Task.detached { await self.writeUntilIdle() }
         case .refused:
             write.fail(StorageError(.closed, "the database at \(path) is closed"))
         }
@@ -156,9 +152,9 @@ final class WriteBatcher: Sendable {
         withdrawn?.fail(CancellationError())
     }
 
-    private func writeUntilIdle() {
+    private func writeUntilIdle() async {
         while let batch = nextBatch() {
-            commit(batch)
+            await commit(batch)
         }
     }
 
@@ -179,13 +175,14 @@ final class WriteBatcher: Sendable {
         return batch
     }
 
-    /// Commits `batch` on the writer's queue: GRDB's synchronous write runs it on this thread, and the
-    /// results are delivered from here too. With GRDB's async write each batch went to GRDB's queue and
-    /// back to the cooperative pool, two more thread hand-overs per commit, each the wake of an idle
-    /// core: single-event writes alone went 13.0–14.4k → 16.6–20.4k/s (suite-bench, quiet).
-    /// `run` turns every failure into an outcome, so this cannot throw.
-    private func commit(_ batch: [PendingWrite]) {
-        let outcomes = pool.writeWithoutTransaction { db in self.run(batch, in: db) }
+    private func commit(_ batch: [PendingWrite]) async {
+        let outcomes: [Outcome]
+        do {
+            outcomes = try await pool.writeWithoutTransaction { db in self.run(batch, in: db) }
+        } catch {
+            // The writer connection was not reached (closed underneath us): nothing ran.
+            outcomes = Array(repeating: .failed(error), count: batch.count)
+        }
 
         let committed = outcomes.count { if case .ran = $0 { true } else { false } }
         // Statistics first, so a caller that sees its write done also sees it counted.
