@@ -147,7 +147,7 @@ final class AsyncIO {
     /// Aborts the operation in progress, if any (it then fails with `.cancelled` or `.timedOut`); does
     /// nothing between operations.
     func cancel() {
-        if completion.requestCancel(sparingSends: false) { _ = completion.call { nng_aio_cancel($0) } }
+        completion.cancel(sparingSends: false)
     }
 
     /// Like ``cancel()``, except that a send in progress is not aborted: it finishes, and the wait
@@ -155,7 +155,7 @@ final class AsyncIO {
     /// requests: a reply still on its way (queued behind others for the same caller, say) is owed to a
     /// request already taken in, and aborting it lost that reply.
     func cancelReceive() {
-        if completion.requestCancel(sparingSends: true) { _ = completion.call { nng_aio_cancel($0) } }
+        completion.cancel(sparingSends: true)
     }
 
     /// Aborts the operation in progress, if any, and makes every later one fail with `.closed`. Returns
@@ -240,17 +240,18 @@ private final class Completion: Sendable {
         }
     }
 
-    /// Returns whether the caller must call `nng_aio_cancel` (the operation is already submitted and
-    /// must be aborted; if it is not submitted yet, the submitter sees the request in `markSubmitted`).
-    /// A cancel that spares sends never weakens one that came before it and did not.
-    func requestCancel(sparingSends: Bool) -> Bool {
-        state.withLock { state in
+    /// Requests a cancel of the operation in progress, and aborts it when it is already submitted and
+    /// must be (if it is not submitted yet, the submitter sees the request in `markSubmitted`). A cancel
+    /// that spares sends never weakens one that came before it and did not.
+    func cancel(sparingSends: Bool) {
+        let mustAbortNow = state.withLock { state in
             guard var operation = state.operation else { return false }
             operation.cancelSparesSends = sparingSends && (!operation.cancelRequested || operation.cancelSparesSends)
             operation.cancelRequested = true
             state.operation = operation
             return operation.submitted && operation.mustAbort
         }
+        if mustAbortNow { _ = call { nng_aio_cancel($0) } }
     }
 
     /// Runs `body`, a libnng call that starts or cancels an operation on the aio, unless the aio is shut
