@@ -64,7 +64,7 @@ extension SocketContext {
     /// requests, answering on nng's thread those `answerInline` answers, until one needs the calling task,
     /// which it returns. Stops, with `.cancelled`, when `shouldStop()` says so after a reply is sent.
     func serve(
-        reply: [UInt8]?, answerInline: InlineAnswer?, sendTimeout: Duration,
+        reply: [UInt8]?, answerInline: InlineAnswer?, sendTimeout: Duration, owed: OwedReplies,
         stopIf shouldStop: @escaping @Sendable () -> Bool
     ) async throws(ExchangeError) -> [UInt8] {
         let handle = self.handle
@@ -79,7 +79,9 @@ extension SocketContext {
                 nng_aio_set_timeout(aio, nng_duration(NNG_DURATION_INFINITE))
                 return io.startNext { nng_ctx_recv(handle, $0) } ? .started : .stopped
             }
-            guard let answerInline, let request = nng_aio_get_msg(aio) else { return .done }
+            guard let request = nng_aio_get_msg(aio) else { return .done }
+            owed.tookRequest(from: nng_msg_get_pipe(request))
+            guard let answerInline else { return .done }
             // Off the aio while it is answered: a late reply may take the aio before this step returns.
             nng_aio_set_msg(aio, nil)
             let late = LateReply(io.deferNext(), handle: handle, stage: stage, sendTimeout: sendTimeout)
@@ -174,7 +176,7 @@ private final class TurnStage: Sendable {
     }
 }
 
-/// A failed turn (``SocketContext/request(_:deadline:)``, ``SocketContext/serve(reply:answerInline:sendTimeout:stopIf:)``):
+/// A failed turn (``SocketContext/request(_:deadline:)``, ``SocketContext/serve(reply:answerInline:sendTimeout:owed:stopIf:)``):
 /// which operation failed, and why.
 struct ExchangeError: Error {
     enum Step { case send, receive }

@@ -13,11 +13,20 @@ public final class Replier: Sendable {
     private let socket: Socket
     private let workers: [SocketContext]
     private let isStopping = Atomic<Bool>(false)
+    let owedReplies: OwedReplies
 
     /// - Throws: ``MessagingError``: `.addressInUse`, `.invalidAddress`, `.tlsConfiguration`, …
-    public init(listening endpoints: [Endpoint], options: SocketOptions = SocketOptions(), maxInFlight: Int = 128)
+    public convenience init(
+        listening endpoints: [Endpoint], options: SocketOptions = SocketOptions(), maxInFlight: Int = 128
+    ) throws(MessagingError) {
+        try self.init(listening: endpoints, options: options, maxInFlight: maxInFlight, owedReplies: OwedReplies())
+    }
+
+    /// - Parameter owedReplies: tests give one that forgets closed pipes sooner.
+    init(listening endpoints: [Endpoint], options: SocketOptions, maxInFlight: Int, owedReplies: OwedReplies)
         throws(MessagingError)
     {
+        self.owedReplies = owedReplies
         precondition(maxInFlight > 0, "a replier needs at least one worker")
         let socket = try Socket("rep0", options: options) { nng_rep0_open($0) }
         var workers: [SocketContext] = []
@@ -35,7 +44,8 @@ public final class Replier: Sendable {
     deinit { SocketContext.tearDown(workers, socket: socket) }
 
     /// Answers requests until ``stopAccepting()`` is called (or the task is cancelled), then finishes the
-    /// requests in flight, sends their replies and closes the socket.
+    /// requests in flight, sends their replies, waits until they are written (up to the send timeout) and
+    /// closes the socket.
     /// - Parameters:
     ///   - handler: turns a request into its reply. Called concurrently from up to `maxInFlight` tasks.
     ///   - answerInline: answers, on nng's thread, the requests it can answer quickly without awaiting, or
@@ -53,10 +63,13 @@ public final class Replier: Sendable {
                 group.addTask {
                     await worker.serveRequests(
                         handler: handler, answerInline: answerInline, replyToFailure: replyToFailure,
-                        sendTimeout: sendTimeout, isStopping: { self.isStopping.load(ordering: .acquiring) })
+                        sendTimeout: sendTimeout, owed: self.owedReplies,
+                        isStopping: { self.isStopping.load(ordering: .acquiring) })
                 }
             }
         }
+        // A reply counts as sent once libnng took it, not once written: closing now could abort the last ones.
+        await owedReplies.waitUntilWritten(by: socket.handle, limit: sendTimeout)
         SocketContext.tearDown(workers, socket: socket)
     }
 
@@ -73,13 +86,13 @@ public final class Replier: Sendable {
 
 extension SocketContext {
     /// Loops on one REP context: receive, handle, reply, until stopped. Each reply and the receives after
-    /// it are one turn (``serve(reply:answerInline:sendTimeout:stopIf:)``): a request costs this task at
+    /// it are one turn (``serve(reply:answerInline:sendTimeout:owed:stopIf:)``): a request costs this task at
     /// most one hand-over from nng's threads, and none when answered inline.
     fileprivate func serveRequests(
         handler: @Sendable ([UInt8]) async throws -> [UInt8],
         answerInline: InlineAnswer?,
         replyToFailure: @Sendable (any Error) -> [UInt8],
-        sendTimeout: Duration,
+        sendTimeout: Duration, owed: OwedReplies,
         isStopping: @escaping @Sendable () -> Bool
     ) async {
         var reply: [UInt8]? = nil
@@ -88,7 +101,7 @@ extension SocketContext {
             let request: [UInt8]
             do {
                 request = try await serve(
-                    reply: reply, answerInline: answerInline, sendTimeout: sendTimeout, stopIf: isStopping)
+                    reply: reply, answerInline: answerInline, sendTimeout: sendTimeout, owed: owed, stopIf: isStopping)
             } catch {
                 reply = nil
                 // A failed send means the caller went away (REQ resends if it still wants the answer);

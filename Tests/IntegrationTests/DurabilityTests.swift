@@ -20,16 +20,25 @@ struct DurabilityTests {
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<5000 {
                     group.addTask {
-                        if (try? await client.append("entry-\(index)", account: "acct-\(index % accounts)")) != nil {
+                        do {
+                            _ = try await client.append("entry-\(index)", account: "acct-\(index % accounts)")
                             acknowledged.count.withLock { $0[index % accounts, default: 0] += 1 }
+                        } catch {
+                            acknowledged.noteFailure(error)
                         }
                     }
                     if index % 64 == 63 { await group.next() }
                 }
             }
         }
+        let enoughAcknowledged = try await eventually(.seconds(120)) { acknowledged.total >= 500 }
         try #require(
-            try await eventually(.seconds(120)) { acknowledged.count.withLock { $0.values.reduce(0, +) } >= 500 })
+            enoughAcknowledged,
+            """
+            \(acknowledged.total) writes acknowledged in 120 s; failures: \(acknowledged.failureSummary)
+            service log (last 4,000 bytes):
+            \(String(node.process?.log.suffix(4000) ?? ""))
+            """)
         try await node.crash()
         await writes.value
         client.close()
@@ -79,7 +88,22 @@ struct DurabilityTests {
     }
 }
 
-/// Acknowledged writes per account, counted from many tasks.
+/// Acknowledged writes per account, counted from many tasks, and the failures of the others by kind,
+/// so that a run which stalls says how.
 final class AcknowledgedWrites: Sendable {
     let count = Mutex<[Int: Int]>([:])
+    private let failures = Mutex<[String: Int]>([:])
+
+    var total: Int { count.withLock { $0.values.reduce(0, +) } }
+
+    func noteFailure(_ error: any Error) {
+        let kind = (error as? ClientError).map { "\($0.code): \($0.message)" } ?? "\(error)"
+        failures.withLock { $0[kind, default: 0] += 1 }
+    }
+
+    var failureSummary: String {
+        let failures = failures.withLock { $0 }
+        guard !failures.isEmpty else { return "none" }
+        return failures.sorted { $0.value > $1.value }.map { "\($0.value)× \($0.key)" }.joined(separator: "; ")
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Messaging
+@testable import Messaging
 import Synchronization
 import TestKit
 import Testing
@@ -258,6 +258,56 @@ struct RequestReplyTests {
         for call in calls { replies.append(try await call.value) }
         #expect(replies == (0..<count).map { [UInt8($0)] })
         await serving.value
+    }
+
+    @Test(
+        "a stopped replier closes its socket only after its last replies are written",
+        arguments: [Endpoint.Transport.ipc, .tcp])
+    func stopWaitsUntilRepliesAreWritten(transport: Endpoint.Transport) async throws {
+        // libnng reports a REP reply sent when the pipe takes it, before it is written; a reply of
+        // megabytes is still being written (the caller reads it in pieces) when the replier stops.
+        // Over ipc the replier waits until libnng counts it written; over tcp the kernel takes it whole.
+        let count = 4
+        let reply = [UInt8](repeating: 7, count: (4 << 20) - 4096)
+        let entered = Atomic<Int>(0)
+        let replier = try Replier(listening: [TestEndpoints.fresh(transport)], maxInFlight: count)
+        let serving = Task {
+            await replier.serve(
+                { _ in
+                    if entered.add(1, ordering: .relaxed).newValue == count { replier.stopAccepting() }
+                    while entered.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+                    return reply
+                }, replyToFailure: failureReply)
+        }
+        let requester = try Requester(dialing: replier.endpoints, maxInFlight: count)
+        defer { requester.close() }
+        let calls = (0..<count).map { index in
+            Task { try await requester.request([UInt8(index)], timeout: .seconds(10)) }
+        }
+        var received = 0
+        for call in calls where (try? await call.value) == reply { received += 1 }
+        #expect(received == count)
+        await serving.value
+    }
+
+    @Test("a replier forgets the callers that hung up, and waits for no reply of theirs when it stops")
+    func owedRepliesForgetClosedPipes() async throws {
+        let owed = OwedReplies(pruneThreshold: 4)
+        let replier = try Replier(
+            listening: [TestEndpoints.fresh(.ipc)], options: SocketOptions(), maxInFlight: 8, owedReplies: owed)
+        let serving = Task { await replier.serve({ $0 }, replyToFailure: failureReply) }
+        for index in 0..<12 {
+            let requester = try Requester(dialing: replier.endpoints)
+            #expect(try await requester.request([UInt8(index)], timeout: .seconds(10)) == [UInt8(index)])
+            requester.close()
+        }
+        // Twelve callers came and went: pruned when the table reached four, it holds the few since.
+        #expect(owed.trackedPipes < 12)
+        #expect(owed.trackedPipes > 0)
+        replier.stopAccepting()
+        let stopping = ContinuousClock.now
+        await serving.value
+        #expect(ContinuousClock.now - stopping < .seconds(4), "waited for replies to callers long gone")
     }
 
     @Test("stopping a replier still sends the replies it owes late, and waits for them")
