@@ -21,18 +21,20 @@ final class OwedReplies: Sendable {
         var pruneAt: Int
     }
 
-    /// How long the pipes still behind may write nothing before a stopping replier gives up on them. A
-    /// healthy pipe writes a small reply in microseconds and 4 MiB in milliseconds; one whose caller
-    /// stopped reading (or whose caller's socket is closing) never finishes.
-    static let stallLimit: Duration = .milliseconds(100)
-
     private let smallestPruneThreshold: Int
+    private let stallLimit: Duration
     private let state: Mutex<State>
 
-    /// - Parameter pruneThreshold: how many pipes are counted before those gone are looked for (a
-    ///   snapshot of libnng's statistics); the threshold then doubles with the pipes still open.
-    init(pruneThreshold: Int = 1024) {
+    /// - Parameters:
+    ///   - pruneThreshold: how many pipes are counted before those gone are looked for (a snapshot of
+    ///     libnng's statistics); the threshold then doubles with the pipes still open.
+    ///   - stallLimit: how long the pipes still behind may write nothing before a stopping replier gives
+    ///     up on them. A pipe writes a small reply in microseconds and 4 MiB in milliseconds, but a
+    ///     loaded machine can keep either process off the CPU for a good part of a second; a caller that
+    ///     stopped reading (or whose socket is closing) never lets it finish.
+    init(pruneThreshold: Int = 1024, stallLimit: Duration = .seconds(1)) {
         smallestPruneThreshold = pruneThreshold
+        self.stallLimit = stallLimit
         state = Mutex(State(pruneAt: pruneThreshold))
     }
 
@@ -50,7 +52,7 @@ final class OwedReplies: Sendable {
 
     /// Waits until every pipe of `socket` still open whose writes libnng counts (ipc) has written a
     /// message for each request taken in from it. Gives up when the pipes behind wrote nothing for
-    /// ``stallLimit`` (a caller that stopped reading would hold its replies forever), at `limit`, or when
+    /// the stall limit (a caller that stopped reading would hold its replies forever), at `limit`, or when
     /// the task is cancelled.
     /// - Returns: how many counted pipes were still behind; 0 when every counted reply was written.
     @discardableResult
@@ -76,7 +78,7 @@ final class OwedReplies: Sendable {
                 writtenBehind = written
                 lastProgress = now
             }
-            let isStalled = now - lastProgress >= Self.stallLimit
+            let isStalled = now - lastProgress >= stallLimit
             if behind == 0 || isStalled || now - start >= limit || Task.isCancelled { return behind }
             try? await Task.sleep(for: .milliseconds(1))
         }

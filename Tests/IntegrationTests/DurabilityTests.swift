@@ -17,8 +17,13 @@ struct DurabilityTests {
         let writes = Task {
             // 64 in flight at a time (the client's pool): each call's 3 s deadline then measures the
             // service, not a queue of thousands, so a loaded machine slows the test instead of failing it.
+            // (Each call is added only once one of the 64 before it finished: with one finished per 64
+            // added, all 5,000 were waiting at once within seconds, their deadlines running, and a
+            // service slowed by the parallel tests acknowledged fewer than 500 in those first 3 s.)
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<5000 {
+                    if index >= 64 { await group.next() }
+                    if Task.isCancelled { break }  // the service was killed: what is unacknowledged stays so
                     group.addTask {
                         do {
                             _ = try await client.append("entry-\(index)", account: "acct-\(index % accounts)")
@@ -27,7 +32,6 @@ struct DurabilityTests {
                             acknowledged.noteFailure(error)
                         }
                     }
-                    if index % 64 == 63 { await group.next() }
                 }
             }
         }
@@ -40,6 +44,7 @@ struct DurabilityTests {
             \(String(node.process?.log.suffix(4000) ?? ""))
             """)
         try await node.crash()
+        writes.cancel()
         await writes.value
         client.close()
         let acknowledgedBeforeCrash = acknowledged.count.withLock { $0 }

@@ -350,7 +350,11 @@ struct RequestReplyTests {
         try await withWatchdog("close with requests in flight", limit: .seconds(120)) {
             for round in 0..<200 {
                 let transport: Endpoint.Transport = [.inproc, .ipc, .tcp][round % 3]
-                let replier = try Replier(listening: [TestEndpoints.fresh(transport)], maxInFlight: 4)
+                // Its callers close at once, and libnng keeps their pipes open a while without reading:
+                // the replier would wait its whole stall limit for replies nobody takes.
+                let replier = try Replier(
+                    listening: [TestEndpoints.fresh(transport)], options: SocketOptions(), maxInFlight: 4,
+                    owedReplies: OwedReplies(stallLimit: .milliseconds(20)))
                 let serving = Task {
                     await replier.serve(
                         { request in
