@@ -54,9 +54,7 @@ final class OwedReplies: Sendable {
     /// message for each request taken in from it. Gives up when the pipes behind wrote nothing for
     /// the stall limit (a caller that stopped reading would hold its replies forever), at `limit`, or when
     /// the task is cancelled.
-    /// - Returns: how many counted pipes were still behind; 0 when every counted reply was written.
-    @discardableResult
-    func waitUntilWritten(by socket: nng_socket, limit: Duration) async -> Int {
+    func waitUntilWritten(by socket: nng_socket, limit: Duration) async {
         let start = ContinuousClock.now
         var lastProgress = start
         var writtenBehind: UInt64 = 0
@@ -79,7 +77,7 @@ final class OwedReplies: Sendable {
                 lastProgress = now
             }
             let isStalled = now - lastProgress >= stallLimit
-            if behind == 0 || isStalled || now - start >= limit || Task.isCancelled { return behind }
+            if behind == 0 || isStalled || now - start >= limit || Task.isCancelled { return }
             try? await Task.sleep(for: .milliseconds(1))
         }
     }
