@@ -1,5 +1,5 @@
 import GRDB
-import ServiceKit
+@testable import ServiceKit
 import Testing
 
 @Suite("Reads: one snapshot per read, columns by position")
@@ -58,6 +58,27 @@ struct StorageReadTests {
                 let ids = try database.readNow { db in try StorageFixture.noteIDs(in: db) }
                 #expect(ids == [1, 2])
             }
+        }
+    }
+
+    @Test("point readers: one connection per reader at a time, up to their limit, then nil for the pool's turn")
+    func pointReadersLendUpToTheirLimit() async throws {
+        try await withServiceDatabase { database in
+            try await database.write { db in try StorageFixture.insertNote(1, in: db) }
+            let readers = PointReaders(path: database.path, configuration: Configuration(), limit: 2)
+            // Each level holds its connection while it asks for the next: the third finds none free.
+            let nested = try readers.read { db in
+                let inner = try readers.read { db in (try StorageFixture.noteIDs(in: db), try readers.read { _ in 0 }) }
+                return (try StorageFixture.noteIDs(in: db), inner)
+            }
+            #expect(nested?.0 == [1])
+            #expect(nested?.1?.0 == [1])
+            #expect(nested?.1?.1 == nil)
+            // Given back, they serve again and see what was committed since.
+            try await database.write { db in try StorageFixture.insertNote(2, in: db) }
+            #expect(try readers.read { db in try StorageFixture.noteIDs(in: db) } == [1, 2])
+            try readers.close()
+            #expect(try readers.read { _ in 0 } == nil)
         }
     }
 }

@@ -32,6 +32,7 @@ public final class ServiceDatabase: Sendable {
     public let cursors = SubscriptionCursors()
 
     private let pool: DatabasePool
+    private let pointReaders: PointReaders
     private let writer: WriteBatcher
 
     /// Opens the database at `path`, creating the file if needed, and brings its schema up to date:
@@ -55,8 +56,9 @@ public final class ServiceDatabase: Sendable {
     ) throws {
         let migrator = try KitSchema.migrator(appending: migrations, path: path)
         let pool: DatabasePool
+        let configuration = Self.configuration(path: path, durability: durability)
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(path: path, durability: durability))
+            pool = try DatabasePool(path: path, configuration: configuration)
             // When DatabasePool turns WAL on, after the preparation above, it also sets
             // synchronous=NORMAL on its writer: state ours again, last.
             try pool.writeWithoutTransaction { db in
@@ -71,6 +73,9 @@ public final class ServiceDatabase: Sendable {
         self.path = path
         self.durability = durability
         self.pool = pool
+        // Opened after the migrations: the schema they see is the one the service keeps.
+        self.pointReaders = PointReaders(
+            path: path, configuration: configuration, limit: configuration.maximumReaderCount)
         self.writer = WriteBatcher(pool: pool, path: path, maxBatchSize: maxBatchSize)
     }
 
@@ -120,6 +125,7 @@ public final class ServiceDatabase: Sendable {
     /// thread.
     public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
+        if let result = try pointReaders.read({ db in try Self.inReadTransaction(db, body) }) { return result }
         return try pool.unsafeRead { db in try Self.inReadTransaction(db, body) }
     }
 
@@ -201,8 +207,12 @@ public final class ServiceDatabase: Sendable {
         await writer.close()
         // Closing waits for readers still running; do that wait off the cooperative pool.
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async { [pool] in
-                continuation.resume(with: Result { try pool.close() })
+            DispatchQueue.global().async { [pool, pointReaders] in
+                continuation.resume(
+                    with: Result {
+                        try pointReaders.close()
+                        try pool.close()
+                    })
             }
         }
     }
