@@ -122,7 +122,8 @@ public final class ServiceDatabase: Sendable {
     }
 
     /// ``read(_:)`` for code that cannot await: the router's inline lookups, which run on the transport's
-    /// thread.
+    /// thread. Runs on a ``PointReaders`` connection (no schema check before it), or on the pool's when
+    /// all of those are lent out.
     public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
         if let result = try pointReaders.read({ db in try Self.inReadTransaction(db, body) }) { return result }
