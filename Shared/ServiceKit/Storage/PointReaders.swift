@@ -42,17 +42,17 @@ final class PointReaders: Sendable {
     }
 
     private func borrow() throws -> DatabaseQueue? {
-        enum Lending { case idle(DatabaseQueue), openOne, none }
+        enum Lending { case idle(DatabaseQueue), openOne, allLentOrClosed }
         let lending = state.withLock { state -> Lending in
-            guard !state.isClosed else { return .none }
+            guard !state.isClosed else { return .allLentOrClosed }
             if let reader = state.idle.popLast() { return .idle(reader) }
-            guard state.opened < limit else { return .none }
+            guard state.opened < limit else { return .allLentOrClosed }
             state.opened += 1
             return .openOne
         }
         switch lending {
         case .idle(let reader): return reader
-        case .none: return nil
+        case .allLentOrClosed: return nil
         case .openOne:
             do {
                 return try DatabaseQueue(path: path, configuration: configuration)

@@ -126,8 +126,8 @@ public final class ServiceDatabase: Sendable {
     /// all of those are lent out.
     public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         guard !writer.isClosed else { throw StorageError(.closed, "the database at \(path) is closed") }
-        if let result = try pointReaders.read({ db in try Self.inReadTransaction(db, body) }) { return result }
-        return try pool.unsafeRead { db in try Self.inReadTransaction(db, body) }
+        func inTransaction(_ db: Database) throws -> T { try Self.inReadTransaction(db, body) }
+        return try pointReaders.read(inTransaction) ?? pool.unsafeRead(inTransaction)
     }
 
     /// What GRDB's `read` does around `body` (one read transaction, so several statements see one
