@@ -20,8 +20,9 @@ public struct WriteStatistics: Sendable, Hashable {
 
 /// The one writer of a database: queues write calls and commits them in groups.
 ///
-/// A writer task is started by the write that finds the queue idle and ends when the queue is
-/// empty, so at most one exists at a time and none outlives the work (nothing starts in `init`).
+/// The write that finds the queue idle sends the writer to the writer connection's queue, where it
+/// commits until the queue is empty, so at most one runs at a time and none outlives the work
+/// (nothing starts in `init`).
 /// While it commits one batch, the next one gathers in the queue; that is the whole trick.
 final class WriteBatcher: Sendable {
     /// A queued write call, with its result type erased.
@@ -136,8 +137,9 @@ final class WriteBatcher: Sendable {
         case .queued:
             break
         case .queuedAndStartWriter:
-            // Detached: the writer serves every caller, not the one that happened to wake it.
-            Task.detached { await self.writeUntilIdle() }
+            // Straight onto the writer connection's queue: no task to start, and the writer serves
+            // every caller, not the one that happened to wake it.
+            pool.asyncWriteWithoutTransaction { db in self.writeUntilIdle(in: db) }
         case .refused:
             write.fail(StorageError(.closed, "the database at \(path) is closed"))
         }
@@ -152,9 +154,12 @@ final class WriteBatcher: Sendable {
         withdrawn?.fail(CancellationError())
     }
 
-    private func writeUntilIdle() async {
+    /// Commits batch after batch on the writer connection until the queue is empty. The writer stays on
+    /// its thread meanwhile: a hop to the cooperative pool and back between batches was a thread wake-up
+    /// (two, under load) that the next batch waited for.
+    private func writeUntilIdle(in db: Database) {
         while let batch = nextBatch() {
-            await commit(batch)
+            commit(batch, in: db)
         }
     }
 
@@ -175,15 +180,8 @@ final class WriteBatcher: Sendable {
         return batch
     }
 
-    private func commit(_ batch: [PendingWrite]) async {
-        let outcomes: [Outcome]
-        do {
-            outcomes = try await pool.writeWithoutTransaction { db in self.run(batch, in: db) }
-        } catch {
-            // The writer connection was not reached (closed underneath us): nothing ran.
-            outcomes = Array(repeating: .failed(error), count: batch.count)
-        }
-
+    private func commit(_ batch: [PendingWrite], in db: Database) {
+        let outcomes = run(batch, in: db)
         let committed = outcomes.count { if case .ran = $0 { true } else { false } }
         // Statistics first, so a caller that sees its write done also sees it counted.
         let observers = state.withLock { state in
