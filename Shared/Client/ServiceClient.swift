@@ -61,7 +61,7 @@ public final class ServiceClient: Sendable {
         let fullMethod = "\(service).\(method)"
         let budget = timeout ?? defaultTimeout
         let envelope = Models.Request(
-            method: fullMethod, requestId: String(UInt64.random(in: 0...UInt64.max), radix: 36),
+            method: fullMethod, requestId: RequestID.next(),
             idempotencyKey: idempotencyKey, authToken: token,
             deadlineMs: Int64(budget.components.seconds * 1000)
                 + Int64(budget.components.attoseconds / 1_000_000_000_000_000), body: request.serializedBytes())

@@ -210,7 +210,7 @@ public final class Router: Sendable {
             let response = Response(code: .invalidArgument, message: "request envelope: \(error.reason)")
             return .failure(Refusal(reply: response.serializedBytes()))
         }
-        let requestID = request.requestId.isEmpty ? Self.makeRequestID() : request.requestId
+        let requestID = request.requestId.isEmpty ? RequestID.next() : request.requestId
         let route = routes.withLock { $0[request.method] }
         return .success(Call(request: request, requestID: requestID, route: route, started: started))
     }
@@ -283,10 +283,6 @@ public final class Router: Sendable {
         } catch {
             throw RPCError(.invalidArgument, "request body (\(M.protoName)): \(error.reason)")
         }
-    }
-
-    private static func makeRequestID() -> String {
-        String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
     private struct Route: Sendable {
