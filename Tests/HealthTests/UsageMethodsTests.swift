@@ -71,6 +71,31 @@ struct UsageMethodsTests {
         #expect(stored.days.isEmpty && stored.lastSeenMs == 0)
     }
 
+    @Test("of several unknown customers the first to appear is named, even when a later one's event completes a step")
+    func firstUnknownCustomerIsNamed() async throws {
+        let health = try await healthWithAccount()
+        let now = health.clock.nowMs
+        func event(_ id: String, _ customer: String, _ feature: String) -> UsageEvent {
+            UsageEvent(usageId: id, customer: .init(value: customer), feature: feature, count: 1, occurredAtMs: now)
+        }
+        let error = await #expect(throws: RPCError.self) {
+            let _: RecordUsageResponse = try await health.call(
+                "RecordUsage",
+                RecordUsageRequest(events: [
+                    event("k1", "acme", "login"), event("k2", "ghost-a", "dns"), event("k3", "ghost-b", "login"),
+                    event("k4", "ghost-a", "login"),
+                ]))
+        }
+        #expect(error?.field == "events[1].customer" && error?.message.contains("\"ghost-a\"") == true)
+        // acme's first login completed its step inside the refused batch: rolled back with the rest.
+        let onboarding: GetOnboardingResponse = try await health.call(
+            "GetOnboarding", GetOnboardingRequest(customer: .init(value: "acme")))
+        #expect(onboarding.steps.allSatisfy { $0.completedAtMs == 0 || $0.step?.key != "first_login" })
+        let retried: RecordUsageResponse = try await health.call(
+            "RecordUsage", RecordUsageRequest(events: [event("k1", "acme", "login")]))
+        #expect(retried.recorded == 1)
+    }
+
     @Test("a reader may not record usage")
     func readerCannotRecord() async throws {
         let health = try await healthWithAccount()
