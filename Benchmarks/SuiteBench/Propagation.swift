@@ -136,9 +136,8 @@ private final class Follower: Sendable {
         // Like a projection: one row per event, written in the transaction that moves the cursor.
         // The time is taken inside that transaction, a commit before the follower could act on it.
         let definition = SubscriptionDefinition(source: source) { [timeline] event, db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO followed (customer_id, seq) VALUES (?, ?)",
-                arguments: [event.customerId, Int64(event.seq)])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO followed (customer_id, seq) VALUES (?, ?)")
+                .execute(arguments: [event.customerId, Int64(event.seq)])
             if let index = Propagation.index(of: event.customerId) { timeline.applied(index) }
         }
         runner = try SubscriptionRunner(

@@ -83,7 +83,9 @@ public enum AccountProjection {
             guard let account = try? AccountChanged(serializedBytes: event.body).account,
                 let id = account.customer?.value
             else { return true }
-            try db.execute(
+            // Cached, as every statement here: a projection applies one event after another, and preparing
+            // each statement anew cost more than running it.
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO account_projection (customer_id, name, segment, stage, plan, mrr_minor_units,
                         mrr_currency, signup_ms, cancelled_at_ms, reactivations, referral_code, account_manager,
@@ -95,7 +97,8 @@ public enum AccountProjection {
                         cancelled_at_ms = excluded.cancelled_at_ms, reactivations = excluded.reactivations,
                         referral_code = excluded.referral_code, account_manager = excluded.account_manager,
                         updated_at_ms = excluded.updated_at_ms
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     id, account.name, account.segment.rawValue, account.stage.rawValue, account.plan,
                     account.mrr?.minorUnits ?? 0, account.mrr?.currency ?? "", account.signupMs,
@@ -107,9 +110,8 @@ public enum AccountProjection {
             guard let score = try? ScoreChanged(serializedBytes: event.body).score,
                 let id = score.customer?.value
             else { return true }
-            try db.execute(
-                sql: "UPDATE account_projection SET band = ?, score = ? WHERE customer_id = ?",
-                arguments: [score.band.rawValue, score.score, id])
+            try db.cachedStatement(sql: "UPDATE account_projection SET band = ?, score = ? WHERE customer_id = ?")
+                .execute(arguments: [score.band.rawValue, score.score, id])
             return true
         default:
             return false
@@ -118,8 +120,9 @@ public enum AccountProjection {
 
     /// The account, or nil when health has not published it (yet).
     public static func fetch(_ customerID: String, in db: Database) throws -> ProjectedAccount? {
-        try Row.fetchOne(db, sql: "SELECT * FROM account_projection WHERE customer_id = ?", arguments: [customerID])
-            .map(account(from:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM account_projection WHERE customer_id = ?"), arguments: [customerID]
+        ).map(account(from:))
     }
 
     /// The accounts that signed up with `referralCode`, oldest id first.

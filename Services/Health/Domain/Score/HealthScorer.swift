@@ -46,8 +46,10 @@ public struct HealthScorer: Sendable {
     }
 
     static func markDirty(_ customerID: String, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING", arguments: [customerID])
+        // Cached: every account write marks its account, and preparing this anew each time was a third of
+        // UpsertAccount's handler (perf, suite-bench propagation).
+        try db.cachedStatement(sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [customerID])
     }
 
     /// Scores the selected accounts in one transaction.
