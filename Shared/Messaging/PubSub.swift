@@ -124,6 +124,26 @@ public final class Subscriber: Sendable {
         }
     }
 
+    /// The next matching publication already queued on the socket, without waiting: nil when none is.
+    /// A subscriber that applies what it receives in batches drains the queue with this after each
+    /// ``receive(timeout:)``, instead of waiting once per message while libnng's queue overflows.
+    /// - Throws: ``MessagingError``: `.closed`, or another receive is in progress.
+    public func receiveIfReady() throws(MessagingError) -> Publication? {
+        guard !isReceiving.exchange(true, ordering: .acquiringAndReleasing) else {
+            throw MessagingError(.transport, operation: "receive", reason: "another receive is in progress")
+        }
+        defer { isReceiving.store(false, ordering: .releasing) }
+        while true {
+            // The socket is found by its id inside libnng, so this is safe against a concurrent close.
+            var message: OpaquePointer?
+            let rv = nng_recvmsg(socket.handle, &message, Int32(NNG_FLAG_NONBLOCK))
+            if rv == NNG_EAGAIN.rawValue { return nil }
+            try MessagingError.check(rv, "nng_recvmsg")
+            guard let message else { return nil }
+            if let publication = Publication(framed: Message.consume(message)) { return publication }
+        }
+    }
+
     /// Closes the subscriber: a pending receive fails, then the socket closes. Idempotent.
     public func close() {
         io.shutDown()
