@@ -13,7 +13,7 @@ struct AccountImporter: Importer {
     let batchSize = 256
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        try await applyEach(rows) { row in
+        try await applyEach(rows, key: "customer_id") { row in
             let reply: UpsertAccountResponse = try await client.call(
                 "UpsertAccount", UpsertAccountRequest(account: try account(row)))
             return reply.changed

@@ -45,30 +45,38 @@ extension Importer {
     /// Applies each row with `call`, 16 at a time: a refusal (INVALID_ARGUMENT, NOT_FOUND,
     /// FAILED_PRECONDITION) rejects the row with the service's reason; `call` returns whether the
     /// row changed anything (false: a duplicate).
-    func applyEach(_ rows: [ImportRow], _ call: @escaping @Sendable (ImportRow) async throws -> Bool) async throws
-        -> ImportTally
-    {
+    ///
+    /// Rows with the same value in `key` (the row's own id) are sent one after another in file order, so
+    /// the first version of a record in the file is the one applied and a later, different one is
+    /// refused, as a reader of the file expects. Sent together, the service could take them in either
+    /// order (it did, on a busy machine).
+    func applyEach(
+        _ rows: [ImportRow], key: String, _ call: @escaping @Sendable (ImportRow) async throws -> Bool
+    ) async throws -> ImportTally {
         try await withThrowingTaskGroup(of: (Int, Result<Bool, RowError>).self) { group in
             var outcomes = [Result<Bool, RowError>?](repeating: nil, count: rows.count)
-            var next = 0
-            func start() {
-                guard next < rows.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    do {
-                        return (index, .success(try await call(rows[index])))
-                    } catch let error as RowError {
-                        return (index, .failure(error))
-                    } catch let error as ClientError where error.isRefusal {
-                        return (index, .failure(RowError(reason: error.message)))
+            var queue = RowQueue(keys: rows.map { $0[key] })
+            var inFlight = 0
+            func startWhileRoom() {
+                while inFlight < 16, let index = queue.next() {
+                    inFlight += 1
+                    group.addTask {
+                        do {
+                            return (index, .success(try await call(rows[index])))
+                        } catch let error as RowError {
+                            return (index, .failure(error))
+                        } catch let error as ClientError where error.isRefusal {
+                            return (index, .failure(RowError(reason: error.message)))
+                        }
                     }
                 }
             }
-            for _ in 0..<16 { start() }
+            startWhileRoom()
             while let (index, outcome) = try await group.next() {
                 outcomes[index] = outcome
-                start()
+                inFlight -= 1
+                queue.finished(index)
+                startWhileRoom()
             }
             var tally = ImportTally()
             for (row, outcome) in zip(rows, outcomes) {
@@ -80,6 +88,44 @@ extension Importer {
             }
             return tally
         }
+    }
+}
+
+/// The order rows are sent in: file order, except that a row waits while an earlier row with the same
+/// key is being sent (an empty key waits for nothing).
+struct RowQueue {
+    private let keys: [String]
+    private var nextInFile = 0
+    /// Rows passed over because their key was busy, in file order.
+    private var held: [Int] = []
+    private var busyKeys: Set<String> = []
+
+    init(keys: [String]) { self.keys = keys }
+
+    /// The next row to send, or nil when every row left waits for a busy key (or none is left).
+    mutating func next() -> Int? {
+        // A held row comes before any row not reached yet, and before later held rows with its key.
+        if let position = held.firstIndex(where: { !busyKeys.contains(keys[$0]) }) {
+            return take(held.remove(at: position))
+        }
+        while nextInFile < keys.count {
+            let index = nextInFile
+            nextInFile += 1
+            guard !busyKeys.contains(keys[index]) else {
+                held.append(index)
+                continue
+            }
+            return take(index)
+        }
+        return nil
+    }
+
+    /// Row `index` was answered: its key is free again.
+    mutating func finished(_ index: Int) { busyKeys.remove(keys[index]) }
+
+    private mutating func take(_ index: Int) -> Int {
+        if !keys[index].isEmpty { busyKeys.insert(keys[index]) }
+        return index
     }
 }
 

@@ -12,7 +12,7 @@ struct PurchaseImporter: Importer {
     let batchSize = 256
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        try await applyEach(rows) { row in
+        try await applyEach(rows, key: "purchase_id") { row in
             let request = RecordPurchaseRequest(
                 purchaseId: row["purchase_id"], customer: CustomerId(value: row["customer_id"]),
                 amount: Money(
@@ -35,7 +35,7 @@ struct ResponseImporter: Importer {
     let batchSize = 256
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        try await applyEach(rows) { row in
+        try await applyEach(rows, key: "response_id") { row in
             let score = try ImportValues.integer(row["score"], field: "score")
             guard let score = Int32(exactly: score) else { throw RowError("score", "\(score) is out of range") }
             // The comment as written, surrounding spaces and all: a re-run must send the same answer.
@@ -61,7 +61,7 @@ struct CaseImporter: Importer {
     let batchSize = 256
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        try await applyEach(rows) { row in
+        try await applyEach(rows, key: "external_id") { row in
             let request = OpenCaseRequest(
                 externalId: row["external_id"], customer: CustomerId(value: row["customer_id"]),
                 severity: try severity(row["severity"]), title: row["title"], assignee: row["assignee"],
