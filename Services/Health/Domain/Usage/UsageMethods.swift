@@ -138,8 +138,6 @@ enum UsageMethods {
             sql: "UPDATE accounts SET last_seen_ms = MAX(last_seen_ms, ?) WHERE customer_id = ?")
         let endSilence = try db.cachedStatement(
             sql: "DELETE FROM inactivity_episodes WHERE customer_id = ? AND silent_since_ms < ?")
-        let markDirty = try db.cachedStatement(
-            sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING")
         var firstUnknown: Int?
         for (customer, seen) in customers {
             try touch.execute(arguments: [seen.lastSeenMs, customer])
@@ -148,7 +146,7 @@ enum UsageMethods {
                 continue
             }
             try endSilence.execute(arguments: [customer, seen.lastSeenMs])
-            try markDirty.execute(arguments: [customer])
+            try HealthScorer.markDirty(customer, in: db)
         }
         return firstUnknown
     }
