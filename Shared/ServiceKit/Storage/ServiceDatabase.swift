@@ -97,7 +97,7 @@ public final class ServiceDatabase: Sendable {
         try await writer.write(body)
     }
 
-    /// ``write(_:)`` for code that cannot await: `then` gets the outcome, on the writer's task, once the
+    /// ``write(_:)`` for code that cannot await: `then` gets the outcome, on the writer's thread, once the
     /// transaction is over. The router's writes answered from the transport's thread use it, so that a
     /// write wakes no task of its own, neither to start nor to be answered.
     /// - Important: `then` holds up the rest of the batch's callers: hand the outcome on, nothing more.
@@ -183,7 +183,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Calls `observer` after every commit that carried at least one write.
     ///
-    /// - Important: Called on the writer task, after the callers are resumed: it must return at
+    /// - Important: Called on the writer's thread, after the callers are resumed: it must return at
     ///   once (signal something, start a task), never block or touch this database synchronously.
     public func addCommitObserver(_ observer: @escaping @Sendable () -> Void) {
         writer.addCommitObserver(observer)
