@@ -33,8 +33,9 @@ public struct Publication: Hashable, Sendable {
     }
 }
 
-/// The sending side of pub/sub. Publishing never blocks: libnng queues a few messages per subscriber
-/// and drops the rest for one that is slow or away (the event log and replay make up for that).
+/// The sending side of pub/sub. Publishing never blocks: libnng queues up to `publisherQueueDepth`
+/// messages per subscriber and drops the rest for one that is slow or away (the event log and replay
+/// make up for that).
 public final class Publisher: Sendable {
     /// The endpoints listened on, with the ports the system chose for `tcp://host:0`.
     public let endpoints: [Endpoint]
@@ -43,6 +44,7 @@ public final class Publisher: Sendable {
     /// - Throws: ``MessagingError``: `.addressInUse`, `.invalidAddress`, `.tlsConfiguration`, …
     public init(listening endpoints: [Endpoint], options: SocketOptions = SocketOptions()) throws(MessagingError) {
         let socket = try Socket("pub0", options: options) { nng_pub0_open($0) }
+        try socket.setInt(NNG_OPT_SENDBUF, min(max(options.publisherQueueDepth, 1), 8192))
         self.endpoints = try endpoints.map { endpoint throws(MessagingError) in try socket.listen(endpoint) }
         self.socket = socket
     }

@@ -18,6 +18,10 @@ public struct SocketOptions: Hashable, Sendable {
     public var requestResendInterval: Duration = .seconds(5)
     /// SUB only: messages queued on a subscriber before the oldest are dropped (libnng caps it at 8192).
     public var subscriberQueueDepth: Int = 8192
+    /// PUB only: messages queued for each subscriber while its connection is busy, before libnng drops
+    /// for that subscriber (capped at 8192). Its default, 16, lost most of every batch of committed
+    /// events the publisher sends at once, for every subscriber, which then had to replay them.
+    public var publisherQueueDepth: Int = 8192
     /// Certificates for `tls+tcp://` endpoints; required when one is used.
     public var tls: TLSConfiguration?
 
