@@ -36,6 +36,7 @@ enum Catalogue {
     private static let ownMethods: [String: [(String, any ProtoMessage.Type, any ProtoMessage.Type)]] = [
         "health": [
             ("UpsertAccount", UpsertAccountRequest.self, UpsertAccountResponse.self),
+            ("UpsertAccounts", UpsertAccountsRequest.self, UpsertAccountsResponse.self),
             ("GetAccount", GetAccountRequest.self, GetAccountResponse.self),
             ("ListAccounts", ListAccountsRequest.self, ListAccountsResponse.self),
             ("CancelAccount", CancelAccountRequest.self, AccountLifecycleResponse.self),

@@ -73,6 +73,51 @@ struct AccountMethodsTests {
         #expect(try await health.events().isEmpty)
     }
 
+    @Test(
+        "UpsertAccounts stores many in one write: counts, one event per change, a customer listed twice ends as its last entry"
+    )
+    func upsertMany() async throws {
+        let health = try InProcessService(HealthService.definition)
+        let _: UpsertAccountResponse = try await health.call(
+            "UpsertAccount", UpsertAccountRequest(account: Self.account("kept")))
+        var renamed = Self.account("twice")
+        renamed.name = "Twice, renamed"
+        let batch = [Self.account("kept"), Self.account("new-1"), Self.account("twice"), renamed]
+        let reply: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: batch), idempotencyKey: "crm-sync-1")
+        #expect(reply == UpsertAccountsResponse(created: 2, changed: 3, unchanged: 1))
+        let twice: GetAccountResponse = try await health.call(
+            "GetAccount", GetAccountRequest(customer: .init(value: "twice")))
+        #expect(twice.account!.name == "Twice, renamed" && twice.account!.stage == .onboarding)
+        #expect(try await health.events().map(\.customerID) == ["kept", "new-1", "twice", "twice"])
+        // The same sync sent again (a retry after a lost reply) is answered from the first and adds nothing.
+        let repeated: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: batch), idempotencyKey: "crm-sync-1")
+        #expect(repeated == reply)
+        #expect(try await health.events().count == 4)
+    }
+
+    @Test("UpsertAccounts with one bad entry, or too many, is INVALID_ARGUMENT naming it, and stores none")
+    func upsertManyRefused() async throws {
+        let health = try InProcessService(HealthService.definition)
+        var badName = Self.account("b")
+        badName.name = ""
+        let invalid = await #expect(throws: RPCError.self) {
+            let _: UpsertAccountsResponse = try await health.call(
+                "UpsertAccounts", UpsertAccountsRequest(accounts: [Self.account("a"), badName]))
+        }
+        #expect(invalid?.code == .invalidArgument && invalid?.field == "accounts[1].name")
+        let tooMany = (0...1000).map { Self.account("c\($0)") }
+        let refused = await #expect(throws: RPCError.self) {
+            let _: UpsertAccountsResponse = try await health.call(
+                "UpsertAccounts", UpsertAccountsRequest(accounts: tooMany))
+        }
+        #expect(refused?.code == .invalidArgument && refused?.field == "accounts")
+        let list: ListAccountsResponse = try await health.call("ListAccounts", ListAccountsRequest())
+        #expect(list.accounts.isEmpty)
+        #expect(try await health.events().isEmpty)
+    }
+
     @Test("cancel and reactivate move the lifecycle, publish their events, and repeat harmlessly")
     func cancelAndReactivate() async throws {
         let health = try InProcessService(HealthService.definition)

@@ -133,6 +133,55 @@ public struct UpsertAccountResponse: ProtoMessage {
     }
 }
 
+/// Body of "health.UpsertAccounts" (role writer): many accounts in one acknowledged write, as a
+/// CRM sync sends them; each is upserted as by health.UpsertAccount, in the order given (a customer
+/// listed twice ends as its last entry), and all of them or none are stored. An invalid entry refuses
+/// the whole call with INVALID_ARGUMENT naming it ("accounts[3].name").
+public struct UpsertAccountsRequest: ProtoMessage {
+    public static let protoName = "cx.v1.UpsertAccountsRequest"
+
+    /// The accounts, at most 1000; service-set fields are ignored.
+    public var accounts: [Account] = []
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        accounts: [Account] = []
+    ) {
+        self.accounts = accounts
+    }
+}
+
+/// Reply to "health.UpsertAccounts".
+public struct UpsertAccountsResponse: ProtoMessage {
+    public static let protoName = "cx.v1.UpsertAccountsResponse"
+
+    /// Accounts this call created.
+    public var created: UInt32 = 0
+
+    /// Accounts created or changed (each published one account.upserted event).
+    public var changed: UInt32 = 0
+
+    /// Accounts already stored exactly so: nothing written, nothing published.
+    public var unchanged: UInt32 = 0
+
+    /// Creates a message with every field at its proto3 default.
+    public init() {}
+
+    /// Creates a message from its fields; a field left out keeps its proto3 default.
+    public init(
+        created: UInt32 = 0,
+        changed: UInt32 = 0,
+        unchanged: UInt32 = 0
+    ) {
+        self.created = created
+        self.changed = changed
+        self.unchanged = unchanged
+    }
+}
+
 /// Body of "health.GetAccount" (role reader).
 public struct GetAccountRequest: ProtoMessage {
     public static let protoName = "cx.v1.GetAccountRequest"
@@ -2069,6 +2118,67 @@ extension UpsertAccountResponse: ProtoJSON {
         members.append(JSONMember("account", self.account.map { JSONValue($0) } ?? .null))
         members.append(JSONMember("created", JSONValue(self.created)))
         members.append(JSONMember("changed", JSONValue(self.changed)))
+        return .object(members)
+    }
+}
+
+extension UpsertAccountsRequest: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UpsertAccountsRequest {
+        var cMessage = Cx__V1__UpsertAccountsRequest()
+        cx__v1__upsert_accounts_request__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UpsertAccountsRequest) {
+        self.init()
+        self.accounts = Array(cElements: cMessage.accounts, count: cMessage.n_accounts) { Account(cMessageAt: $0) }
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UpsertAccountsRequest {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.n_accounts = self.accounts.count
+        cMessage.accounts = arena.array(self.accounts) { arena.message($0) }
+        return cMessage
+    }
+}
+
+extension UpsertAccountsRequest: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("accounts", .array(self.accounts.map { JSONValue($0) })))
+        return .object(members)
+    }
+}
+
+extension UpsertAccountsResponse: CMessageConvertible {
+    static func makeDefaultCMessage() -> Cx__V1__UpsertAccountsResponse {
+        var cMessage = Cx__V1__UpsertAccountsResponse()
+        cx__v1__upsert_accounts_response__init(&cMessage)
+        return cMessage
+    }
+
+    init(cMessage: Cx__V1__UpsertAccountsResponse) {
+        self.init()
+        self.created = cMessage.created
+        self.changed = cMessage.changed
+        self.unchanged = cMessage.unchanged
+    }
+
+    func makeCMessage(in arena: CArena) -> Cx__V1__UpsertAccountsResponse {
+        var cMessage = Self.makeDefaultCMessage()
+        cMessage.created = self.created
+        cMessage.changed = self.changed
+        cMessage.unchanged = self.unchanged
+        return cMessage
+    }
+}
+
+extension UpsertAccountsResponse: ProtoJSON {
+    public var jsonValue: JSONValue {
+        var members: [JSONMember] = []
+        members.append(JSONMember("created", JSONValue(self.created)))
+        members.append(JSONMember("changed", JSONValue(self.changed)))
+        members.append(JSONMember("unchanged", JSONValue(self.unchanged)))
         return .object(members)
     }
 }

@@ -3,33 +3,38 @@ import GRDB
 import Models
 import ServiceKit
 
-/// health.UpsertAccount, GetAccount, ListAccounts, CancelAccount and ReactivateAccount.
+/// health.UpsertAccount, UpsertAccounts, GetAccount, ListAccounts, CancelAccount and ReactivateAccount.
 enum AccountMethods {
     static func register(on router: Router) {
         router.write(
             "UpsertAccount",
             validate: { (request: UpsertAccountRequest, context) in
-                try validate(request.account, nowMs: context.nowMs)
+                try validate(request.account, field: "account", nowMs: context.nowMs)
             }
         ) { request, write in
-            let incoming = request.account!
-            let id = incoming.customer!.value
-            let existing = try AccountStore.fetch(id, in: write.db)
-            var account = incoming
-            account.stage = stage(requested: incoming.stage, existing: existing)
-            account.cancelledAtMs = existing?.cancelledAtMs ?? 0
-            account.cancellationReason = existing?.cancellationReason ?? ""
-            account.reactivations = existing?.reactivations ?? 0
-            account.lastSeenMs = existing?.lastSeenMs ?? 0
-            account.updatedAtMs = existing?.updatedAtMs ?? 0
-            if let existing, existing == account {
-                return UpsertAccountResponse(account: existing, created: false, changed: false)
+            let outcome = try upsert(request.account!, in: write)
+            return UpsertAccountResponse(account: outcome.account, created: outcome.created, changed: outcome.changed)
+        }
+
+        router.write(
+            "UpsertAccounts",
+            validate: { (request: UpsertAccountsRequest, context) in
+                guard request.accounts.count <= maxAccountsPerCall else {
+                    throw RPCError.invalidArgument(
+                        "accounts", "at most \(maxAccountsPerCall) per call, not \(request.accounts.count)")
+                }
+                for (index, account) in request.accounts.enumerated() {
+                    try validate(account, field: "accounts[\(index)]", nowMs: context.nowMs)
+                }
             }
-            account.updatedAtMs = write.nowMs
-            try AccountStore.save(account, in: write.db)
-            try HealthScorer.markDirty(id, in: write.db)
-            try write.emit("account.upserted", customerID: id, AccountChanged(account: account))
-            return UpsertAccountResponse(account: account, created: existing == nil, changed: true)
+        ) { request, write in
+            var response = UpsertAccountsResponse()
+            for account in request.accounts {
+                let outcome = try upsert(account, in: write)
+                if outcome.created { response.created += 1 }
+                if outcome.changed { response.changed += 1 } else { response.unchanged += 1 }
+            }
+            return response
         }
 
         router.lookup("GetAccount", role: .reader) { (request: GetAccountRequest, _, db) in
@@ -81,26 +86,53 @@ enum AccountMethods {
         }
     }
 
-    static func validate(_ account: Account?, nowMs: Int64) throws {
-        guard let account else { throw RPCError.invalidArgument("account", "is required") }
-        _ = try Check.customer(account.customer, field: "account.customer")
-        try Check.text(account.name, field: "account.name", min: 1, max: 200)
+    /// The most accounts one health.UpsertAccounts carries: a batch stays one quick transaction.
+    static let maxAccountsPerCall = 1000
+
+    /// Checks an account as sent; errors name its fields under `field` ("account", "accounts[3]").
+    static func validate(_ account: Account?, field: String, nowMs: Int64) throws {
+        guard let account else { throw RPCError.invalidArgument(field, "is required") }
+        _ = try Check.customer(account.customer, field: "\(field).customer")
+        try Check.text(account.name, field: "\(field).name", min: 1, max: 200)
         switch account.segment {
         case .small, .midMarket, .enterprise, .key: break
-        default: throw RPCError.invalidArgument("account.segment", "must be small, mid-market, enterprise or key")
+        default:
+            throw RPCError.invalidArgument("\(field).segment", "must be small, mid-market, enterprise or key")
         }
-        try Check.text(account.plan, field: "account.plan", max: 100)
-        try Check.money(account.mrr, field: "account.mrr")
-        try Check.notInFuture(account.signupMs, field: "account.signup_ms", nowMs: nowMs)
-        try Check.text(account.accountManager, field: "account.account_manager", max: 200)
-        try Check.text(account.referralCode, field: "account.referral_code", max: 64)
+        try Check.text(account.plan, field: "\(field).plan", max: 100)
+        try Check.money(account.mrr, field: "\(field).mrr")
+        try Check.notInFuture(account.signupMs, field: "\(field).signup_ms", nowMs: nowMs)
+        try Check.text(account.accountManager, field: "\(field).account_manager", max: 200)
+        try Check.text(account.referralCode, field: "\(field).referral_code", max: 64)
         if account.stage == .cancelled {
             throw RPCError.invalidArgument(
-                "account.stage", "cancel with health.CancelAccount, which records the reason")
+                "\(field).stage", "cancel with health.CancelAccount, which records the reason")
         }
         if case .unrecognized(let value) = account.stage {
-            throw RPCError.invalidArgument("account.stage", "unknown stage \(value)")
+            throw RPCError.invalidArgument("\(field).stage", "unknown stage \(value)")
         }
+    }
+
+    /// Stores a checked account (keeping the fields the service sets) unless it is stored exactly so
+    /// already, marks it for rescoring and emits account.upserted.
+    static func upsert(_ incoming: Account, in write: WriteContext) throws -> (
+        account: Account, created: Bool, changed: Bool
+    ) {
+        let id = incoming.customer!.value
+        let existing = try AccountStore.fetch(id, in: write.db)
+        var account = incoming
+        account.stage = stage(requested: incoming.stage, existing: existing)
+        account.cancelledAtMs = existing?.cancelledAtMs ?? 0
+        account.cancellationReason = existing?.cancellationReason ?? ""
+        account.reactivations = existing?.reactivations ?? 0
+        account.lastSeenMs = existing?.lastSeenMs ?? 0
+        account.updatedAtMs = existing?.updatedAtMs ?? 0
+        if let existing, existing == account { return (existing, false, false) }
+        account.updatedAtMs = write.nowMs
+        try AccountStore.save(account, in: write.db)
+        try HealthScorer.markDirty(id, in: write.db)
+        try write.emit("account.upserted", customerID: id, AccountChanged(account: account))
+        return (account, existing == nil, true)
     }
 
     /// A new account starts onboarding; an existing one keeps its stage unless another is asked for,

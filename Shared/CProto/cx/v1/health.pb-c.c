@@ -142,6 +142,96 @@ void   cx__v1__upsert_account_response__free_unpacked
   assert(message->base.descriptor == &cx__v1__upsert_account_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cx__v1__upsert_accounts_request__init
+                     (Cx__V1__UpsertAccountsRequest         *message)
+{
+  static const Cx__V1__UpsertAccountsRequest init_value = CX__V1__UPSERT_ACCOUNTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cx__v1__upsert_accounts_request__get_packed_size
+                     (const Cx__V1__UpsertAccountsRequest *message)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__upsert_accounts_request__pack
+                     (const Cx__V1__UpsertAccountsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__upsert_accounts_request__pack_to_buffer
+                     (const Cx__V1__UpsertAccountsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UpsertAccountsRequest *
+       cx__v1__upsert_accounts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UpsertAccountsRequest *)
+     protobuf_c_message_unpack (&cx__v1__upsert_accounts_request__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__upsert_accounts_request__free_unpacked
+                     (Cx__V1__UpsertAccountsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cx__v1__upsert_accounts_response__init
+                     (Cx__V1__UpsertAccountsResponse         *message)
+{
+  static const Cx__V1__UpsertAccountsResponse init_value = CX__V1__UPSERT_ACCOUNTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cx__v1__upsert_accounts_response__get_packed_size
+                     (const Cx__V1__UpsertAccountsResponse *message)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cx__v1__upsert_accounts_response__pack
+                     (const Cx__V1__UpsertAccountsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cx__v1__upsert_accounts_response__pack_to_buffer
+                     (const Cx__V1__UpsertAccountsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cx__V1__UpsertAccountsResponse *
+       cx__v1__upsert_accounts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cx__V1__UpsertAccountsResponse *)
+     protobuf_c_message_unpack (&cx__v1__upsert_accounts_response__descriptor,
+                                allocator, len, data);
+}
+void   cx__v1__upsert_accounts_response__free_unpacked
+                     (Cx__V1__UpsertAccountsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cx__v1__upsert_accounts_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cx__v1__get_account_request__init
                      (Cx__V1__GetAccountRequest         *message)
 {
@@ -3239,6 +3329,108 @@ const ProtobufCMessageDescriptor cx__v1__upsert_account_response__descriptor =
   cx__v1__upsert_account_response__field_indices_by_name,
   1,  cx__v1__upsert_account_response__number_ranges,
   (ProtobufCMessageInit) cx__v1__upsert_account_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__upsert_accounts_request__field_descriptors[1] =
+{
+  {
+    "accounts",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cx__V1__UpsertAccountsRequest, n_accounts),
+    offsetof(Cx__V1__UpsertAccountsRequest, accounts),
+    &cx__v1__account__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__upsert_accounts_request__field_indices_by_name[] = {
+  0,   /* field[0] = accounts */
+};
+static const ProtobufCIntRange cx__v1__upsert_accounts_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cx__v1__upsert_accounts_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UpsertAccountsRequest",
+  "UpsertAccountsRequest",
+  "Cx__V1__UpsertAccountsRequest",
+  "cx.v1",
+  sizeof(Cx__V1__UpsertAccountsRequest),
+  1,
+  cx__v1__upsert_accounts_request__field_descriptors,
+  cx__v1__upsert_accounts_request__field_indices_by_name,
+  1,  cx__v1__upsert_accounts_request__number_ranges,
+  (ProtobufCMessageInit) cx__v1__upsert_accounts_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cx__v1__upsert_accounts_response__field_descriptors[3] =
+{
+  {
+    "created",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertAccountsResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertAccountsResponse, changed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unchanged",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Cx__V1__UpsertAccountsResponse, unchanged),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cx__v1__upsert_accounts_response__field_indices_by_name[] = {
+  1,   /* field[1] = changed */
+  0,   /* field[0] = created */
+  2,   /* field[2] = unchanged */
+};
+static const ProtobufCIntRange cx__v1__upsert_accounts_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cx__v1__upsert_accounts_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cx.v1.UpsertAccountsResponse",
+  "UpsertAccountsResponse",
+  "Cx__V1__UpsertAccountsResponse",
+  "cx.v1",
+  sizeof(Cx__V1__UpsertAccountsResponse),
+  3,
+  cx__v1__upsert_accounts_response__field_descriptors,
+  cx__v1__upsert_accounts_response__field_indices_by_name,
+  1,  cx__v1__upsert_accounts_response__number_ranges,
+  (ProtobufCMessageInit) cx__v1__upsert_accounts_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cx__v1__get_account_request__field_descriptors[1] =

@@ -19,6 +19,8 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Cx__V1__Account Cx__V1__Account;
 typedef struct Cx__V1__UpsertAccountRequest Cx__V1__UpsertAccountRequest;
 typedef struct Cx__V1__UpsertAccountResponse Cx__V1__UpsertAccountResponse;
+typedef struct Cx__V1__UpsertAccountsRequest Cx__V1__UpsertAccountsRequest;
+typedef struct Cx__V1__UpsertAccountsResponse Cx__V1__UpsertAccountsResponse;
 typedef struct Cx__V1__GetAccountRequest Cx__V1__GetAccountRequest;
 typedef struct Cx__V1__GetAccountResponse Cx__V1__GetAccountResponse;
 typedef struct Cx__V1__ListAccountsRequest Cx__V1__ListAccountsRequest;
@@ -274,6 +276,50 @@ struct  Cx__V1__UpsertAccountResponse
 #define CX__V1__UPSERT_ACCOUNT_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_account_response__descriptor) \
     , NULL, 0, 0 }
+
+
+/*
+ * Body of "health.UpsertAccounts" (role writer): many accounts in one acknowledged write, as a
+ * CRM sync sends them; each is upserted as by health.UpsertAccount, in the order given (a customer
+ * listed twice ends as its last entry), and all of them or none are stored. An invalid entry refuses
+ * the whole call with INVALID_ARGUMENT naming it ("accounts[3].name").
+ */
+struct  Cx__V1__UpsertAccountsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The accounts, at most 1000; service-set fields are ignored.
+   */
+  size_t n_accounts;
+  Cx__V1__Account **accounts;
+};
+#define CX__V1__UPSERT_ACCOUNTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_accounts_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Reply to "health.UpsertAccounts".
+ */
+struct  Cx__V1__UpsertAccountsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Accounts this call created.
+   */
+  uint32_t created;
+  /*
+   * Accounts created or changed (each published one account.upserted event).
+   */
+  uint32_t changed;
+  /*
+   * Accounts already stored exactly so: nothing written, nothing published.
+   */
+  uint32_t unchanged;
+};
+#define CX__V1__UPSERT_ACCOUNTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cx__v1__upsert_accounts_response__descriptor) \
+    , 0, 0, 0 }
 
 
 /*
@@ -1790,6 +1836,44 @@ Cx__V1__UpsertAccountResponse *
 void   cx__v1__upsert_account_response__free_unpacked
                      (Cx__V1__UpsertAccountResponse *message,
                       ProtobufCAllocator *allocator);
+/* Cx__V1__UpsertAccountsRequest methods */
+void   cx__v1__upsert_accounts_request__init
+                     (Cx__V1__UpsertAccountsRequest         *message);
+size_t cx__v1__upsert_accounts_request__get_packed_size
+                     (const Cx__V1__UpsertAccountsRequest   *message);
+size_t cx__v1__upsert_accounts_request__pack
+                     (const Cx__V1__UpsertAccountsRequest   *message,
+                      uint8_t             *out);
+size_t cx__v1__upsert_accounts_request__pack_to_buffer
+                     (const Cx__V1__UpsertAccountsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UpsertAccountsRequest *
+       cx__v1__upsert_accounts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__upsert_accounts_request__free_unpacked
+                     (Cx__V1__UpsertAccountsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Cx__V1__UpsertAccountsResponse methods */
+void   cx__v1__upsert_accounts_response__init
+                     (Cx__V1__UpsertAccountsResponse         *message);
+size_t cx__v1__upsert_accounts_response__get_packed_size
+                     (const Cx__V1__UpsertAccountsResponse   *message);
+size_t cx__v1__upsert_accounts_response__pack
+                     (const Cx__V1__UpsertAccountsResponse   *message,
+                      uint8_t             *out);
+size_t cx__v1__upsert_accounts_response__pack_to_buffer
+                     (const Cx__V1__UpsertAccountsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Cx__V1__UpsertAccountsResponse *
+       cx__v1__upsert_accounts_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cx__v1__upsert_accounts_response__free_unpacked
+                     (Cx__V1__UpsertAccountsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Cx__V1__GetAccountRequest methods */
 void   cx__v1__get_account_request__init
                      (Cx__V1__GetAccountRequest         *message);
@@ -2979,6 +3063,12 @@ typedef void (*Cx__V1__UpsertAccountRequest_Closure)
 typedef void (*Cx__V1__UpsertAccountResponse_Closure)
                  (const Cx__V1__UpsertAccountResponse *message,
                   void *closure_data);
+typedef void (*Cx__V1__UpsertAccountsRequest_Closure)
+                 (const Cx__V1__UpsertAccountsRequest *message,
+                  void *closure_data);
+typedef void (*Cx__V1__UpsertAccountsResponse_Closure)
+                 (const Cx__V1__UpsertAccountsResponse *message,
+                  void *closure_data);
 typedef void (*Cx__V1__GetAccountRequest_Closure)
                  (const Cx__V1__GetAccountRequest *message,
                   void *closure_data);
@@ -3177,6 +3267,8 @@ extern const ProtobufCEnumDescriptor    cx__v1__health_score_band__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__account__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__upsert_account_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__upsert_account_response__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__upsert_accounts_request__descriptor;
+extern const ProtobufCMessageDescriptor cx__v1__upsert_accounts_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_account_request__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__get_account_response__descriptor;
 extern const ProtobufCMessageDescriptor cx__v1__list_accounts_request__descriptor;
