@@ -27,10 +27,15 @@ struct Propagation {
     static let prefix = "prop-"
 
     /// - Parameters:
-    ///   - rate: writes per second to sustain; `duration` long.
+    ///   - rate: events per second to sustain; `duration` long.
+    ///   - accountsPerWrite: 1 sends each event's account in its own health.UpsertAccount; more sends
+    ///     them that many at a time in health.UpsertAccounts (a CRM sync), so the source's write path
+    ///     is not what limits the rate.
+    ///   - firstIndex: the first event's index; each measure needs customers of its own (an account
+    ///     upserted again unchanged publishes nothing).
     static func measure(
         client: ServiceClient, token: String, dataDirectory: String, rate: Double, duration: Duration,
-        signupMs: Int64
+        accountsPerWrite: Int = 1, firstIndex: Int = 0, signupMs: Int64
     ) async throws -> Propagation {
         let follower = try Follower(source: "health", sourceDirectory: dataDirectory, token: token)
         let runner = Task { await follower.runner.run() }
@@ -50,22 +55,34 @@ struct Propagation {
             throw error
         }
 
-        let total = Int(rate * inSeconds(duration))
-        let inFlight = 64
+        let writes = Int(rate * inSeconds(duration)) / accountsPerWrite
+        let total = writes * accountsPerWrite
+        let writeRate = rate / Double(accountsPerWrite)
+        let inFlight = accountsPerWrite == 1 ? 64 : 16
         let clock = ContinuousClock()
         let start = clock.now + .milliseconds(20)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<inFlight {
                 group.addTask {
-                    for index in stride(from: worker, to: total, by: inFlight) {
-                        try await Task.sleep(until: start + .seconds(Double(index) / rate), clock: .continuous)
-                        follower.timeline.sent(index, at: clock.now)
-                        let account = Account(
-                            customer: CustomerId(value: "\(prefix)\(index)"), name: "Propagation \(index)",
-                            segment: .small, signupMs: signupMs)
+                    for write in stride(from: worker, to: writes, by: inFlight) {
+                        try await Task.sleep(until: start + .seconds(Double(write) / writeRate), clock: .continuous)
+                        let indices =
+                            (firstIndex + write * accountsPerWrite)..<(firstIndex + (write + 1) * accountsPerWrite)
+                        let sentAt = clock.now
+                        for index in indices { follower.timeline.sent(index, at: sentAt) }
+                        let accounts = indices.map { index in
+                            Account(
+                                customer: CustomerId(value: "\(prefix)\(index)"), name: "Propagation \(index)",
+                                segment: .small, signupMs: signupMs)
+                        }
                         // A starved machine should show as lag, not end the run at the 10 s default.
-                        let _: UpsertAccountResponse = try await client.call(
-                            "UpsertAccount", UpsertAccountRequest(account: account), timeout: .seconds(120))
+                        if accountsPerWrite == 1 {
+                            let _: UpsertAccountResponse = try await client.call(
+                                "UpsertAccount", UpsertAccountRequest(account: accounts[0]), timeout: .seconds(120))
+                        } else {
+                            let _: UpsertAccountsResponse = try await client.call(
+                                "UpsertAccounts", UpsertAccountsRequest(accounts: accounts), timeout: .seconds(120))
+                        }
                     }
                 }
             }
@@ -150,14 +167,21 @@ private final class Follower: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Counts the measured events that arrive over PUB/SUB, until cancelled.
+    /// Counts the measured events that arrive over PUB/SUB, until cancelled. It takes everything
+    /// queued after each wake-up, as the runner does, so what it misses is what libnng dropped, not
+    /// what a reader taking one message per wake-up could not keep up with.
     func countLive() async {
         defer { subscriber.close() }
-        while let publication = try? await subscriber.receive() {
-            guard let event = try? Event(serializedBytes: publication.payload),
-                let index = Propagation.index(of: event.customerId)
-            else { continue }
-            _ = live.withLock { $0.insert(index) }
+        while let first = try? await subscriber.receive() {
+            var publication: Publication? = first
+            while let received = publication {
+                if let event = try? Event(serializedBytes: received.payload),
+                    let index = Propagation.index(of: event.customerId)
+                {
+                    _ = live.withLock { $0.insert(index) }
+                }
+                publication = try? subscriber.receiveIfReady()
+            }
         }
     }
 
