@@ -40,7 +40,7 @@ struct ImportTests {
         // The service's own refusal, with the row written back as it was (its quoted line break kept).
         #expect(
             rejects.hasSuffix(
-                "\n8,account.customer: must not contain control characters,\"multi\nline\",Multi,small,pro,1,EUR,2025-02-02\n"
+                "\n8,customer: must not contain control characters,\"multi\nline\",Multi,small,pro,1,EUR,2025-02-02\n"
             ),
             "\(rejects)")
 

@@ -1,8 +1,9 @@
 import Client
 import Models
 
-/// `cxctl import accounts`: one health.UpsertAccount per row. Upserting an account exactly as it
-/// is stored changes nothing, so a re-run counts every row as a duplicate.
+/// `cxctl import accounts`: rows go to health.UpsertAccounts, 256 at a time, in file order (a
+/// customer listed twice ends as its later row). Upserting an account exactly as it is stored
+/// changes nothing, so a re-run counts every row as a duplicate.
 struct AccountImporter: Importer {
     let service = "health"
     let fields = [
@@ -13,10 +14,10 @@ struct AccountImporter: Importer {
     let batchSize = 256
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        try await applyEach(rows, key: "customer_id") { row in
-            let reply: UpsertAccountResponse = try await client.call(
-                "UpsertAccount", UpsertAccountRequest(account: try account(row)))
-            return reply.changed
+        try await applyInBatches(rows, list: "accounts", entry: account) { accounts throws(ClientError) in
+            let reply: UpsertAccountsResponse = try await client.call(
+                "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+            return (Int(reply.changed), Int(reply.unchanged))
         }
     }
 
@@ -45,34 +46,10 @@ struct UsageImporter: Importer {
     let batchSize = 1000
 
     func apply(_ rows: [ImportRow], client: ServiceClient) async throws -> ImportTally {
-        var tally = ImportTally()
-        var pending: [(row: ImportRow, event: UsageEvent)] = []
-        for row in rows {
-            do {
-                pending.append((row, try event(row)))
-            } catch {
-                tally.rejects.append((row, error.reason))
-            }
+        try await applyInBatches(rows, list: "events", entry: event) { events throws(ClientError) in
+            let reply: RecordUsageResponse = try await client.call("RecordUsage", RecordUsageRequest(events: events))
+            return (Int(reply.recorded), Int(reply.duplicates))
         }
-        // The service refuses a whole batch for one bad event and names it (events[i].field):
-        // reject that row and send the rest again.
-        while !pending.isEmpty {
-            let reply: RecordUsageResponse
-            do {
-                reply = try await client.call("RecordUsage", RecordUsageRequest(events: pending.map(\.event)))
-            } catch {
-                guard error.code == .invalidArgument, let index = Self.eventIndex(error.field),
-                    pending.indices.contains(index)
-                else { throw error }
-                tally.rejects.append((pending[index].row, Self.stripIndex(error.message)))
-                pending.remove(at: index)
-                continue
-            }
-            tally.applied += Int(reply.recorded)
-            tally.duplicates += Int(reply.duplicates)
-            pending.removeAll()
-        }
-        return tally
     }
 
     private func event(_ row: ImportRow) throws(RowError) -> UsageEvent {
@@ -80,18 +57,5 @@ struct UsageImporter: Importer {
             usageId: row["usage_id"], customer: CustomerId(value: row["customer_id"]), feature: row["feature"],
             count: row["count"].isEmpty ? 1 : try ImportValues.integer(row["count"], field: "count"),
             occurredAtMs: try ImportValues.time(row["occurred_at"], field: "occurred_at"))
-    }
-
-    /// 3 from "events[3].count".
-    static func eventIndex(_ field: String) -> Int? {
-        guard field.hasPrefix("events["), let close = field.firstIndex(of: "]") else { return nil }
-        return Int(field[field.index(field.startIndex, offsetBy: 7)..<close])
-    }
-
-    /// "count: must be …" from "events[3].count: must be …": the row's own field names the column.
-    static func stripIndex(_ message: String) -> String {
-        guard message.hasPrefix("events["), let dot = message.firstIndex(of: "]") else { return message }
-        let rest = message[message.index(after: dot)...]
-        return String(rest.hasPrefix(".") ? rest.dropFirst() : rest)
     }
 }

@@ -91,6 +91,64 @@ extension Importer {
     }
 }
 
+extension Importer {
+    /// Applies rows through a method that takes many entries at once, `batchSize` rows a call, and
+    /// refuses a whole call for one bad entry, naming it (`<list>[3].count`): that row is rejected
+    /// with the service's reason and the rest are sent again. Rows the importer cannot make an entry
+    /// of are rejected first.
+    /// - Parameters:
+    ///   - list: the request's repeated field, as the service names it in errors ("events").
+    ///   - entry: the row as an entry of the request.
+    ///   - send: sends entries; returns how many changed something and how many were already there.
+    func applyInBatches<Entry>(
+        _ rows: [ImportRow], list: String, entry: (ImportRow) throws(RowError) -> Entry,
+        send: ([Entry]) async throws(ClientError) -> (applied: Int, duplicates: Int)
+    ) async throws -> ImportTally {
+        var tally = ImportTally()
+        var pending: [(row: ImportRow, entry: Entry)] = []
+        for row in rows {
+            do {
+                pending.append((row, try entry(row)))
+            } catch {
+                tally.rejects.append((row, error.reason))
+            }
+        }
+        while !pending.isEmpty {
+            let sent: (applied: Int, duplicates: Int)
+            do {
+                sent = try await send(pending.map(\.entry))
+            } catch {
+                guard error.code == .invalidArgument, let index = BatchField.index(error.field, list: list),
+                    pending.indices.contains(index)
+                else { throw error }
+                tally.rejects.append((pending[index].row, BatchField.strippingIndex(error.message, list: list)))
+                pending.remove(at: index)
+                continue
+            }
+            tally.applied += sent.applied
+            tally.duplicates += sent.duplicates
+            pending.removeAll()
+        }
+        return tally
+    }
+}
+
+/// Field names of an entry in a batch request, as services give them in errors ("events[3].count").
+enum BatchField {
+    /// 3 from "events[3].count" when `list` is "events".
+    static func index(_ field: String, list: String) -> Int? {
+        guard field.hasPrefix("\(list)["), let close = field.firstIndex(of: "]") else { return nil }
+        return Int(field[field.index(field.startIndex, offsetBy: list.count + 1)..<close])
+    }
+
+    /// "count: must be …" from "events[3].count: must be …": the row's own column names the field.
+    static func strippingIndex(_ message: String, list: String) -> String {
+        guard message.hasPrefix("\(list)["), let close = message.firstIndex(of: "]") else { return message }
+        let rest = message[message.index(after: close)...]
+        return String(rest.hasPrefix(".") ? rest.dropFirst() : rest)
+    }
+}
+
 /// The order rows are sent in: file order, except that a row waits while an earlier row with the same
 /// key is being sent (an empty key waits for nothing).
 struct RowQueue {
