@@ -43,6 +43,7 @@ enum Samples {
             LedgerAppendRequest.self, LedgerAppendResponse.self,
             LedgerBalanceRequest.self, LedgerBalanceResponse.self, LedgerEntryAppended.self, LedgerMirrorRequest.self,
             LedgerMirrorResponse.self, Account.self, UpsertAccountRequest.self, UpsertAccountResponse.self,
+            UpsertAccountsRequest.self, UpsertAccountsResponse.self,
             GetAccountRequest.self, GetAccountResponse.self, ListAccountsRequest.self, ListAccountsResponse.self,
             CancelAccountRequest.self, AccountLifecycleResponse.self, ReactivateAccountRequest.self, UsageEvent.self,
             RecordUsageRequest.self, RecordUsageResponse.self, GetUsageRequest.self, DailyUsage.self,
@@ -198,6 +199,10 @@ enum Samples {
         MessageSample("UpsertAccountRequest/full", UpsertAccountRequest(account: fullAccount)),
         MessageSample(
             "UpsertAccountResponse/full", UpsertAccountResponse(account: fullAccount, created: true, changed: true)),
+        MessageSample(
+            "UpsertAccountsRequest/full", UpsertAccountsRequest(accounts: [fullAccount, Account(), fullAccount])),
+        MessageSample(
+            "UpsertAccountsResponse/full", UpsertAccountsResponse(created: .max, changed: 1, unchanged: 0)),
         MessageSample("GetAccountRequest/full", GetAccountRequest(customer: .init(value: unicode))),
         MessageSample("GetAccountResponse/full", GetAccountResponse(account: fullAccount)),
         MessageSample(
