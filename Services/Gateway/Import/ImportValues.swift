@@ -7,16 +7,22 @@ enum ImportValues {
     /// A moment: `2026-03-31`, `2026-03-31T14:05:00Z` (any ISO 8601 offset) or Unix epoch milliseconds.
     static func time(_ text: String, field: String) throws(RowError) -> Int64 {
         if let milliseconds = Int64(text) { return milliseconds }
-        let full = ISO8601DateFormatter()
-        let dateOnly = ISO8601DateFormatter()
-        dateOnly.formatOptions = [.withFullDate]
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        for formatter in [full, fractional, dateOnly] {
-            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        // The whole cell: parsing alone takes a date from "2026-03-31 14:05" and drops the time.
+        for format in timeFormats {
+            if let date = try? text.wholeMatch(of: format)?.output {
+                return Int64((date.timeIntervalSince1970 * 1000).rounded())
+            }
         }
         throw RowError(field, "\"\(text)\" is not a date (2026-03-31), a time (2026-03-31T14:05:00Z) or epoch ms")
     }
+
+    /// A time, a time with fractions of a second, a date (UTC). Foundation's format styles parse in
+    /// Swift; the ISO8601DateFormatter this replaced set up ICU's number formatters on every parse
+    /// and cost cxctl 325 µs of CPU per account row.
+    private static let timeFormats: [Date.ISO8601FormatStyle] = [
+        Date.ISO8601FormatStyle(), Date.ISO8601FormatStyle(includingFractionalSeconds: true),
+        Date.ISO8601FormatStyle().year().month().day(),
+    ]
 
     /// An amount in major units with up to two decimals ("499", "499.5", "499.00") as minor units.
     static func minorUnits(_ text: String, field: String) throws(RowError) -> Int64 {
