@@ -243,9 +243,7 @@ extension Names {
     /// Date and time to the minute, UTC; "-" for 0.
     static func instant(_ ms: Int64) -> String {
         guard ms > 0 else { return "-" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-        return String(formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)).prefix(16))
+        return String(timestamp(ms).prefix(16))
     }
 
     /// "2h30m", "45m", "3d4h".

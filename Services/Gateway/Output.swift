@@ -59,9 +59,7 @@ enum Names {
 
     static func time(_ ms: Int64) -> String {
         guard ms > 0 else { return "never" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withFullDate]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        return Date(timeIntervalSince1970: Double(ms) / 1000).formatted(.iso8601.year().month().day())
     }
 
 }

@@ -43,7 +43,7 @@ struct BackupCommand: AsyncParsableCommand {
         for entry in entries {
             rows.append([
                 entry.service, entry.file, "\(entry.bytes)", "\(entry.latestSeq)", String(entry.sha256.prefix(16)),
-                Self.time(entry.takenAtMs),
+                Names.timestamp(entry.takenAtMs),
             ])
         }
         print(Output.table(rows))
@@ -129,10 +129,5 @@ struct BackupCommand: AsyncParsableCommand {
         }
         guard failures.isEmpty else { throw CommandError("backup failed: \(failures.joined(separator: "; "))") }
         return services.map { try! results[$0]!.get() }
-    }
-
-    static func time(_ ms: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 }

@@ -45,7 +45,7 @@ struct RestoreCommand: AsyncParsableCommand {
         var rows = [["SERVICE", "DATABASE", "BYTES", "EVENTS", "TAKEN"]]
         for (entry, target) in zip(manifest.services, targets) {
             rows.append([
-                entry.service, target, "\(entry.bytes)", "\(entry.latestSeq)", BackupCommand.time(entry.takenAtMs),
+                entry.service, target, "\(entry.bytes)", "\(entry.latestSeq)", Names.timestamp(entry.takenAtMs),
             ])
         }
         print(Output.table(rows))

@@ -30,7 +30,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()), "level": "\(event.level)", "label": label,
+            "time": Date().formatted(.iso8601), "level": "\(event.level)", "label": label,
             "message": "\(event.message)",
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
