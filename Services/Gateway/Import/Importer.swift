@@ -92,10 +92,10 @@ extension Importer {
 }
 
 extension Importer {
-    /// Applies rows through a method that takes many entries at once, `batchSize` rows a call, and
-    /// refuses a whole call for one bad entry, naming it (`<list>[3].count`): that row is rejected
-    /// with the service's reason and the rest are sent again. Rows the importer cannot make an entry
-    /// of are rejected first.
+    /// Applies rows in one call of a method that takes many entries at once (the import hands over
+    /// `batchSize` rows at a time) and refuses a whole call for one bad entry, naming it
+    /// (`<list>[3].count`): that row is rejected with the service's reason and the rest are sent again.
+    /// Rows the importer cannot make an entry of are rejected first.
     /// - Parameters:
     ///   - list: the request's repeated field, as the service names it in errors ("events").
     ///   - entry: the row as an entry of the request.
