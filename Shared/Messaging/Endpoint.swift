@@ -41,4 +41,8 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { url }
+
+    /// The socket file's path of an `ipc://` endpoint, as given (relative paths stay relative); nil for
+    /// the other transports.
+    var ipcPath: String? { transport == .ipc ? String(url.dropFirst("ipc://".count)) : nil }
 }

@@ -92,8 +92,7 @@ final class IPCListenerRevival {
         guard nng_socket_get_int(socket, NNG_OPT_PEER, &peer) == 0 else { return true }
         let listenerID = nng_listener_id(listener)
         let before = pipeCounter.count(from: listenerID)
-        let path = String(endpoint.url.dropFirst("ipc://".count))
-        guard let descriptor = Self.connect(path) else { return false }
+        guard let path = endpoint.ipcPath, let descriptor = Self.connect(path) else { return false }
         defer { close(descriptor) }
         let header: [UInt8] = [0x00, 0x53, 0x50, 0x00, UInt8(peer >> 8 & 0xFF), UInt8(peer & 0xFF), 0x00, 0x00]
         guard header.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == 8 else {

@@ -2,18 +2,28 @@ internal import CNNG
 import Synchronization
 
 /// The requests a replier took in from each pipe (one caller's connection), so that a stopping replier
-/// can wait until its replies have really been written before it closes its socket.
+/// can wait until its replies have really been written, and read, before it closes its socket.
 ///
-/// Why: libnng 1.5's REP context reports a reply sent as soon as it hands the message to the pipe's own
-/// send, before the pipe has written it, and `nng_close` aborts that write: the reply is lost although
-/// its request was handled (the last of a burst of replies to one caller, typically; IntegrationTests'
-/// SIGTERM test lost 1 of 100 so in 1 of 6 runs under load). libnng has no linger. Over ipc it counts the
-/// messages each pipe has written (`tx_msgs`, per-pipe statistics), and on a REP socket every message a
-/// pipe writes is a reply to a request taken in from it: when the two counts meet, all is written. Its
-/// tcp, tls and inproc transports count nothing, so their pipes are not waited for (over tcp the kernel's
-/// buffers take even a 4 MiB reply whole: the test that loses one over ipc without the wait does not
-/// over tcp). A caller whose reply is lost all the same resends the request after REQ's resend interval,
-/// and a replier answers it again from its idempotency record.
+/// Why written: libnng 1.5's REP context reports a reply sent as soon as it hands the message to the
+/// pipe's own send, before the pipe has written it, and `nng_close` aborts that write: the reply is lost
+/// although its request was handled (the last of a burst of replies to one caller, typically;
+/// IntegrationTests' SIGTERM test lost 1 of 100 so in 1 of 6 runs under load). libnng has no linger. Over
+/// ipc it counts the messages each pipe has written (`tx_msgs`, per-pipe statistics), and on a REP socket
+/// every message a pipe writes is a reply to a request taken in from it: when the two counts meet, all
+/// is written.
+///
+/// Why read: a reply written is not yet a reply received. When the caller's REQ socket sends on a
+/// connection we closed (its resend timer fires for a request whose reply waits unread in its receive
+/// queue), the send fails and libnng closes that connection with every reply still unread in it; the
+/// requests then wait for a resend to a replier that is gone. Under load the same SIGTERM test lost 53
+/// of 100 so (a resend every second, replies after a 4-second hold: both come at once). So a stopping
+/// replier also waits until its ipc connections' peers have read everything sent to them
+/// (``unreadBytes(onConnectionsAcceptedAt:)``).
+///
+/// libnng's tcp, tls and inproc transports count nothing, so their pipes are not waited for (over tcp
+/// the kernel's buffers take even a 4 MiB reply whole: the test that loses one over ipc without the
+/// wait does not over tcp). A caller whose reply is lost all the same resends the request after REQ's
+/// resend interval, and a replier answers it again from its idempotency record.
 final class OwedReplies: Sendable {
     private struct State {
         var takenIn: [UInt32: UInt64] = [:]
@@ -51,13 +61,15 @@ final class OwedReplies: Sendable {
     }
 
     /// Waits until every pipe of `socket` still open whose writes libnng counts (ipc) has written a
-    /// message for each request taken in from it. Gives up when the pipes behind wrote nothing for
-    /// the stall limit (a caller that stopped reading would hold its replies forever), at `limit`, or when
-    /// the task is cancelled.
-    func waitUntilWritten(by socket: nng_socket, limit: Duration) async {
+    /// message for each request taken in from it, and the peers of the connections accepted at `ipcPaths`
+    /// have read all of it. Gives up when the pipes behind wrote nothing and their peers read nothing for
+    /// the stall limit (a caller that stopped reading would hold its replies forever), at `limit`, or
+    /// when the task is cancelled.
+    func waitUntilDelivered(by socket: nng_socket, listeningAt ipcPaths: Set<String>, limit: Duration) async {
         let start = ContinuousClock.now
         var lastProgress = start
         var writtenBehind: UInt64 = 0
+        var unreadBefore = 0
         while true {
             let pipes = openPipes(of: socket)
             let (behind, written) = state.withLock { state in
@@ -71,13 +83,14 @@ final class OwedReplies: Sendable {
                 }
                 return (behind, written)
             }
+            let unread = unreadBytes(onConnectionsAcceptedAt: ipcPaths)
             let now = ContinuousClock.now
-            if written != writtenBehind {
-                writtenBehind = written
+            if written != writtenBehind || unread != unreadBefore {
+                (writtenBehind, unreadBefore) = (written, unread)
                 lastProgress = now
             }
             let isStalled = now - lastProgress >= stallLimit
-            if behind == 0 || isStalled || now - start >= limit || Task.isCancelled { return }
+            if (behind == 0 && unread == 0) || isStalled || now - start >= limit || Task.isCancelled { return }
             try? await Task.sleep(for: .milliseconds(1))
         }
     }

@@ -68,8 +68,10 @@ public final class Replier: Sendable {
                 }
             }
         }
-        // A reply counts as sent once libnng took it, not once written: closing now could abort the last ones.
-        await owedReplies.waitUntilWritten(by: socket.handle, limit: sendTimeout)
+        // A reply counts as sent once libnng took it, not once written, let alone read by its caller:
+        // closing now could abort the last ones, or lose those a caller has not read yet.
+        await owedReplies.waitUntilDelivered(
+            by: socket.handle, listeningAt: Set(endpoints.compactMap(\.ipcPath)), limit: sendTimeout)
         SocketContext.tearDown(workers, socket: socket)
     }
 

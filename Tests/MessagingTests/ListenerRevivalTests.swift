@@ -70,21 +70,8 @@ enum HangUp: Sendable, CustomTestStringConvertible {
     var testDescription: String { self == .atOnce ? "at once" : "after part of the header" }
 
     func connect(to endpoint: Endpoint) throws {
-        let path = String(endpoint.url.dropFirst("ipc://".count))
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
-        guard connected else { throw TestProcessError("cannot connect to \(path): errno \(errno)") }
-        if self == .afterPartOfTheHeader {
-            let part: [UInt8] = [0x00, 0x53, 0x50]
-            _ = part.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        }
+        let connection = try RawIPCConnection(to: endpoint)
+        defer { connection.close() }
+        if self == .afterPartOfTheHeader { connection.send([0x00, 0x53, 0x50]) }
     }
 }

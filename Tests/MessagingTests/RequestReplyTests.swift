@@ -290,6 +290,53 @@ struct RequestReplyTests {
         await serving.value
     }
 
+    @Test("a stopped replier closes its socket only after its caller has read its replies")
+    func stopWaitsUntilRepliesAreRead() async throws {
+        // A REQ socket that sends on a connection the replier closed (a resend, say) loses that connection
+        // and every reply still unread in it. So the replier keeps the connection open until they are read.
+        let count = 50
+        let taken = Atomic<Int>(0)
+        let replier = try Replier(
+            listening: [TestEndpoints.fresh(.ipc)], options: SocketOptions(), maxInFlight: count,
+            owedReplies: OwedReplies(stallLimit: .seconds(30)))
+        let serving = Task {
+            await replier.serve(
+                { request in
+                    if taken.add(1, ordering: .relaxed).newValue == count { replier.stopAccepting() }
+                    while taken.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+                    return request
+                }, replyToFailure: failureReply)
+        }
+        let hasStopped = Atomic<Bool>(false)
+        let stopped = Task {
+            await serving.value
+            hasStopped.store(true, ordering: .releasing)
+        }
+        let caller = try RawIPCConnection(to: replier.endpoints[0])
+        defer { caller.close() }
+        caller.sendHeader(protocolNumber: RawIPCConnection.req0)
+        for index in 0..<count { caller.sendRequest(id: UInt32(index), [UInt8(index)]) }
+        // The replies are written (the SP header, then 14 bytes each) and wait unread.
+        let written = 8 + 14 * count
+        let deadline = ContinuousClock.now + .seconds(10)
+        while caller.unreadBytes < written && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(caller.unreadBytes == written)
+        try await Task.sleep(for: .milliseconds(300))
+        let stoppedUnread = hasStopped.load(ordering: .acquiring)
+        #expect(!stoppedUnread, "the replier closed with replies its caller had not read")
+
+        #expect(try caller.receiveHeader() == 0x31)  // rep0
+        var replies: [[UInt8]] = []
+        for _ in 0..<count { replies.append(try caller.receiveMessage()) }
+        let reading = ContinuousClock.now
+        await stopped.value
+        #expect(ContinuousClock.now - reading < .seconds(4), "kept waiting after its replies were read")
+        let expected = (0..<count).map { [0x80, 0, 0, UInt8($0), UInt8($0)] }
+        #expect(replies.sorted { $0.lexicographicallyPrecedes($1) } == expected)
+    }
+
     @Test("a replier forgets the callers that hung up, and waits for no reply of theirs when it stops")
     func owedRepliesForgetClosedPipes() async throws {
         let owed = OwedReplies(pruneThreshold: 4)
