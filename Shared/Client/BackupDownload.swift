@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Models
 
 /// Reading a service's `Backup` into a file: ``ServiceClient/startBackup(maxChunkBytes:timeout:)``

@@ -9,7 +9,7 @@ enum ImportValues {
         if let milliseconds = Int64(text) { return milliseconds }
         // The whole cell: parsing alone takes a date from "2026-03-31 14:05" and drops the time.
         for format in timeFormats {
-            if let date = try? text.wholeMatch(of: format)?.output {
+            if let date = text.wholeMatch(of: format)?.output {
                 return Int64((date.timeIntervalSince1970 * 1000).rounded())
             }
         }
