@@ -133,6 +133,55 @@ struct ScoreMethodsTests {
         }
     }
 
+    @Test("the scheduled rescoring writes a slice at a time, so that other writes go in between")
+    func rescoringLetsWritesIn() async throws {
+        let health = try InProcessService(HealthService.definition)
+        let count = 600
+        for batch in stride(from: 0, to: count, by: 200) {
+            let accounts = (batch..<batch + 200).map { AccountMethodsTests.account(String(format: "acct-%04d", $0)) }
+            let _: UpsertAccountsResponse = try await health.call(
+                "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+        }
+        var scorer = HealthScorer.standard
+        scorer.accountsPerSlice = 50
+        let rescoring = Task { try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs) }
+        // Writes keep coming while it runs, as a CRM sync's would.
+        let writers = (0..<4).map { writer in
+            Task {
+                var index = 0
+                while !rescoring.isCancelled {
+                    let _: UpsertAccountResponse = try await health.call(
+                        "UpsertAccount",
+                        UpsertAccountRequest(account: AccountMethodsTests.account("live-\(writer)-\(index)")))
+                    index += 1
+                    if index > 2_000 { break }
+                }
+            }
+        }
+        let outcome = try await rescoring.value
+        rescoring.cancel()
+        for writer in writers { try await writer.value }
+        #expect(outcome.scored == count)
+        // Each slice's score.changed events are committed on their own: other writes' events fall between.
+        let events = try await health.events()
+        let scoreSeqs = events.filter { $0.type == "score.changed" }.map(\.seq)
+        #expect(scoreSeqs.count == count)
+        let between = events.filter {
+            $0.type == "account.upserted" && $0.seq > scoreSeqs.min()! && $0.seq < scoreSeqs.max()!
+        }
+        #expect(!between.isEmpty, "every score was written in one go: other writes waited for all \(count)")
+        // Accounts written meanwhile were marked dirty again and are scored by the next run.
+        let next = try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs)
+        let live = try await health.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts WHERE customer_id LIKE 'live-%'") ?? 0
+        }
+        let scoredLive = try await health.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM health_latest WHERE customer_id LIKE 'live-%'") ?? 0
+        }
+        #expect(next.scored >= 1)
+        #expect(scoredLive == live, "accounts written during the rescoring were left unscored")
+    }
+
     @Test("an account never scored is NOT_FOUND; only an admin may rescore")
     func notScoredAndAdminOnly() async throws {
         let health = try InProcessService(HealthService.definition)
