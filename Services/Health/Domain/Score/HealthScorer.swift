@@ -15,7 +15,8 @@ public struct HealthScorer: Sendable {
     public var churn: ChurnModel
     /// A move at least this large publishes `score.changed` even within the same band.
     public var notableChange: Double = 5
-    /// How many accounts a rescoring computes at a time, and the scheduled one writes in one transaction.
+    /// How many accounts a rescoring computes at a time (so that a million accounts' records are never
+    /// in memory at once), and the scheduled one writes in one transaction.
     public var accountsPerSlice = 8192
 
     public static let standard = HealthScorer(model: .standard, churn: .standard)
