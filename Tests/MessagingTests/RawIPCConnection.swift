@@ -1,5 +1,5 @@
 import Foundation
-import Messaging
+@testable import Messaging
 import TestKit
 
 #if canImport(Glibc)
@@ -19,7 +19,7 @@ final class RawIPCConnection {
 
     /// Connects; receives wait at most `receiveTimeout`.
     init(to endpoint: Endpoint, receiveTimeout: Duration = .seconds(10)) throws {
-        let path = String(endpoint.url.dropFirst("ipc://".count))
+        guard let path = endpoint.ipcPath else { throw TestProcessError("\(endpoint) is not an ipc endpoint") }
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

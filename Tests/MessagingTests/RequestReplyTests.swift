@@ -269,15 +269,9 @@ struct RequestReplyTests {
         // Over ipc the replier waits until libnng counts it written; over tcp the kernel takes it whole.
         let count = 4
         let reply = [UInt8](repeating: 7, count: (4 << 20) - 4096)
-        let entered = Atomic<Int>(0)
         let replier = try Replier(listening: [TestEndpoints.fresh(transport)], maxInFlight: count)
         let serving = Task {
-            await replier.serve(
-                { _ in
-                    if entered.add(1, ordering: .relaxed).newValue == count { replier.stopAccepting() }
-                    while entered.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
-                    return reply
-                }, replyToFailure: failureReply)
+            await replier.serve(stoppingOnceAllAreIn(count, replier) { _ in reply }, replyToFailure: failureReply)
         }
         let requester = try Requester(dialing: replier.endpoints, maxInFlight: count)
         defer { requester.close() }
@@ -295,17 +289,11 @@ struct RequestReplyTests {
         // A REQ socket that sends on a connection the replier closed (a resend, say) loses that connection
         // and every reply still unread in it. So the replier keeps the connection open until they are read.
         let count = 50
-        let taken = Atomic<Int>(0)
         let replier = try Replier(
             listening: [TestEndpoints.fresh(.ipc)], options: SocketOptions(), maxInFlight: count,
             owedReplies: OwedReplies(stallLimit: .seconds(30)))
         let serving = Task {
-            await replier.serve(
-                { request in
-                    if taken.add(1, ordering: .relaxed).newValue == count { replier.stopAccepting() }
-                    while taken.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
-                    return request
-                }, replyToFailure: failureReply)
+            await replier.serve(stoppingOnceAllAreIn(count, replier) { $0 }, replyToFailure: failureReply)
         }
         let hasStopped = Atomic<Bool>(false)
         let stopped = Task {
@@ -454,5 +442,18 @@ struct RequestReplyTests {
         let first = try Replier(listening: [TestEndpoints.fresh(.tcp)])
         let error = #expect(throws: MessagingError.self) { try Replier(listening: first.endpoints) }
         #expect(error?.code == .addressInUse)
+    }
+}
+
+/// A handler that stops `replier` when the `count`-th request comes in and answers none before then, so
+/// that all `count` replies are sent at once, just after the stop.
+private func stoppingOnceAllAreIn(
+    _ count: Int, _ replier: Replier, answer: @escaping @Sendable ([UInt8]) -> [UInt8]
+) -> @Sendable ([UInt8]) async throws -> [UInt8] {
+    let entered = Atomic<Int>(0)
+    return { request in
+        if entered.add(1, ordering: .relaxed).newValue == count { replier.stopAccepting() }
+        while entered.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+        return answer(request)
     }
 }
