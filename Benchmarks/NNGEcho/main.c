@@ -5,6 +5,9 @@
  *   nng-echo run URL BYTES INFLIGHT SECONDS     REQ clients: INFLIGHT threads, each one request at
  *                                               a time, for SECONDS; prints one line:
  *                                               "requests=N seconds=S rate=R p50_us=A p99_us=B"
+ *   nng-echo send URL FILE INFLIGHT SECONDS     the same clients sending FILE's bytes (a real service's
+ *                                               request envelope): the service measured without
+ *                                               any Swift on the calling side
  *
  * The server answers every request with its own bytes, so the client sees the round trip of a
  * BYTES-sized message and nothing else: the floor any layer above NNG is compared with.
@@ -86,6 +89,7 @@ static int serve(const char *url) {
 
 struct client {
     nng_socket socket;
+    const void *payload;
     size_t bytes;
     uint64_t deadline_ns;
     uint64_t *samples;
@@ -99,11 +103,10 @@ static void *client_loop(void *arg) {
     int rv;
     if ((rv = nng_ctx_open(&ctx, c->socket)) != 0) fail("nng_ctx_open", rv);
     if ((rv = nng_aio_alloc(&aio, NULL, NULL)) != 0) fail("nng_aio_alloc", rv);
-    void *payload = calloc(1, c->bytes ? c->bytes : 1);
     while (now_ns() < c->deadline_ns) {
         nng_msg *msg;
         if ((rv = nng_msg_alloc(&msg, 0)) != 0) fail("nng_msg_alloc", rv);
-        if ((rv = nng_msg_append(msg, payload, c->bytes)) != 0) fail("nng_msg_append", rv);
+        if ((rv = nng_msg_append(msg, c->payload, c->bytes)) != 0) fail("nng_msg_append", rv);
         uint64_t start = now_ns();
         nng_aio_set_msg(aio, msg);
         nng_ctx_send(ctx, aio);
@@ -115,7 +118,6 @@ static void *client_loop(void *arg) {
         nng_msg_free(nng_aio_get_msg(aio));
         if (c->count < MAX_SAMPLES_PER_CLIENT) c->samples[c->count++] = now_ns() - start;
     }
-    free(payload);
     nng_aio_free(aio);
     nng_ctx_close(ctx);
     return NULL;
@@ -126,7 +128,7 @@ static int compare(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int run(const char *url, size_t bytes, int inflight, double seconds) {
+static int run(const char *url, const void *payload, size_t bytes, int inflight, double seconds) {
     nng_socket socket;
     int rv;
     if ((rv = nng_req0_open(&socket)) != 0) fail("nng_req0_open", rv);
@@ -136,7 +138,7 @@ static int run(const char *url, size_t bytes, int inflight, double seconds) {
     uint64_t start = now_ns();
     uint64_t deadline = start + (uint64_t)(seconds * 1e9);
     for (int i = 0; i < inflight; i++) {
-        clients[i] = (struct client){socket, bytes, deadline, malloc(MAX_SAMPLES_PER_CLIENT * sizeof(uint64_t)), 0};
+        clients[i] = (struct client){socket, payload, bytes, deadline, malloc(MAX_SAMPLES_PER_CLIENT * sizeof(uint64_t)), 0};
         pthread_create(&threads[i], NULL, client_loop, &clients[i]);
     }
     size_t total = 0;
@@ -161,10 +163,37 @@ static int run(const char *url, size_t bytes, int inflight, double seconds) {
     return 0;
 }
 
+/* The bytes of FILE, whole: a request a real service understands, for `nng-echo send`. */
+static void *read_file(const char *path, size_t *bytes) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        perror(path);
+        exit(1);
+    }
+    size_t capacity = 4096;
+    unsigned char *data = malloc(capacity);
+    *bytes = 0;
+    size_t got;
+    while ((got = fread(data + *bytes, 1, capacity - *bytes, file)) > 0) {
+        *bytes += got;
+        if (*bytes == capacity) data = realloc(data, capacity *= 2);
+    }
+    fclose(file);
+    return data;
+}
+
 int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "serve") == 0) return serve(argv[2]);
-    if (argc == 6 && strcmp(argv[1], "run") == 0)
-        return run(argv[2], (size_t)atol(argv[3]), atoi(argv[4]), atof(argv[5]));
-    fprintf(stderr, "usage: nng-echo serve URL | nng-echo run URL BYTES INFLIGHT SECONDS\n");
+    if (argc == 6 && strcmp(argv[1], "run") == 0) {
+        size_t bytes = (size_t)atol(argv[3]);
+        return run(argv[2], calloc(1, bytes ? bytes : 1), bytes, atoi(argv[4]), atof(argv[5]));
+    }
+    if (argc == 6 && strcmp(argv[1], "send") == 0) {
+        size_t bytes;
+        void *payload = read_file(argv[3], &bytes);
+        return run(argv[2], payload, bytes, atoi(argv[4]), atof(argv[5]));
+    }
+    fprintf(stderr, "usage: nng-echo serve URL | nng-echo run URL BYTES INFLIGHT SECONDS"
+                    " | nng-echo send URL FILE INFLIGHT SECONDS\n");
     return 2;
 }
