@@ -165,6 +165,13 @@ final class AsyncIO {
         completion.shutDown()
     }
 
+    /// Runs `body`, a libnng call on the context this aio serves (a send on another aio of it), unless
+    /// the aio is shut down; ``shutDown()`` waits for it like for this aio's own calls. Returns whether
+    /// it ran.
+    func callUnlessShutDown(_ body: () -> Void) -> Bool {
+        completion.call { _ in body() }
+    }
+
     /// Sets the timeout of the next operation (per aio, so no socket-wide option changes per call).
     func setTimeout(_ duration: Duration?) {
         nng_aio_set_timeout(aio, duration.map(nngMilliseconds) ?? nng_duration(NNG_DURATION_INFINITE))

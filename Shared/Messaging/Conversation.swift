@@ -42,8 +42,18 @@ public final class LateReply: Sendable {
 /// instead of one per operation (see ``AsyncIO/perform(abortIf:_:chain:)``).
 extension SocketContext {
     /// Sends `request` and receives its reply, all before `deadline` (a REQ context's round trip).
+    ///
+    /// Most requests find a connection ready for them: sent inside this call (``ImmediateSend``), only the
+    /// reply is waited for. Otherwise the send waits for a connection and its completion starts the
+    /// receive, one turn.
     func request(_ request: [UInt8], deadline: ContinuousClock.Instant) async throws -> [UInt8] {
         let handle = self.handle
+        guard !Task.isCancelled else { throw MessagingError.cancelled }
+        let message = try Message.make(request, operation: "nng_msg_alloc")
+        guard let unsent = immediate.send(message, on: handle, gate: io) else {
+            return try await io.receive(timeout: max(deadline - .now, .zero)) { nng_ctx_recv(handle, $0) }
+        }
+        nng_msg_free(unsent)
         // Held by the chain only while this turn waits, and this context holds it the whole time.
         let io = self.io
         let stage = TurnStage(sending: true)

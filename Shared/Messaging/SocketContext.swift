@@ -6,6 +6,8 @@ import Synchronization
 final class SocketContext: Sendable {
     let handle: nng_ctx
     let io: AsyncIO
+    /// For a REQ context's requests (see ``ImmediateSend``).
+    let immediate: ImmediateSend
     private let isClosed = Atomic<Bool>(false)
 
     init(socket: Socket) throws(MessagingError) {
@@ -13,6 +15,7 @@ final class SocketContext: Sendable {
         try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
         do {
             io = try AsyncIO()
+            immediate = try ImmediateSend()
         } catch {
             nng_ctx_close(context)
             throw error

@@ -98,6 +98,22 @@ struct RequestReplyTests {
         #expect(try await requester.request([42], timeout: .seconds(10)) == [42])
     }
 
+    @Test("a request made while no peer is connected waits for one, and a later one goes out at once")
+    func requestBeforeAnyPeer() async throws {
+        // The first request finds no connection ready, so its send waits for one (the callback path);
+        // the second finds the connection and is sent inside the call (ImmediateSend).
+        let endpoint = TestEndpoints.fresh(.ipc)
+        let requester = try Requester(dialing: [endpoint])
+        defer { requester.close() }
+        let early = Task { try await requester.request([7], timeout: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let replier = try Replier(listening: [endpoint])
+        let serving = Task { await replier.serve({ $0 }, replyToFailure: failureReply) }
+        defer { replier.stopAccepting(); serving.cancel() }
+        #expect(try await early.value == [7])
+        #expect(try await requester.request([8], timeout: .seconds(10)) == [8])
+    }
+
     @Test("a deadline that passes fails promptly with timedOut and leaks no context")
     func deadlineExceeded() async throws {
         let slow: @Sendable ([UInt8]) async throws -> [UInt8] = { request in
