@@ -28,8 +28,16 @@ run: deps
 # Benchmarks print figures (release build); see the README for the last ones and their machine.
 # Statically linked Swift runtime, as a deployment should be: each service then maps only the parts
 # of the standard library and Foundation it uses (idle RSS 31 -> 27 MiB), not all of their pages.
-bench: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+# Built product by product: building everything with a static Swift runtime would also link GRDB's
+# dynamic-library product, which cannot take one (the link fails on a fresh checkout).
+BENCH_PRODUCTS := suite-bench health-bench loyalty-bench nng-echo cx-health cx-feedback cx-loyalty cx-advocacy cx-escalation
+
+bench-build: deps
+	@for product in $(BENCH_PRODUCTS); do \
+		$(SWIFT) build -c release --static-swift-stdlib --product $$product || exit 1; \
+	done
+
+bench: bench-build
 	.build/release/suite-bench 3 --scale=10000,100000
 	.build/release/health-bench 100000 200000
 	.build/release/loyalty-bench 10000 100000
@@ -58,7 +66,7 @@ fuzz: deps
 	$(SWIFT) build
 	.build/debug/cx-fuzz $(FUZZ_ARGS)
 
-.PHONY: deps build run test bench chaos partitions fuzz tsan asan sanitizers-short generate check-generated format lint clean deploy-check
+.PHONY: deps build run test bench bench-build chaos partitions fuzz tsan asan sanitizers-short generate check-generated format lint clean deploy-check
 
 # System packages (libnng, protobuf-c, …) via apt when missing; re-checked when the script changes.
 deps: $(DEPS_STAMP)
