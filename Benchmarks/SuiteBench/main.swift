@@ -125,10 +125,11 @@ if runs("reads") {
     report.add(
         "  the same from the C client (nng-echo send), p50", "\(format(fromCSequential)) µs",
         baseline: "\(format(echoSequential)) µs", ratio: format(fromCSequential / echoSequential, 2) + "×")
+    /// "lowest–highest" of the slices' p50s, to show how far they spread.
+    func spread(_ values: [Double]) -> String { "\(format(values.min() ?? 0))–\(format(values.max() ?? 0))" }
     report.add(
-        "  slices' p50s: echo / read / C client",
-        [echoSlices, readSlices, fromCSlices].map { $0.map { format($0) }.joined(separator: " ") }
-            .joined(separator: " / ") + " µs")
+        "  slices' p50s: read / C client / echo",
+        "\(spread(readSlices)) / \(spread(fromCSlices)) / \(spread(echoSlices)) µs")
     for inFlight in [16, 64] {
         let baseline = echo["ipc/\(inFlight)"]!
         report.add(
