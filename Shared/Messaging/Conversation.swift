@@ -48,6 +48,7 @@ extension SocketContext {
     /// receive, one turn.
     func request(_ request: [UInt8], deadline: ContinuousClock.Instant) async throws -> [UInt8] {
         let handle = self.handle
+        guard let immediate else { preconditionFailure("a request on a context made without sendsRequests") }
         guard !Task.isCancelled else { throw MessagingError.cancelled }
         let message = try Message.make(request, operation: "nng_msg_alloc")
         guard let unsent = immediate.send(message, on: handle, gate: io) else {

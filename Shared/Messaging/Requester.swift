@@ -31,7 +31,7 @@ public final class Requester: Sendable {
         precondition(maxInFlight > 0, "a requester needs at least one context")
         var contexts: [SocketContext] = []
         do {
-            for _ in 0..<maxInFlight { contexts.append(try SocketContext(socket: socket)) }
+            for _ in 0..<maxInFlight { contexts.append(try SocketContext(socket: socket, sendsRequests: true)) }
             for endpoint in endpoints { try socket.dial(endpoint) }
         } catch {
             SocketContext.tearDown(contexts, socket: socket)

@@ -6,16 +6,17 @@ import Synchronization
 final class SocketContext: Sendable {
     let handle: nng_ctx
     let io: AsyncIO
-    /// For a REQ context's requests (see ``ImmediateSend``).
-    let immediate: ImmediateSend
+    /// A REQ context's way to send a request inside the call (see ``ImmediateSend``); nil for REP.
+    let immediate: ImmediateSend?
     private let isClosed = Atomic<Bool>(false)
 
-    init(socket: Socket) throws(MessagingError) {
+    /// - Parameter sendsRequests: a REQ context, which also gets an ``ImmediateSend``.
+    init(socket: Socket, sendsRequests: Bool = false) throws(MessagingError) {
         var context = nng_ctx()
         try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
         do {
             io = try AsyncIO()
-            immediate = try ImmediateSend()
+            immediate = sendsRequests ? try ImmediateSend() : nil
         } catch {
             nng_ctx_close(context)
             throw error
