@@ -22,6 +22,11 @@ struct RoundTrips {
         p99Microseconds = values["p99_us"] ?? 0
     }
 
+    /// Runs an nng-echo client (`run …` or `send …`) to its end and reads its line.
+    init(nngEcho arguments: [String]) throws {
+        self.init(echoLine: try Child("nng-echo", arguments).waitForOutput())
+    }
+
     init(latenciesNanoseconds: [UInt64], seconds: Double) {
         let sorted = latenciesNanoseconds.sorted()
         count = sorted.count
@@ -84,3 +89,11 @@ struct Report {
 }
 
 func format(_ value: Double, _ decimals: Int = 0) -> String { String(format: "%.\(decimals)f", value) }
+
+/// The middle value (the mean of the two middle ones for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

@@ -47,8 +47,7 @@ if runs("echo") || runs("reads") {
         let server = try Child("nng-echo", ["serve", url])
         _ = server.firstLine()
         for inFlight in [1, 16, 64] {
-            let client = try Child("nng-echo", ["run", url, "\(payloadBytes)", "\(inFlight)", "\(seconds)"])
-            let trips = RoundTrips(echoLine: client.waitForOutput())
+            let trips = try RoundTrips(nngEcho: ["run", url, "\(payloadBytes)", "\(inFlight)", "\(seconds)"])
             echo["\(transport)/\(inFlight)"] = trips
             report.add(
                 "raw NNG echo, \(transport), \(inFlight) in flight",
@@ -82,11 +81,12 @@ let _: UpsertAccountResponse = try await client.call("UpsertAccount", UpsertAcco
 
 if runs("reads") {
     let readRequest = GetAccountRequest(customer: account.customer)
+    let read: @Sendable (Int) async throws -> Void = { _ in
+        let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
+    }
     var reads: [Int: RoundTrips] = [:]
     for inFlight in [16, 64] {
-        reads[inFlight] = try await RoundTrips.measure(inFlight: inFlight, for: duration) { _ in
-            let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
-        }
+        reads[inFlight] = try await RoundTrips.measure(inFlight: inFlight, for: duration, read)
     }
     // The same read from the C client (one request envelope sent as is): the service's share of the
     // round trip, without any Swift on the calling side.
@@ -105,14 +105,12 @@ if runs("reads") {
     let slice = max(0.25, seconds / 3)
     var echoSlices: [Double] = [], readSlices: [Double] = [], fromCSlices: [Double] = []
     for _ in 0..<slices {
-        let echoLine = try Child("nng-echo", ["run", ipcEchoURL, "\(payloadBytes)", "1", "\(slice)"]).waitForOutput()
-        echoSlices.append(RoundTrips(echoLine: echoLine).p50Microseconds)
+        echoSlices.append(
+            try RoundTrips(nngEcho: ["run", ipcEchoURL, "\(payloadBytes)", "1", "\(slice)"]).p50Microseconds)
         readSlices.append(
-            try await RoundTrips.measure(inFlight: 1, for: .milliseconds(Int(slice * 1000))) { _ in
-                let _: GetAccountResponse = try await client.call("GetAccount", readRequest)
-            }.p50Microseconds)
-        let fromCLine = try Child("nng-echo", ["send", healthURL, envelopePath, "1", "\(slice)"]).waitForOutput()
-        fromCSlices.append(RoundTrips(echoLine: fromCLine).p50Microseconds)
+            try await RoundTrips.measure(inFlight: 1, for: .milliseconds(Int(slice * 1000)), read).p50Microseconds)
+        fromCSlices.append(
+            try RoundTrips(nngEcho: ["send", healthURL, envelopePath, "1", "\(slice)"]).p50Microseconds)
     }
     let echoSequential = median(echoSlices)
     let readSequential = median(readSlices)
@@ -137,14 +135,6 @@ if runs("reads") {
             baseline: "\(format(baseline.rate))/s", ratio: format(reads[inFlight]!.rate / baseline.rate, 2) + "×",
             target: inFlight == 64 ? "≥ 0.5×" : "")
     }
-}
-
-/// The middle value (the mean of the two middle ones for an even count).
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
