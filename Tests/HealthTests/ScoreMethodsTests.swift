@@ -182,6 +182,52 @@ struct ScoreMethodsTests {
         #expect(scoredLive == live, "accounts written during the rescoring were left unscored")
     }
 
+    @Test("an admin's RescoreAccounts of every account writes a slice per transaction, as the schedule does")
+    func rescoreAccountsInSlices() async throws {
+        var scorer = HealthScorer.standard
+        scorer.accountsPerSlice = 50
+        let health = try InProcessService(HealthService.definition(scorer: scorer))
+        let count = 230
+        let accounts = (0..<count).map { AccountMethodsTests.account(String(format: "acct-%04d", $0)) }
+        let _: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+        let commitsBefore = health.database.statistics.commits
+
+        let rescored: RescoreAccountsResponse = try await health.call("RescoreAccounts", RescoreAccountsRequest())
+
+        #expect(rescored.scored == UInt32(count) && rescored.bandChanges == UInt32(count))
+        // The claim, then five slices (50 × 4 + 30): one transaction held all of them before.
+        let commits = health.database.statistics.commits - commitsBefore
+        #expect(commits == 6, "\(commits) transactions for \(count) accounts in slices of 50")
+        let scored = try await health.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM health_latest") ?? 0
+        }
+        #expect(scored == count)
+    }
+
+    @Test("rescorings at once take turns: each change is published once")
+    func concurrentRescoringsTakeTurns() async throws {
+        var scorer = HealthScorer.standard
+        scorer.accountsPerSlice = 20
+        let health = try InProcessService(HealthService.definition(scorer: scorer))
+        let count = 100
+        let accounts = (0..<count).map { AccountMethodsTests.account(String(format: "acct-%04d", $0)) }
+        let _: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+
+        // Two operators (or one request and its resend) and the minute's run, all at once. Each first score
+        // is a band change; a rescoring that claimed before another saved would publish it again.
+        async let first: RescoreAccountsResponse = health.call("RescoreAccounts", RescoreAccountsRequest())
+        async let second: RescoreAccountsResponse = health.call("RescoreAccounts", RescoreAccountsRequest())
+        async let scheduled = scorer.rescore(.all, database: health.database, nowMs: health.clock.nowMs)
+        let outcomes = try await [first.bandChanges, second.bandChanges, UInt32(scheduled.bandChanges)]
+
+        #expect(outcomes.reduce(0, +) == UInt32(count), "band changes per rescoring: \(outcomes)")
+        let changes = try await health.events().filter { $0.type == "score.changed" }
+        #expect(changes.count == count)
+        #expect(Set(changes.map(\.customerID)).count == count)
+    }
+
     @Test("an account never scored is NOT_FOUND; only an admin may rescore")
     func notScoredAndAdminOnly() async throws {
         let health = try InProcessService(HealthService.definition)

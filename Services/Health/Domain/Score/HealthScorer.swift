@@ -16,7 +16,7 @@ public struct HealthScorer: Sendable {
     /// A move at least this large publishes `score.changed` even within the same band.
     public var notableChange: Double = 5
     /// How many accounts a rescoring computes at a time (so that a million accounts' records are never
-    /// in memory at once), and the scheduled one writes in one transaction.
+    /// in memory at once), and writes in one transaction.
     public var accountsPerSlice = 8192
 
     public static let standard = HealthScorer(model: .standard, churn: .standard)
@@ -63,16 +63,24 @@ public struct HealthScorer: Sendable {
     /// Scores the selected accounts without holding the service's other writes up for long: one write
     /// claims the selection (clears its dirty marks) and reads the inputs, and the scores are then written
     /// a slice of ``accountsPerSlice`` accounts at a time, each slice its own transaction, the next slice
-    /// scored while one is written.
+    /// scored while one is written. Rescorings of one database take turns (``RescoringTurns``).
     ///
     /// Why: in one transaction, the minute's rescoring after a CRM sync of 60,000 accounts held every
     /// other write of the service for about a second (suite-bench's propagation p99 went from 14 to
-    /// 538 ms when it fell in the run), and the daily rescoring of a million accounts would for about
-    /// 18 s. The claim holds it for the reads alone (0.37 s for 100,000 accounts). An account written
-    /// after the claim is marked dirty again and scored by the next run; a rescoring that fails puts
-    /// back the marks of the accounts it did not save.
+    /// 538 ms when it fell in the run), and the daily rescoring of a million accounts, or an admin's
+    /// `RescoreAccounts` of every account, would for about 18 s. The claim holds it for the reads alone
+    /// (0.37 s for 100,000 accounts). An account written after the claim is marked dirty again and scored
+    /// by the next run; a rescoring that fails puts back the marks of the accounts it did not save.
     @discardableResult
     public func rescore(_ selection: Selection, database: ServiceDatabase, nowMs: Int64) async throws -> Outcome {
+        try await RescoringTurns.shared.run(on: database) {
+            try await rescoreInSlices(selection, database: database, nowMs: nowMs)
+        }
+    }
+
+    private func rescoreInSlices(_ selection: Selection, database: ServiceDatabase, nowMs: Int64) async throws
+        -> Outcome
+    {
         let claim = try await database.write { db -> (customers: [(String, Int64)], inputs: ScoringInputs)? in
             let customers = try select(selection, nowMs: nowMs, in: db)
             guard !customers.isEmpty else { return nil }
@@ -111,22 +119,6 @@ public struct HealthScorer: Sendable {
             try? await database.write { db in for customer in unsaved { try Self.markDirty(customer, in: db) } }
             throw error
         }
-        return outcome
-    }
-
-    /// Scores the selected accounts inside the caller's write transaction (an admin's RescoreAccounts).
-    func rescore(_ selection: Selection, database: ServiceDatabase, nowMs: Int64, in db: Database) throws
-        -> Outcome
-    {
-        let customers = try select(selection, nowMs: nowMs, in: db)
-        guard !customers.isEmpty else { return Outcome() }
-        let inputs = try ScoringInputs(scorer: self, nowMs: nowMs, in: db)
-        var outcome = Outcome()
-        for start in stride(from: 0, to: customers.count, by: accountsPerSlice) {
-            let slice = customers[start..<min(start + accountsPerSlice, customers.count)]
-            outcome += try save(score(slice, inputs, nowMs: nowMs), database: database, nowMs: nowMs, in: db)
-        }
-        try clearDirtyMarks(selection, customers, in: db)
         return outcome
     }
 
