@@ -14,8 +14,12 @@ enum AccountStore {
         stage, cancelled_at_ms, cancellation_reason, reactivations, last_seen_ms, updated_at_ms
         """
 
+    /// Built once: interpolated in `fetch`, the 300-character string was made and hashed (for the statement
+    /// cache) on every GetAccount.
+    static let fetchSQL = "SELECT \(columns) FROM accounts WHERE customer_id = ?"
+
     static func fetch(_ customerID: String, in db: Database) throws -> Account? {
-        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM accounts WHERE customer_id = ?")
+        let statement = try db.cachedStatement(sql: fetchSQL)
         return try ColumnCursor(statement, arguments: [customerID], account(from:)).next()
     }
 
