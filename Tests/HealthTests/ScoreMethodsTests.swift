@@ -228,6 +228,54 @@ struct ScoreMethodsTests {
         #expect(Set(changes.map(\.customerID)).count == count)
     }
 
+    @Test("a rescoring that dies midway leaves the accounts it did not save marked, and the next run scores them")
+    func rescoringThatDiesLeavesMarks() async throws {
+        var scorer = HealthScorer.standard
+        scorer.accountsPerSlice = 5
+        let health = try InProcessService(HealthService.definition(scorer: scorer))
+        let count = 1_000
+        let ids = (0..<count).map { String(format: "acct-%04d", $0) }
+        let _: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: ids.map { AccountMethodsTests.account($0) }))
+        #expect(try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs).scored == count)
+        // Every account changes (a new plan), so every one is due again.
+        let _: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts",
+            UpsertAccountsRequest(
+                accounts: ids.map {
+                    var account = AccountMethodsTests.account($0)
+                    account.plan = "business"
+                    return account
+                }))
+        func rows(_ sql: String, in database: ServiceDatabase) async throws -> Int {
+            try await database.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        }
+        #expect(try await rows("SELECT COUNT(*) FROM health_dirty", in: health.database) == count)
+
+        // The rescoring dies after its claim and some slices: its database goes away under it, as in a crash.
+        let rescoring = Task { try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs) }
+        while try await rows("SELECT COUNT(*) FROM health_scores", in: health.database) == count {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await health.database.close()
+        await #expect(throws: StorageError.self) { try await rescoring.value }
+
+        let reopened = try ServiceDatabase(path: health.database.path, migrations: HealthService.definition.migrations)
+        let saved = try await rows("SELECT COUNT(*) FROM health_scores", in: reopened) - count
+        #expect(saved > 0 && saved < count, "the rescoring was stopped midway: \(saved) of \(count) saved")
+        #expect(try await rows("SELECT COUNT(*) FROM health_dirty", in: reopened) == count - saved)
+        let next = try await scorer.rescore(.due, database: reopened, nowMs: health.clock.nowMs)
+        #expect(next.scored == count - saved)
+        #expect(try await rows("SELECT COUNT(*) FROM health_dirty", in: reopened) == 0)
+        let notRescored = try await rows(
+            """
+            SELECT COUNT(*) FROM accounts a
+            WHERE (SELECT COUNT(*) FROM health_scores s WHERE s.customer_id = a.customer_id) != 2
+            """, in: reopened)
+        #expect(notRescored == 0, "accounts changed before the rescoring died but not scored since")
+        try await reopened.close()
+    }
+
     @Test("an account never scored is NOT_FOUND; only an admin may rescore")
     func notScoredAndAdminOnly() async throws {
         let health = try InProcessService(HealthService.definition)

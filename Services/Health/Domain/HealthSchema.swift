@@ -188,5 +188,10 @@ enum HealthSchema {
             // back out of the count.
             try db.execute(sql: "ALTER TABLE signal_points ADD COLUMN reward_id TEXT NOT NULL DEFAULT ''")
         },
+        ServiceMigration("health 11: claimed dirty marks") { db in
+            // A rescoring claims the marks it will score (1) instead of deleting them, and deletes each
+            // with its account's new score: a rescoring that dies midway leaves the rest marked.
+            try db.execute(sql: "ALTER TABLE health_dirty ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0")
+        },
     ]
 }

@@ -56,21 +56,28 @@ public struct HealthScorer: Sendable {
     static func markDirty(_ customerID: String, in db: Database) throws {
         // Cached: every account write marks its account, and preparing this anew each time was a third of
         // UpsertAccount's handler (perf, suite-bench propagation).
-        try db.cachedStatement(sql: "INSERT INTO health_dirty (customer_id) VALUES (?) ON CONFLICT DO NOTHING")
-            .execute(arguments: [customerID])
+        // A mark a running rescoring claimed is unclaimed: the account changed after the inputs were read.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO health_dirty (customer_id) VALUES (?)
+                ON CONFLICT (customer_id) DO UPDATE SET claimed = 0 WHERE claimed = 1
+                """
+        ).execute(arguments: [customerID])
     }
 
     /// Scores the selected accounts without holding the service's other writes up for long: one write
-    /// claims the selection (clears its dirty marks) and reads the inputs, and the scores are then written
-    /// a slice of ``accountsPerSlice`` accounts at a time, each slice its own transaction, the next slice
-    /// scored while one is written. Rescorings of one database take turns (``RescoringTurns``).
+    /// claims the selection's dirty marks and reads the inputs, and the scores are then written a slice of
+    /// ``accountsPerSlice`` accounts at a time, each slice its own transaction that also deletes its
+    /// accounts' claimed marks, the next slice scored while one is written. Rescorings of one database
+    /// take turns (``RescoringTurns``).
     ///
     /// Why: in one transaction, the minute's rescoring after a CRM sync of 60,000 accounts held every
     /// other write of the service for about a second (suite-bench's propagation p99 went from 14 to
     /// 538 ms when it fell in the run), and the daily rescoring of a million accounts, or an admin's
     /// `RescoreAccounts` of every account, would for about 18 s. The claim holds it for the reads alone
-    /// (0.37 s for 100,000 accounts). An account written after the claim is marked dirty again and scored
-    /// by the next run; a rescoring that fails puts back the marks of the accounts it did not save.
+    /// (0.37 s for 100,000 accounts). An account written after the claim is marked again (unclaimed), so
+    /// the next run scores it; a rescoring that fails or dies midway leaves the marks of the accounts it
+    /// did not save, so the next run scores those too.
     @discardableResult
     public func rescore(_ selection: Selection, database: ServiceDatabase, nowMs: Int64) async throws -> Outcome {
         try await RescoringTurns.shared.run(on: database) {
@@ -83,40 +90,42 @@ public struct HealthScorer: Sendable {
     {
         let claim = try await database.write { db -> (customers: [(String, Int64)], inputs: ScoringInputs)? in
             let customers = try select(selection, nowMs: nowMs, in: db)
-            guard !customers.isEmpty else { return nil }
-            try clearDirtyMarks(selection, customers, in: db)
+            guard !customers.isEmpty else {
+                try forgetClaimedMarks(selection, in: db)
+                return nil
+            }
+            try claimDirtyMarks(selection, in: db)
             return (customers, try ScoringInputs(scorer: self, nowMs: nowMs, in: db))
         }
         guard let (customers, inputs) = claim else { return Outcome() }
         var outcome = Outcome()
-        var saved = 0
         // A slice is scored while the one before it is written: the cores compute, the writer writes.
-        var writing: (count: Int, task: Task<Outcome, any Error>)? = nil
+        var writing: Task<Outcome, any Error>? = nil
         do {
             for start in stride(from: 0, to: customers.count, by: accountsPerSlice) {
                 let slice = customers[start..<min(start + accountsPerSlice, customers.count)]
                 let scored = score(slice, inputs, nowMs: nowMs)
-                if let (count, task) = writing {
-                    outcome += try await task.value
-                    saved += count
-                }
-                writing = (
-                    slice.count,
-                    Task {
-                        try await database.write { db in try save(scored, database: database, nowMs: nowMs, in: db) }
+                if let task = writing { outcome += try await task.value }
+                let isLast = slice.endIndex == customers.endIndex
+                let scoredIDs = slice.map(\.0)
+                writing = Task {
+                    try await database.write { db in
+                        let part = try save(scored, database: database, nowMs: nowMs, in: db)
+                        try forgetClaimedMarks(of: scoredIDs, selection, in: db)
+                        // Left claimed after the last slice: marks of accounts not selected (cancelled).
+                        if isLast { try forgetClaimedMarks(selection, in: db) }
+                        return part
                     }
-                )
+                }
             }
-            if let (count, task) = writing {
+            if let task = writing {
                 writing = nil
                 outcome += try await task.value
-                saved += count
             }
         } catch {
-            // Whatever else failed, the slice being written may still have been saved: wait for it.
-            if let (count, task) = writing, (try? await task.value) != nil { saved += count }
-            let unsaved = customers[saved...].map(\.0)
-            try? await database.write { db in for customer in unsaved { try Self.markDirty(customer, in: db) } }
+            // The slice being written may still be saved: let it end before saying this one failed. The
+            // marks of every account not saved are still there, so the next run scores them.
+            _ = try? await writing?.value
             throw error
         }
         return outcome
@@ -198,14 +207,40 @@ public struct HealthScorer: Sendable {
         return outcome
     }
 
-    /// Forgets the dirty marks the selection covers: the listed accounts', or every one.
-    private func clearDirtyMarks(_ selection: Selection, _ customers: [(String, Int64)], in db: Database) throws {
-        if case .only = selection {
-            for (customer, _) in customers {
-                try db.execute(sql: "DELETE FROM health_dirty WHERE customer_id = ?", arguments: [customer])
-            }
+    /// Claims the dirty marks the selection covers (the listed accounts', or every one): each is deleted
+    /// with its account's new score, unless a write marks the account again meanwhile.
+    private func claimDirtyMarks(_ selection: Selection, in db: Database) throws {
+        if case .only(let customers) = selection {
+            let claim = try db.cachedStatement(sql: "UPDATE health_dirty SET claimed = 1 WHERE customer_id = ?")
+            for customer in customers { try claim.execute(arguments: [customer]) }
         } else {
-            try db.execute(sql: "DELETE FROM health_dirty")
+            try db.execute(sql: "UPDATE health_dirty SET claimed = 1")
+        }
+    }
+
+    /// Deletes the claimed marks of `customers`, just scored: they are no longer dirty, unless marked again
+    /// after the claim. When the selection is not a list, the accounts come sorted by id and every claimed
+    /// mark between the first and the last is one of theirs or an unscorable account's: one range delete.
+    private func forgetClaimedMarks(of customers: [String], _ selection: Selection, in db: Database) throws {
+        guard let first = customers.first, let last = customers.last else { return }
+        if case .only = selection {
+            let forget = try db.cachedStatement(sql: "DELETE FROM health_dirty WHERE customer_id = ? AND claimed = 1")
+            for customer in customers { try forget.execute(arguments: [customer]) }
+        } else {
+            try db.cachedStatement(
+                sql: "DELETE FROM health_dirty WHERE claimed = 1 AND customer_id BETWEEN ? AND ?"
+            ).execute(arguments: [first, last])
+        }
+    }
+
+    /// Deletes the claimed marks the selection covers that are still there once its scores are written:
+    /// those of accounts it did not score (cancelled, or never upserted).
+    private func forgetClaimedMarks(_ selection: Selection, in db: Database) throws {
+        if case .only(let customers) = selection {
+            let forget = try db.cachedStatement(sql: "DELETE FROM health_dirty WHERE customer_id = ? AND claimed = 1")
+            for customer in customers { try forget.execute(arguments: [customer]) }
+        } else {
+            try db.execute(sql: "DELETE FROM health_dirty WHERE claimed = 1")
         }
     }
 
