@@ -120,17 +120,17 @@ final class AsyncIO {
         fileprivate let io: AsyncIO
         fileprivate let generation: UInt64
 
-        /// Starts it: `submit` starts the operation on the aio (`nng_ctx_send(ctx, aio)`, …). Returns false
-        /// when the aio was shut down meanwhile: `submit` did not run (what it would have handed to the aio
-        /// is still the caller's) and the wait ends with `.closed`.
+        /// Starts it: `submit` starts the operation on the aio (`nng_ctx_send(ctx, aio)`, …; `sending` says
+        /// whether it is a send). Returns false when the aio was shut down meanwhile: `submit` did not run
+        /// (what it would have handed to the aio is still the caller's) and the wait ends with `.closed`.
         @discardableResult
-        func start(_ submit: (OpaquePointer) -> Void) -> Bool {
-            // A cancel that came meanwhile does not stop a late reply (see deferNext()).
-            guard io.completion.submit(sending: true, submit) else {
+        func start(sending: Bool = true, _ submit: (OpaquePointer) -> Void) -> Bool {
+            guard io.completion.submit(sending: sending, submit) else {
                 io.completion.resume(generation, throwing: MessagingError.closedAIO)
                 return false
             }
-            _ = io.completion.markSubmitted(generation)
+            // A cancel that came meanwhile does not stop a late reply (see deferNext()); a receive it does.
+            if io.completion.markSubmitted(generation), !sending { _ = io.completion.call { nng_aio_cancel($0) } }
             return true
         }
 

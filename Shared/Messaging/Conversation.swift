@@ -1,4 +1,5 @@
 internal import CNNG
+import Dispatch
 import Synchronization
 
 /// Answers a request on one of nng's threads, or says who will: `late` later, or the serving task.
@@ -54,12 +55,11 @@ extension SocketContext {
         guard let unsent = immediate.send(message, on: handle, gate: io) else {
             return try await io.receive(timeout: max(deadline - .now, .zero)) { nng_ctx_recv(handle, $0) }
         }
-        nng_msg_free(unsent)
         // Held by the chain only while this turn waits, and this context holds it the whole time.
         let io = self.io
         let stage = TurnStage(sending: true)
         do {
-            return try await turn(first: request, sendTimeout: deadline - .now, stage: stage) { aio in
+            return try await turn(first: unsent, sendTimeout: deadline - .now, stage: stage) { aio in
                 guard stage.isSending else { return .done }  // the reply came
                 stage.isSending = false
                 nng_aio_set_msg(aio, nil)  // the sent request now belongs to nng
@@ -74,6 +74,9 @@ extension SocketContext {
     /// A REP context's turn: sends `reply` (the answer to the previous request, if any), then receives
     /// requests, answering on nng's thread those `answerInline` answers, until one needs the calling task,
     /// which it returns. Stops, with `.cancelled`, when `shouldStop()` says so after a reply is sent.
+    ///
+    /// A reply answered on nng's thread goes out through the context's ``ReplySend``: no other thread is
+    /// woken when libnng hands it over at once, and the next receive is posted right away.
     func serve(
         reply: [UInt8]?, answerInline: InlineAnswer?, sendTimeout: Duration, owed: OwedReplies,
         stopIf shouldStop: @escaping @Sendable () -> Bool
@@ -81,8 +84,17 @@ extension SocketContext {
         let handle = self.handle
         // Held by the chain only while this turn waits, and this context holds it the whole time.
         let io = self.io
-        let stage = TurnStage(sending: reply != nil)
-        return try await turn(first: reply, sendTimeout: sendTimeout, stage: stage, abortReceiveIf: shouldStop) { aio in
+        let replySend = self.replySend
+        var first: OpaquePointer? = nil
+        if let reply {
+            do {
+                first = try Message.make(reply, operation: "nng_msg_alloc")
+            } catch {
+                throw ExchangeError(step: .send, error: error)
+            }
+        }
+        let stage = TurnStage(sending: first != nil)
+        return try await turn(first: first, sendTimeout: sendTimeout, stage: stage, abortReceiveIf: shouldStop) { aio in
             if stage.isSending {
                 nng_aio_set_msg(aio, nil)  // the sent reply now belongs to nng
                 guard !shouldStop() else { return .stopped }
@@ -109,6 +121,27 @@ extension SocketContext {
                     return .done
                 }
                 nng_msg_free(request)
+                switch replySend?.send(answerMessage, on: handle, timeout: sendTimeout, gate: io) {
+                case .handedOver:
+                    guard !shouldStop() else { return .stopped }
+                    nng_aio_set_timeout(aio, nng_duration(NNG_DURATION_INFINITE))
+                    return io.startNext { nng_ctx_recv(handle, $0) } ? .started : .stopped
+                case .queued:
+                    // Behind another reply to the same caller: receive once it is handed over, waiting on
+                    // a thread of our own (one of nng's must run to hand it over).
+                    let next = io.deferNext()
+                    DispatchQueue.global().async {
+                        replySend!.waitUntilHandedOver()
+                        guard !shouldStop() else { return next.fail(MessagingError.cancelled) }
+                        next.start(sending: false) { aio in
+                            nng_aio_set_timeout(aio, nng_duration(NNG_DURATION_INFINITE))
+                            nng_ctx_recv(handle, aio)
+                        }
+                    }
+                    return .later
+                case .refused, nil:
+                    break  // sent on the turn's aio, which refuses it too when closing
+                }
                 nng_aio_set_msg(aio, answerMessage)  // left there when refused: the turn frees it
                 stage.isSending = true
                 nng_aio_set_timeout(aio, nngMilliseconds(sendTimeout))
@@ -117,11 +150,11 @@ extension SocketContext {
         }
     }
 
-    /// Runs a turn whose first operation sends `first`, or receives when it is nil (unless
-    /// `shouldAbortReceive()` says stop, read once the receive is registered), and whose next ones `chain`
-    /// starts; returns the message received last.
+    /// Runs a turn whose first operation sends `first` (a message the turn now owns), or receives when it
+    /// is nil (unless `shouldAbortReceive()` says stop, read once the receive is registered), and whose
+    /// next ones `chain` starts; returns the message received last.
     private func turn(
-        first: [UInt8]?, sendTimeout: Duration, stage: TurnStage,
+        first: OpaquePointer?, sendTimeout: Duration, stage: TurnStage,
         abortReceiveIf shouldAbortReceive: () -> Bool = {
             false
         }, chain: @escaping AsyncIO.Chain
@@ -130,7 +163,7 @@ extension SocketContext {
         let aio = io.aio
         do {
             if let first {
-                nng_aio_set_msg(aio, try Message.make(first, operation: "nng_msg_alloc"))
+                nng_aio_set_msg(aio, first)
                 io.setTimeout(sendTimeout)
                 try await io.perform(sending: true, { nng_ctx_send(handle, $0) }, chain: chain)
             } else {

@@ -75,6 +75,9 @@ public final class Replier: Sendable {
         SocketContext.tearDown(workers, socket: socket)
     }
 
+    /// How many replies sent on nng's threads waited behind another reply to the same caller (for tests).
+    var queuedReplies: Int { workers.reduce(0) { $0 + ($1.replySend?.queuedCount.load(ordering: .relaxed) ?? 0) } }
+
     /// Stops taking new requests; requests already received are still handled and answered. Requests
     /// that arrive afterwards wait on the socket and are resent by their REQ peers to another replier.
     public func stopAccepting() {

@@ -8,15 +8,19 @@ final class SocketContext: Sendable {
     let io: AsyncIO
     /// A REQ context's way to send a request inside the call (see ``ImmediateSend``); nil for REP.
     let immediate: ImmediateSend?
+    /// A REP context's way to send a reply that wakes no other thread (see ``ReplySend``); nil for REQ.
+    let replySend: ReplySend?
     private let isClosed = Atomic<Bool>(false)
 
-    /// - Parameter sendsRequests: a REQ context, which also gets an ``ImmediateSend``.
+    /// - Parameter sendsRequests: a REQ context, which also gets an ``ImmediateSend``; otherwise a REP
+    ///   context, which gets a ``ReplySend``.
     init(socket: Socket, sendsRequests: Bool = false) throws(MessagingError) {
         var context = nng_ctx()
         try MessagingError.check(nng_ctx_open(&context, socket.handle), "nng_ctx_open")
         do {
             io = try AsyncIO()
             immediate = sendsRequests ? try ImmediateSend() : nil
+            replySend = sendsRequests ? nil : try ReplySend()
         } catch {
             nng_ctx_close(context)
             throw error

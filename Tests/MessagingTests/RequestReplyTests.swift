@@ -77,6 +77,28 @@ struct RequestReplyTests {
         #expect(handled.load(ordering: .relaxed) == 400)
     }
 
+    @Test("replies answered on nng's thread while the caller's connection is busy wait their turn and all arrive")
+    func inlineRepliesQueuedBehindOthersArrive() async throws {
+        let inline: InlineAnswer = { request, _ in .now(Array("inline:".utf8) + request) }
+        try await withConnectedPair(.ipc, maxInFlight: 64, answerInline: inline) { requester, replier in
+            // One connection, 64 requests on it at once: the replies are written one after another, so
+            // most find it busy with the one before and are queued on their context.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<64 {
+                    group.addTask {
+                        for index in 0..<50 {
+                            let payload = Array("request-\(worker)-\(index)".utf8)
+                            let reply = try await requester.request(payload, timeout: .seconds(30))
+                            #expect(reply == Array("inline:".utf8) + payload)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(replier.queuedReplies > 0, "no reply was queued: the busy-connection path went untested")
+        }
+    }
+
     @Test("a handler that throws gives the caller the failure reply, not a hang")
     func throwingHandlerAnswers() async throws {
         struct Refused: Error, CustomStringConvertible { var description: String { "refused" } }
