@@ -182,15 +182,24 @@ struct ScoreMethodsTests {
         #expect(scoredLive == live, "accounts written during the rescoring were left unscored")
     }
 
+    /// A health service whose rescorings write `slice` accounts per transaction, with `count` accounts
+    /// "acct-0000"… upserted (so all due).
+    private func service(accounts count: Int, rescoringSlice slice: Int) async throws -> (
+        InProcessService, HealthScorer, ids: [String]
+    ) {
+        var scorer = HealthScorer.standard
+        scorer.accountsPerSlice = slice
+        let health = try InProcessService(HealthService.definition(scorer: scorer))
+        let ids = (0..<count).map { String(format: "acct-%04d", $0) }
+        let _: UpsertAccountsResponse = try await health.call(
+            "UpsertAccounts", UpsertAccountsRequest(accounts: ids.map { AccountMethodsTests.account($0) }))
+        return (health, scorer, ids)
+    }
+
     @Test("an admin's RescoreAccounts of every account writes a slice per transaction, as the schedule does")
     func rescoreAccountsInSlices() async throws {
-        var scorer = HealthScorer.standard
-        scorer.accountsPerSlice = 50
-        let health = try InProcessService(HealthService.definition(scorer: scorer))
         let count = 230
-        let accounts = (0..<count).map { AccountMethodsTests.account(String(format: "acct-%04d", $0)) }
-        let _: UpsertAccountsResponse = try await health.call(
-            "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+        let (health, _, _) = try await service(accounts: count, rescoringSlice: 50)
         let commitsBefore = health.database.statistics.commits
 
         let rescored: RescoreAccountsResponse = try await health.call("RescoreAccounts", RescoreAccountsRequest())
@@ -207,13 +216,8 @@ struct ScoreMethodsTests {
 
     @Test("rescorings at once take turns: each change is published once")
     func concurrentRescoringsTakeTurns() async throws {
-        var scorer = HealthScorer.standard
-        scorer.accountsPerSlice = 20
-        let health = try InProcessService(HealthService.definition(scorer: scorer))
         let count = 100
-        let accounts = (0..<count).map { AccountMethodsTests.account(String(format: "acct-%04d", $0)) }
-        let _: UpsertAccountsResponse = try await health.call(
-            "UpsertAccounts", UpsertAccountsRequest(accounts: accounts))
+        let (health, scorer, _) = try await service(accounts: count, rescoringSlice: 20)
 
         // Two operators (or one request and its resend) and the minute's run, all at once. Each first score
         // is a band change; a rescoring that claimed before another saved would publish it again.
@@ -230,13 +234,8 @@ struct ScoreMethodsTests {
 
     @Test("a rescoring that dies midway leaves the accounts it did not save marked, and the next run scores them")
     func rescoringThatDiesLeavesMarks() async throws {
-        var scorer = HealthScorer.standard
-        scorer.accountsPerSlice = 5
-        let health = try InProcessService(HealthService.definition(scorer: scorer))
         let count = 1_000
-        let ids = (0..<count).map { String(format: "acct-%04d", $0) }
-        let _: UpsertAccountsResponse = try await health.call(
-            "UpsertAccounts", UpsertAccountsRequest(accounts: ids.map { AccountMethodsTests.account($0) }))
+        let (health, scorer, ids) = try await service(accounts: count, rescoringSlice: 5)
         #expect(try await scorer.rescore(.due, database: health.database, nowMs: health.clock.nowMs).scored == count)
         // Every account changes (a new plan), so every one is due again.
         let _: UpsertAccountsResponse = try await health.call(

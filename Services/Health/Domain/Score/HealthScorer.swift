@@ -224,8 +224,7 @@ public struct HealthScorer: Sendable {
     private func forgetClaimedMarks(of customers: [String], _ selection: Selection, in db: Database) throws {
         guard let first = customers.first, let last = customers.last else { return }
         if case .only = selection {
-            let forget = try db.cachedStatement(sql: "DELETE FROM health_dirty WHERE customer_id = ? AND claimed = 1")
-            for customer in customers { try forget.execute(arguments: [customer]) }
+            try forgetClaimedMarks(of: customers, in: db)
         } else {
             try db.cachedStatement(
                 sql: "DELETE FROM health_dirty WHERE claimed = 1 AND customer_id BETWEEN ? AND ?"
@@ -237,11 +236,15 @@ public struct HealthScorer: Sendable {
     /// those of accounts it did not score (cancelled, or never upserted).
     private func forgetClaimedMarks(_ selection: Selection, in db: Database) throws {
         if case .only(let customers) = selection {
-            let forget = try db.cachedStatement(sql: "DELETE FROM health_dirty WHERE customer_id = ? AND claimed = 1")
-            for customer in customers { try forget.execute(arguments: [customer]) }
+            try forgetClaimedMarks(of: customers, in: db)
         } else {
             try db.execute(sql: "DELETE FROM health_dirty WHERE claimed = 1")
         }
+    }
+
+    private func forgetClaimedMarks(of customers: [String], in db: Database) throws {
+        let forget = try db.cachedStatement(sql: "DELETE FROM health_dirty WHERE customer_id = ? AND claimed = 1")
+        for customer in customers { try forget.execute(arguments: [customer]) }
     }
 
     /// The selected accounts that are not cancelled, with their last-seen time.
