@@ -211,6 +211,56 @@ struct RouterTests {
         #expect(try await database.read { try database.eventLog.latestSeq(in: $0) } == 2)
     }
 
+    @Test("an action runs as a task and makes its own writes; with a key, a repeat gets the first reply, replayed")
+    func actionsAnswerRepeatsWithTheFirstReply() async throws {
+        let (router, database) = try makeRouter()
+        // Each run makes two writes of its own and answers with how many runs there were.
+        router.action(
+            "Bump",
+            validate: { (request: PingRequest, _) in
+                if request.nonce.isEmpty { throw RPCError.invalidArgument("nonce", "is required") }
+            }
+        ) { request, _ in
+            for _ in 0..<2 {
+                try await database.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO things (id, n) VALUES (?, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1",
+                        arguments: [request.nonce])
+                }
+            }
+            let n = try await database.read {
+                try Int64.fetchOne($0, sql: "SELECT n FROM things WHERE id = ?", arguments: [request.nonce])
+            }
+            return PingResponse(nonce: request.nonce, service: "demo", nowMs: n ?? 0)
+        }
+        func runs(_ id: String) async throws -> Int {
+            try await database.read {
+                try Int.fetchOne($0, sql: "SELECT n FROM things WHERE id = ?", arguments: [id]) ?? 0
+            } / 2
+        }
+
+        let first = try await call(router, "demo.Bump", PingRequest(nonce: "a"), key: "bump-1")
+        let again = try await call(router, "demo.Bump", PingRequest(nonce: "a"), key: "bump-1")
+        #expect(first.code == .ok && !first.replayed)
+        #expect(again.replayed && again.body == first.body)
+        #expect(try await runs("a") == 1, "the repeat ran again")
+        // Without a key every call runs; a refused one runs nothing.
+        _ = try await call(router, "demo.Bump", PingRequest(nonce: "b"))
+        let second = try await call(router, "demo.Bump", PingRequest(nonce: "b"))
+        let secondRuns = try PingResponse(serializedBytes: second.body).nowMs
+        #expect(!second.replayed && secondRuns == 4)
+        let refused = try await call(router, "demo.Bump", PingRequest(nonce: ""), key: "bump-2")
+        #expect(refused.code == .invalidArgument && refused.field == "nonce")
+        // Calls with one key at once may each run, but all answer with the reply recorded first.
+        let replies = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await call(router, "demo.Bump", PingRequest(nonce: "c"), key: "bump-3").body }
+            }
+            return try await group.reduce(into: Set<[UInt8]>()) { $0.insert($1) }
+        }
+        #expect(replies.count == 1)
+    }
+
     @Test("concurrent writes with the same key apply once")
     func concurrentRepeatsApplyOnce() async throws {
         let (router, database) = try makeRouter()

@@ -131,6 +131,40 @@ public final class Router: Sendable {
         }
     }
 
+    /// Registers a write too long for one group-commit transaction (an admin's rescoring of every
+    /// account): `handler` runs as a task and makes its own writes. With an idempotency key its first
+    /// reply is recorded, and a repeat with the key gets that reply, marked replayed, without running.
+    /// - Important: Two calls with one key at once may both run (a resend during the first, say); both
+    ///   answer with the reply recorded first. So `handler` must be harmless to repeat, or keep calls to
+    ///   one at a time itself (checking ``IdempotencyStore`` inside its own turn).
+    public func action<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String, role: Role = .writer,
+        validate: @escaping @Sendable (Request, RequestContext) throws -> Void = { _, _ in },
+        _ handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
+    ) {
+        let method = "\(service).\(name)"
+        let database = self.database
+        add(name, role: role) { body, context in
+            let request = try Self.decode(Request.self, body)
+            try validate(request, context)
+            let key = context.idempotencyKey
+            let idempotency = database.idempotency
+            if !key.isEmpty,
+                let first = try await database.read({ db in try idempotency.response(method: method, key: key, in: db) }
+                )
+            {
+                return Reply(body: first, replayed: true)
+            }
+            let reply = try await handler(request, context).serializedBytes()
+            guard !key.isEmpty else { return Reply(body: reply) }
+            let recorded = try await database.write { db in
+                try idempotency.record(method: method, key: key, response: reply, in: db)
+                return try idempotency.response(method: method, key: key, in: db) ?? reply
+            }
+            return Reply(body: recorded, replayed: recorded != reply)
+        }
+    }
+
     private func add(
         _ name: String, role: Role, inline: Inline? = nil,
         _ handle: @escaping @Sendable ([UInt8], RequestContext) async throws -> Reply
